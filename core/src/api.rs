@@ -1,0 +1,313 @@
+//! The JSON types of the native API (`/api/v1`), shared by the app and the reference server.
+//! The OpenAPI document in `server/openapi.json` describes the same shapes.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Status;
+
+pub const API_PREFIX: &str = "/api/v1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    Complaint,
+    Aspiration,
+    InformationRequest,
+}
+
+impl Classification {
+    pub const ALL: [Classification; 3] = [
+        Classification::Complaint,
+        Classification::Aspiration,
+        Classification::InformationRequest,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Classification::Complaint => "complaint",
+            Classification::Aspiration => "aspiration",
+            Classification::InformationRequest => "information_request",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Classification> {
+        Classification::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    /// `sms`, `phone`, `web`, `twitter`, `telegram`, `email`, …
+    pub kind: String,
+    pub label: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolutionTargets {
+    pub information_request: u32,
+    pub complaint: u32,
+    pub complaint_field_inspection: u32,
+    pub aspiration: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    pub verification_days: u32,
+    pub follow_up_days: u32,
+    pub reply_window_days: u32,
+    pub resolution: ResolutionTargets,
+}
+
+impl Default for SlaPolicy {
+    /// The national policy (KemenPAN-RB 2018; Kendal 2022).
+    fn default() -> Self {
+        SlaPolicy {
+            verification_days: 3,
+            follow_up_days: 5,
+            reply_window_days: 10,
+            resolution: ResolutionTargets {
+                information_request: 5,
+                complaint: 14,
+                complaint_field_inspection: 60,
+                aspiration: 14,
+            },
+        }
+    }
+}
+
+impl SlaPolicy {
+    /// Working days allowed to resolve a report of this kind.
+    pub fn resolution_days(&self, classification: Classification, field_inspection: bool) -> u32 {
+        match classification {
+            Classification::InformationRequest => self.resolution.information_request,
+            Classification::Aspiration => self.resolution.aspiration,
+            Classification::Complaint if field_inspection => {
+                self.resolution.complaint_field_inspection
+            }
+            Classification::Complaint => self.resolution.complaint,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearCalendar {
+    pub year: i32,
+    pub national_holidays: Vec<NaiveDate>,
+    pub collective_leave: Vec<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLimits {
+    pub max_files: u32,
+    pub max_bytes_per_file: u64,
+    pub accepted_types: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub name: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_agency_id: Option<String>,
+    pub locales: Vec<String>,
+    pub channels: Vec<Channel>,
+    pub time_zone: String,
+    pub sla: SlaPolicy,
+    pub calendar: Vec<YearCalendar>,
+    pub attachments: AttachmentLimits,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyTier {
+    National,
+    Province,
+    Regency,
+    Opd,
+    District,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub tier: AgencyTier,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    /// The official Kemendagri code, e.g. `33.24.12`.
+    pub id: String,
+    pub name: String,
+    /// `province`, `regency`, `district` or `village`.
+    pub level: String,
+    /// Names of the parents, nearest first (district, regency, province).
+    pub parents: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqEntry {
+    pub id: String,
+    pub category: String,
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default)]
+    pub region_id: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporter {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewReport {
+    pub classification: Classification,
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub incident_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub agency_id: Option<String>,
+    #[serde(default)]
+    pub category_id: Option<String>,
+    #[serde(default)]
+    pub field_inspection: bool,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub confidential: bool,
+    #[serde(default)]
+    pub reporter: Option<Reporter>,
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCreated {
+    pub tracking_id: String,
+    pub access_code: String,
+    pub status: Status,
+    /// RFC 3339 timestamp.
+    pub submitted_at: String,
+    pub due_date: NaiveDate,
+    pub due_date_estimate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEvent {
+    pub at: String,
+    pub status: Status,
+    #[serde(default)]
+    pub agency: Option<String>,
+    /// Hidden (`null`) for a confidential report without the access code.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// `status`, `response`, `reply` or `rating`.
+    pub kind: String,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub tracking_id: String,
+    pub status: Status,
+    pub classification: Classification,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub submitted_at: String,
+    pub due_date: NaiveDate,
+    pub due_date_estimate: bool,
+    pub overdue: bool,
+    pub confidential: bool,
+    pub anonymous: bool,
+    /// Whether title, body and messages are included (public report, or the right access code).
+    pub details_visible: bool,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub rating: Option<u8>,
+    pub events: Vec<ReportEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReply {
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRating {
+    pub stars: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// RFC 9457 problem details, with per-field errors for validation failures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type", default = "about_blank")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+fn about_blank() -> String {
+    "about:blank".into()
+}

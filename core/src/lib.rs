@@ -1,0 +1,17 @@
+//! Business rules shared by the Lapor Portal app (compiled to wasm) and its reference server.
+//!
+//! Everything here is pure Rust without `web-sys` or I/O, so every rule is tested on the host:
+//! the API types ([`api`]), field validation ([`validation`]), tracking numbers and access codes
+//! ([`tracking`]), the working-day calendar ([`calendar`]) and report statuses ([`status`]).
+
+pub mod api;
+pub mod calendar;
+pub mod faq;
+pub mod locale;
+pub mod status;
+pub mod text;
+pub mod tracking;
+pub mod validation;
+
+pub use locale::Locale;
+pub use status::Status;
