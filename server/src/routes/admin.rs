@@ -1,0 +1,131 @@
+//! The admin path: move a report through its lifecycle with a message, so that demos and tests
+//! can show progress. Needs `Authorization: Bearer <LAPOR_ADMIN_TOKEN>`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use lapor_core::Status;
+use lapor_core::tracking::TrackingId;
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+
+use super::now;
+use crate::AppState;
+use crate::problem::{ApiError, ApiJson};
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct NewEvent {
+    /// The new status; omitted, the report keeps its status and the event is a response.
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    message: Option<String>,
+    /// The acting agency; with `forwarded`, the agency the report now sits with.
+    #[serde(default)]
+    agency_id: Option<String>,
+    /// Attachments (uploaded through `/attachments`) that go with this event.
+    #[serde(default)]
+    attachment_ids: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+pub struct EventAdded {
+    tracking_id: String,
+    status: Status,
+}
+
+fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(expected) = state
+        .config
+        .admin_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
+        return false;
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compare without an early exit so that timing tells nothing about the token.
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+pub async fn add_event(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    headers: HeaderMap,
+    ApiJson(event): ApiJson<NewEvent>,
+) -> Result<(StatusCode, Json<EventAdded>), ApiError> {
+    if !authorised(&state, &headers) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Admin token required",
+        ));
+    }
+    let tracking = TrackingId::parse(&tracking).map_err(|_| ApiError::report_not_found())?;
+    let added = state
+        .with_db(move |conn| -> Result<EventAdded, ApiError> {
+            let tx = conn.transaction()?;
+            let (id, current): (i64, String) = tx
+                .query_row(
+                    "SELECT id, status FROM reports WHERE tracking_id = ?1",
+                    [tracking.compact()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(ApiError::report_not_found)?;
+            let current = Status::from_code(&current);
+            let message = event.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
+            let (status, kind) = match &event.status {
+                Some(next) if next != &current || next == &Status::Forwarded => {
+                    if !current.can_move_to(next) {
+                        return Err(ApiError::new(StatusCode::CONFLICT, "Transition not allowed")
+                            .detail(format!("A report cannot move from {} to {}.", current.code(), next.code())));
+                    }
+                    (next.clone(), if message.is_some() { "response" } else { "status" })
+                }
+                _ if message.is_some() => (current.clone(), "response"),
+                _ => {
+                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Nothing to record")
+                        .detail("Send a new status, a message, or both."));
+                }
+            };
+            if let Some(agency) = &event.agency_id {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)",
+                    [agency],
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Unknown agency"));
+                }
+                if status == Status::Forwarded {
+                    tx.execute("UPDATE reports SET agency_id = ?1 WHERE id = ?2", params![agency, id])?;
+                }
+            }
+            tx.execute("UPDATE reports SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
+            tx.execute(
+                "INSERT INTO events (report_id, at, kind, status, agency_id, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, now().0, kind, status.code(), event.agency_id, message],
+            )?;
+            let event_id = tx.last_insert_rowid();
+            for attachment in &event.attachment_ids {
+                tx.execute(
+                    "UPDATE attachments SET event_id = ?1, report_id = ?2 WHERE id = ?3 AND report_id IS NULL",
+                    params![event_id, id, attachment],
+                )?;
+            }
+            tx.commit()?;
+            Ok(EventAdded { tracking_id: tracking.to_string(), status })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(added)))
+}

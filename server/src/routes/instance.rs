@@ -1,0 +1,55 @@
+//! `GET /instance`: who this backend is and the rules it applies.
+
+use axum::Json;
+use axum::extract::State;
+use lapor_core::api::{AttachmentLimits, Channel, Instance, SlaPolicy};
+use lapor_core::calendar::indonesia_2026;
+
+use crate::AppState;
+
+pub const ATTACHMENT_MAX_FILES: u32 = 5;
+pub const ATTACHMENT_MAX_BYTES: u64 = 5 * 1024 * 1024;
+pub const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+pub const TIME_ZONE: &str = "Asia/Jakarta";
+
+pub fn instance_info() -> Instance {
+    let channel = |kind: &str, label: &str, value: &str, link: &str| Channel {
+        kind: kind.into(),
+        label: label.into(),
+        value: value.into(),
+        link: Some(link.into()),
+    };
+    Instance {
+        name: "Lapor Kendal".into(),
+        region: "Kabupaten Kendal, Jawa Tengah".into(),
+        default_agency_id: None,
+        locales: vec!["id".into(), "en".into()],
+        channels: vec![
+            channel("sms", "SMS", "1708", "sms:1708"),
+            channel(
+                "twitter",
+                "Twitter/X",
+                "@lapor1708",
+                "https://twitter.com/lapor1708",
+            ),
+            channel(
+                "web",
+                "SP4N-LAPOR!",
+                "lapor.go.id",
+                "https://www.lapor.go.id/",
+            ),
+        ],
+        time_zone: TIME_ZONE.into(),
+        sla: SlaPolicy::default(),
+        calendar: vec![indonesia_2026()],
+        attachments: AttachmentLimits {
+            max_files: ATTACHMENT_MAX_FILES,
+            max_bytes_per_file: ATTACHMENT_MAX_BYTES,
+            accepted_types: ACCEPTED_TYPES.iter().map(|t| t.to_string()).collect(),
+        },
+    }
+}
+
+pub async fn get_instance(State(_): State<AppState>) -> Json<Instance> {
+    Json(instance_info())
+}

@@ -1,0 +1,287 @@
+//! First-run data: a demo agency tree in every tier, categories, all of Indonesia's regions
+//! (from `seed/wilayah.csv`, see its README for the attribution) and the bundled FAQ.
+
+use std::collections::HashMap;
+
+use lapor_core::Locale;
+use lapor_core::faq::default_faq;
+use lapor_core::text::search_key;
+use rusqlite::{Connection, params};
+
+const WILAYAH_CSV: &str = include_str!("../seed/wilayah.csv");
+
+/// (id, name, tier, parent)
+const AGENCIES: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "kemenpanrb",
+        "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
+        "national",
+        None,
+    ),
+    ("kemenpu", "Kementerian Pekerjaan Umum", "national", None),
+    ("kemenkes", "Kementerian Kesehatan", "national", None),
+    (
+        "kemendikdasmen",
+        "Kementerian Pendidikan Dasar dan Menengah",
+        "national",
+        None,
+    ),
+    ("kemendagri", "Kementerian Dalam Negeri", "national", None),
+    (
+        "prov-jateng",
+        "Pemerintah Provinsi Jawa Tengah",
+        "province",
+        None,
+    ),
+    (
+        "kab-kendal",
+        "Pemerintah Kabupaten Kendal",
+        "regency",
+        Some("prov-jateng"),
+    ),
+    (
+        "kota-semarang",
+        "Pemerintah Kota Semarang",
+        "regency",
+        Some("prov-jateng"),
+    ),
+    (
+        "kendal-diskominfo",
+        "Dinas Komunikasi dan Informatika Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-dpupr",
+        "Dinas Pekerjaan Umum dan Penataan Ruang Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-dinkes",
+        "Dinas Kesehatan Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-disdikbud",
+        "Dinas Pendidikan dan Kebudayaan Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-disdukcapil",
+        "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-dlh",
+        "Dinas Lingkungan Hidup Kabupaten Kendal",
+        "opd",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-kec-kendal",
+        "Kecamatan Kendal",
+        "district",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-kec-kaliwungu",
+        "Kecamatan Kaliwungu",
+        "district",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-kec-weleri",
+        "Kecamatan Weleri",
+        "district",
+        Some("kab-kendal"),
+    ),
+    (
+        "kendal-kec-boja",
+        "Kecamatan Boja",
+        "district",
+        Some("kab-kendal"),
+    ),
+];
+
+/// (id, Indonesian name, English name)
+const CATEGORIES: &[(&str, &str, &str)] = &[
+    (
+        "infrastruktur",
+        "Infrastruktur dan jalan",
+        "Infrastructure and roads",
+    ),
+    ("kesehatan", "Kesehatan", "Health"),
+    ("pendidikan", "Pendidikan", "Education"),
+    (
+        "kependudukan",
+        "Administrasi kependudukan",
+        "Civil registration",
+    ),
+    (
+        "lingkungan",
+        "Lingkungan hidup dan sampah",
+        "Environment and waste",
+    ),
+    (
+        "air-bersih",
+        "Air bersih dan sanitasi",
+        "Clean water and sanitation",
+    ),
+    ("perizinan", "Perizinan", "Permits and licences"),
+    ("bansos", "Bantuan sosial", "Social assistance"),
+    ("ketertiban", "Ketertiban umum", "Public order"),
+    ("lainnya", "Lainnya", "Other"),
+];
+
+/// Seeds each part of the directory that is still empty, in one transaction.
+pub fn seed_if_empty(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let empty = |table: &str| -> rusqlite::Result<bool> {
+        tx.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    if empty("agencies")? {
+        let mut stmt = tx.prepare(
+            "INSERT INTO agencies (id, name, tier, parent_id, search) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (id, name, tier, parent) in AGENCIES {
+            stmt.execute(params![id, name, tier, parent, search_key(name)])?;
+        }
+    }
+    if empty("categories")? {
+        let mut stmt = tx.prepare(
+            "INSERT INTO categories (id, name_id, name_en, position) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, (id, name_id, name_en)) in CATEGORIES.iter().enumerate() {
+            stmt.execute(params![id, name_id, name_en, i])?;
+        }
+    }
+    if empty("regions")? {
+        let mut stmt = tx.prepare(
+            "INSERT INTO regions (code, name, level, parents, search) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for region in parse_wilayah(WILAYAH_CSV) {
+            stmt.execute(params![
+                region.code,
+                region.name,
+                region.level,
+                region.parents.join("|"),
+                search_key(&region.name)
+            ])?;
+        }
+    }
+    if empty("faq")? {
+        let mut stmt = tx.prepare(
+            "INSERT INTO faq (id, locale, category, question, answer, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for locale in Locale::ALL {
+            for (i, e) in default_faq(locale).iter().enumerate() {
+                stmt.execute(params![
+                    e.id,
+                    locale.tag(),
+                    e.category,
+                    e.question,
+                    e.answer,
+                    i
+                ])?;
+            }
+        }
+    }
+    tx.commit()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct SeedRegion {
+    pub code: String,
+    pub name: String,
+    /// 1 province, 2 regency/city, 3 district, 4 village.
+    pub level: usize,
+    /// Parent names, nearest first.
+    pub parents: Vec<String>,
+}
+
+/// Parses `kode,nama` rows (names may be quoted) and resolves every row's parents by code.
+pub fn parse_wilayah(csv: &str) -> Vec<SeedRegion> {
+    let mut names: HashMap<&str, String> = HashMap::new();
+    let mut rows = Vec::new();
+    for line in csv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let Some((code, raw)) = line.split_once(',') else {
+            continue;
+        };
+        let name = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => raw.to_owned(),
+        };
+        names.insert(code, name.clone());
+        rows.push((code, name));
+    }
+    rows.into_iter()
+        .map(|(code, name)| {
+            let segments: Vec<&str> = code.split('.').collect();
+            let parents = (1..segments.len())
+                .rev()
+                .filter_map(|n| {
+                    let end = segments[..n].iter().map(|s| s.len() + 1).sum::<usize>() - 1;
+                    names.get(&code[..end]).cloned()
+                })
+                .collect();
+            SeedRegion {
+                code: code.to_owned(),
+                name,
+                level: segments.len(),
+                parents,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_quoted_names_and_resolves_parents() {
+        let csv = "kode,nama\n33,Jawa Tengah\n33.24,Kabupaten Kendal\n33.24.12,Kendal\n\
+                   33.24.12.1001,\"Pegulon I,II\"\n";
+        let rows = parse_wilayah(csv);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(
+            rows[3],
+            SeedRegion {
+                code: "33.24.12.1001".into(),
+                name: "Pegulon I,II".into(),
+                level: 4,
+                parents: vec![
+                    "Kendal".into(),
+                    "Kabupaten Kendal".into(),
+                    "Jawa Tengah".into()
+                ],
+            }
+        );
+        assert!(rows[0].parents.is_empty());
+    }
+
+    #[test]
+    fn the_bundled_data_covers_the_whole_country() {
+        let rows = parse_wilayah(WILAYAH_CSV);
+        assert_eq!(rows.len(), 91_599);
+        assert_eq!(rows.iter().filter(|r| r.level == 1).count(), 38);
+        let kendal_districts = rows
+            .iter()
+            .filter(|r| r.level == 3 && r.code.starts_with("33.24."))
+            .count();
+        assert_eq!(kendal_districts, 20);
+        assert!(
+            rows.iter().all(|r| r.parents.len() == r.level - 1),
+            "every parent resolves"
+        );
+    }
+}
