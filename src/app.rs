@@ -1,0 +1,93 @@
+//! The app shell: context (configuration, language, backend), the router, header and footer.
+
+use lapor_core::api::Instance;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+use crate::api::{Api, ApiError};
+use crate::components::{footer::Footer, header::Header};
+use crate::config::Config;
+use crate::i18n::I18n;
+use crate::pages::track::{TrackLookupPage, TrackReportPage};
+use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFound, submit::SubmitPage};
+
+/// The backend's description of itself, loaded once and shared.
+pub type InstanceResource = LocalResource<Result<Instance, ApiError>>;
+
+#[component]
+pub fn App(config: Config) -> impl IntoView {
+    let i18n = I18n::new(config.default_locale());
+    provide_context(i18n);
+    let api = Api::new(&config.api_base);
+    provide_context(api.clone());
+    provide_context(config);
+    let instance: InstanceResource = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.instance().await }
+    });
+    provide_context(instance);
+
+    // The document's language follows the choice.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", i18n.locale.get().tag());
+        }
+    });
+
+    let name = Signal::derive(move || match instance.get() {
+        Some(Ok(instance)) => instance.name,
+        _ => "Lapor".to_owned(),
+    });
+
+    view! {
+        <Router>
+            <Header name/>
+            <FocusOnNavigation/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/lapor") view=SubmitPage/>
+                    <Route path=path!("/lacak") view=TrackLookupPage/>
+                    <Route path=path!("/lacak/:tracking") view=TrackReportPage/>
+                    <Route path=path!("/faq") view=FaqPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// After a navigation inside the app, focus moves to the new page's heading so that screen
+/// readers announce it; the first load keeps the browser's own focus.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(|| {
+                if let Ok(Some(heading)) = document().query_selector("#main h1") {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = heading.focus();
+                    }
+                }
+            });
+        }
+        path
+    });
+}
+
+/// Sets the document title for a page: "<page> · <instance name>", following the language.
+pub fn use_page_title(page: impl Fn() -> &'static str + Send + Sync + 'static) {
+    let instance = expect_context::<InstanceResource>();
+    Effect::new(move |_| {
+        let site = match instance.get() {
+            Some(Ok(instance)) => instance.name,
+            _ => "Lapor".to_owned(),
+        };
+        document().set_title(&format!("{} · {site}", page()));
+    });
+}

@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::use_i18n;
+
+/// A failed load: what went wrong in the visitor's language, and a retry.
+#[component]
+pub fn LoadError(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || match &error {
+        ApiError::Network => i18n.t().error_network,
+        ApiError::NotFound => i18n.t().track_not_found,
+        ApiError::Problem(_) => i18n.t().error_server,
+    };
+    view! {
+        <div class="notice notice--error" role="alert">
+            <p>{message}</p>
+            <button type="button" class="button button--secondary" on:click=move |_| on_retry.run(())>
+                {move || i18n.t().retry}
+            </button>
+        </div>
+    }
+}

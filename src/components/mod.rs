@@ -1,0 +1,7 @@
+//! Reusable pieces of the page.
+
+pub mod footer;
+pub mod header;
+pub mod language_switch;
+pub mod load_error;
+pub mod tracking_form;
