@@ -1,0 +1,42 @@
+import { expect, type Page, type APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** Runs axe-core with the WCAG 2.1 A and AA rules and expects no violations. */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary).toEqual([]);
+}
+
+/** Waits until the app has mounted (the static first paint is gone and a heading shows). */
+export async function waitForApp(page: Page) {
+  await expect(page.locator('#splash')).toHaveCount(0);
+  await expect(page.locator('main h1')).toBeVisible();
+}
+
+/** Chooses a language with the header's switch. */
+export async function chooseLanguage(page: Page, tag: 'id' | 'en') {
+  await page.locator(`.language-switch button[lang="${tag}"]`).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', tag);
+}
+
+let keyCounter = 0;
+
+/** Creates a report through the API, as another client would. */
+export async function createReport(request: APIRequestContext, overrides: Record<string, unknown> = {}) {
+  const response = await request.post('/api/v1/reports', {
+    headers: { 'Idempotency-Key': `e2e-${Date.now()}-${process.pid}-${keyCounter++}` },
+    data: {
+      classification: 'complaint',
+      title: 'Jalan berlubang di depan pasar',
+      body: 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendara motor.',
+      incident_date: new Date().toISOString().slice(0, 10),
+      location: { region_id: '33.24.15' },
+      ...overrides,
+    },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as { tracking_id: string; access_code: string; due_date: string };
+}

@@ -1,0 +1,69 @@
+import { test, expect } from '@playwright/test';
+import { chooseLanguage, createReport, expectNoAxeViolations, waitForApp } from './helpers';
+
+type Text = { id: string; en: string };
+const routes: { path: string; heading: Text; title?: Text }[] = [
+  { path: '/', heading: { id: 'Sampaikan laporan Anda', en: 'Send us your report' }, title: { id: 'Beranda', en: 'Home' } },
+  { path: '/lapor', heading: { id: 'Buat laporan', en: 'Make a report' } },
+  { path: '/lacak', heading: { id: 'Lacak laporan', en: 'Track a report' } },
+  { path: '/faq', heading: { id: 'Tanya jawab', en: 'Questions and answers' } },
+  { path: '/tidak-ada', heading: { id: 'Halaman tidak ditemukan', en: 'Page not found' } },
+];
+
+for (const route of routes) {
+  for (const lang of ['id', 'en'] as const) {
+    test(`${route.path} in ${lang} renders and passes axe`, async ({ page }) => {
+      await page.goto(route.path);
+      await waitForApp(page);
+      await chooseLanguage(page, lang);
+      await expect(page.locator('main h1')).toHaveText(route.heading[lang]);
+      // The title names the page in the chosen language, then the instance.
+      const title = (route.title ?? route.heading)[lang];
+      await expect(page).toHaveTitle(`${title} · Lapor Kendal`);
+      await expectNoAxeViolations(page);
+    });
+  }
+}
+
+test('a report deep link shows its status in both languages', async ({ page, request }) => {
+  const report = await createReport(request);
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await waitForApp(page);
+  await chooseLanguage(page, 'id');
+  await expect(page.locator('.tracking-number')).toHaveText(report.tracking_id);
+  await expect(page.locator('.badge')).toHaveText('Diterima');
+  await expectNoAxeViolations(page);
+  await chooseLanguage(page, 'en');
+  await expect(page.locator('.badge')).toHaveText('Received');
+  await expectNoAxeViolations(page);
+});
+
+test('the language choice is remembered across visits', async ({ page }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  await chooseLanguage(page, 'en');
+  await page.goto('/faq');
+  await waitForApp(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.locator('main h1')).toHaveText('Questions and answers');
+});
+
+test('a mistyped tracking number is caught before the server is asked', async ({ page, request }) => {
+  const report = await createReport(request);
+  const typo = report.tracking_id.slice(0, -1) + (report.tracking_id.endsWith('0') ? '1' : '0');
+  await page.goto('/lacak');
+  await waitForApp(page);
+  let asked = false;
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/reports/')) asked = true;
+  });
+  await page.getByLabel('Nomor pelacakan').fill(typo.toLowerCase());
+  await page.getByRole('button', { name: 'Lacak', exact: true }).click();
+  await expect(page.locator('.field-error')).toContainText('karakter terakhir');
+  expect(asked).toBe(false);
+  // The same number typed messily but correctly opens the report.
+  await page.getByLabel('Nomor pelacakan').fill(` ${report.tracking_id.replace(/-/g, ' ').toLowerCase()} `);
+  await page.getByRole('button', { name: 'Lacak', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/lacak/${report.tracking_id}$`));
+  await expect(page.locator('.badge')).toHaveText('Diterima');
+});

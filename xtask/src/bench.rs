@@ -1,0 +1,101 @@
+//! `cargo xtask bench`: what a first visit downloads, raw, gzip and brotli, against the budget.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::Result;
+use crate::build::build_app;
+
+/// The first-visit budget of DEVELOPERS.md, brotli-compressed, in bytes.
+pub const BUDGET_BROTLI: u64 = 250 * 1024;
+
+pub fn gzip_size(bytes: &[u8]) -> u64 {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("in-memory write");
+    encoder.finish().expect("in-memory write").len() as u64
+}
+
+pub fn brotli_size(bytes: &[u8]) -> u64 {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");
+    out.len() as u64
+}
+
+/// The files of `dist/` a first visit fetches: the page, its script, wasm, styles, config,
+/// manifest and icons (source maps and pre-compressed copies are not fetched).
+fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dist.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if matches!(
+                ext,
+                "html" | "js" | "wasm" | "css" | "json" | "webmanifest" | "png" | "svg" | "ico"
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+pub fn bench() -> Result {
+    let dist = build_app(true)?;
+    let files = first_visit_files(&dist)?;
+    println!("\nFirst visit (release build, {}):", dist.display());
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let (r, g, b) = (bytes.len() as u64, gzip_size(&bytes), brotli_size(&bytes));
+        raw += r;
+        gz += g;
+        br += b;
+        let name = path
+            .strip_prefix(&dist)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        println!("{name:<44} {r:>10} {g:>10} {b:>10}");
+    }
+    println!("{:<44} {raw:>10} {gz:>10} {br:>10}", "total");
+    let verdict = if br <= BUDGET_BROTLI {
+        "within"
+    } else {
+        "OVER"
+    };
+    println!(
+        "brotli total {:.1} KB: {verdict} the {} KB budget",
+        br as f64 / 1024.0,
+        BUDGET_BROTLI / 1024
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_text() {
+        let text = "Lapor Portal ".repeat(1000);
+        let (g, b) = (gzip_size(text.as_bytes()), brotli_size(text.as_bytes()));
+        assert!(g < 200 && b < 200, "gzip {g}, brotli {b}");
+        assert!(g > 0 && b > 0);
+    }
+}

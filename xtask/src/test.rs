@@ -1,0 +1,208 @@
+//! `cargo xtask test`: every check, failing on the first failure, then the test counts.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::build::{build_app, build_server};
+use crate::cmd::{command, run};
+use crate::{Result, tools};
+
+#[derive(Default)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+}
+
+impl Counts {
+    /// Reads `cargo test` ("test result: ok. 3 passed; 0 failed; …") and Playwright
+    /// ("  12 passed (3.1s)") summary lines.
+    fn add_line(&mut self, line: &str) {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split([';', '.']) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(kind)) = (words.next(), words.next()) {
+                    self.count(n, kind);
+                }
+            }
+        } else if let Some((n, rest)) = line.split_once(' ') {
+            let kind = match rest.split_once(' ') {
+                None => rest,
+                Some((kind, tail)) if tail.starts_with('(') && tail.ends_with(')') => kind,
+                Some(_) => return,
+            };
+            self.count(n, kind);
+        }
+    }
+
+    fn count(&mut self, n: &str, kind: &str) {
+        let Ok(n) = n.parse::<u64>() else { return };
+        match kind {
+            "passed" => self.passed += n,
+            "failed" => self.failed += n,
+            _ => {}
+        }
+    }
+}
+
+/// Runs a test command, echoing its output and adding up its summary lines.
+fn run_counted(cmd: &mut Command, counts: &mut Counts) -> Result {
+    println!("$ {}", format!("{cmd:?}").replace('"', ""));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start {cmd:?}: {e}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+        println!("{line}");
+        counts.add_line(&line);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed ({status})"))
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// The reference server on a free port with a throw-away database; killed when dropped.
+pub struct TestServer {
+    child: Child,
+    pub url: String,
+    data: std::path::PathBuf,
+}
+
+impl TestServer {
+    pub fn start(binary: &Path, dist: &Path, admin_token: &str) -> Result<TestServer> {
+        let port = free_port()?;
+        let data = std::env::temp_dir().join(format!("lapor-e2e-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let child = Command::new(binary)
+            .args(["--addr", &format!("127.0.0.1:{port}"), "--static"])
+            .arg(dist)
+            .arg("--data")
+            .arg(&data)
+            .env("LAPOR_ADMIN_TOKEN", admin_token)
+            .env("LAPOR_WRITE_BURST", "1000")
+            .spawn()
+            .map_err(|e| format!("could not start the server: {e}"))?;
+        let server = TestServer {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            data,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("the server did not start within 60 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+pub fn test() -> Result {
+    let started = Instant::now();
+    tools::ensure_build_tools()?;
+    tools::ensure_chromium()?;
+    let mut counts = Counts::default();
+
+    run(&mut command("cargo", &["fmt", "--all", "--", "--check"]))?;
+    run(&mut command(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    run(&mut command(
+        "cargo",
+        &[
+            "clippy",
+            "--package",
+            "lapor-portal",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    run_counted(&mut command("cargo", &["test", "--workspace"]), &mut counts)?;
+
+    let dist = build_app(true)?;
+    let server_bin = build_server(false)?;
+    let admin_token = format!(
+        "e2e-{}-{}",
+        std::process::id(),
+        started.elapsed().as_nanos()
+    );
+    let server = TestServer::start(&server_bin, &dist, &admin_token)?;
+    run_counted(
+        command(
+            "npx",
+            &[
+                "playwright",
+                "test",
+                "--config",
+                "end2end/playwright.config.ts",
+                "--reporter",
+                "list",
+            ],
+        )
+        .env("BASE_URL", &server.url)
+        .env("ADMIN_TOKEN", &admin_token)
+        .env("CHROMIUM_PATH", tools::CHROMIUM),
+        &mut counts,
+    )?;
+    drop(server);
+
+    println!(
+        "\nAll checks passed in {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+    println!("{} passed, {} failed", counts.passed, counts.failed);
+    if counts.failed > 0 || counts.passed == 0 {
+        return Err("some tests failed or none ran".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_up_cargo_and_playwright_summaries() {
+        let mut c = Counts::default();
+        c.add_line("test result: ok. 29 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.19s");
+        c.add_line(
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out",
+        );
+        c.add_line("  12 passed (31.2s)");
+        c.add_line("  1 failed");
+        c.add_line("    [chromium] › smoke.spec.ts:3:1 › 2 passed things are not counted here");
+        assert_eq!((c.passed, c.failed), (44, 3));
+    }
+}

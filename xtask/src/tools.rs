@@ -1,0 +1,113 @@
+//! Installs what a fresh machine lacks: the wasm target, Trunk, wasm-bindgen-cli at the
+//! Cargo.lock version, the npm tools (wasm-opt from binaryen, Playwright, axe-core), and
+//! Debian's Chromium for the end-to-end tests. Nothing is downloaded from outside the package
+//! registries, so Trunk must find every tool on PATH.
+
+use std::path::Path;
+
+use crate::cmd::{command, output, run};
+use crate::{Result, root};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The `wasm-bindgen` version locked in Cargo.lock; the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn cargo_install(krate: &str, version: &str) -> Result {
+    let pinned = format!("={version}");
+    let locked = run(&mut command(
+        "cargo",
+        &["install", krate, "--version", &pinned, "--locked"],
+    ));
+    if locked.is_err() {
+        println!("`cargo install --locked` could not resolve; retrying without --locked");
+        run(&mut command(
+            "cargo",
+            &["install", krate, "--version", &pinned],
+        ))?;
+    }
+    Ok(())
+}
+
+/// Everything needed to build the app.
+pub fn ensure_build_tools() -> Result {
+    let targets =
+        output(&mut command("rustup", &["target", "list", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        run(&mut command(
+            "rustup",
+            &["target", "add", "wasm32-unknown-unknown"],
+        ))?;
+    }
+    let trunk = output(&mut command("trunk", &["--version"])).unwrap_or_default();
+    if trunk != format!("trunk {TRUNK_VERSION}") {
+        cargo_install("trunk", TRUNK_VERSION)?;
+    }
+    let wanted = wasm_bindgen_version()?;
+    let bindgen = output(&mut command("wasm-bindgen", &["--version"])).unwrap_or_default();
+    if bindgen.split(' ').nth(1) != Some(wanted.as_str()) {
+        cargo_install("wasm-bindgen-cli", &wanted)?;
+    }
+    ensure_npm_tools()
+}
+
+/// `npm ci` when node_modules is missing or older than the lock file.
+pub fn ensure_npm_tools() -> Result {
+    let root = root();
+    let stamp = root.join("node_modules/.package-lock.json");
+    let fresh = modified(&stamp)
+        .zip(modified(&root.join("package-lock.json")))
+        .is_some_and(|(a, b)| a >= b);
+    let complete = ["wasm-opt", "playwright"]
+        .iter()
+        .all(|b| root.join("node_modules/.bin").join(b).exists());
+    if !(fresh && complete) {
+        run(command("npm", &["ci", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    }
+    Ok(())
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).ok()?.modified().ok()
+}
+
+/// Debian's Chromium and ChromeDriver: installed with apt when running as root.
+pub fn ensure_chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    let uid = output(&mut command("id", &["-u"])).unwrap_or_default();
+    if uid != "0" {
+        return Err(
+            "Chromium is missing. Install Debian's packages, then run again:\n  \
+                    sudo apt-get install -y chromium chromium-driver"
+                .into(),
+        );
+    }
+    run(&mut command("apt-get", &["update"]))?;
+    run(command(
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ],
+    )
+    .env("DEBIAN_FRONTEND", "noninteractive"))
+}
