@@ -118,6 +118,36 @@ impl Drop for TestServer {
     }
 }
 
+/// The server against its own OpenAPI document: Schemathesis generates requests from the
+/// schema and checks every answer (status codes, content types, schemas, no 5xx).
+fn conformance(server: &TestServer, admin_token: &str) -> Result {
+    let schemathesis = tools::ensure_schemathesis()?;
+    let seed = std::env::var("LAPOR_FUZZ_SEED").unwrap_or_else(|_| "20261128".into());
+    let url = format!("{}/api/v1", server.url);
+    let auth = format!("Authorization: Bearer {admin_token}");
+    run(Command::new(schemathesis)
+        .current_dir(crate::root())
+        .args([
+            "run",
+            "server/openapi.json",
+            "--url",
+            &url,
+            "--checks",
+            "all",
+        ])
+        // Valid-by-schema is not always valid by our rules (dates, known regions): not a bug.
+        .args(["--exclude-checks", "positive_data_acceptance"])
+        .args([
+            "--max-examples",
+            "40",
+            "--seed",
+            &seed,
+            "--no-color",
+            "-H",
+            &auth,
+        ]))
+}
+
 pub fn test() -> Result {
     let started = Instant::now();
     tools::ensure_build_tools()?;
@@ -176,6 +206,7 @@ pub fn test() -> Result {
         .env("CHROMIUM_PATH", tools::CHROMIUM),
         &mut counts,
     )?;
+    conformance(&server, &admin_token)?;
     drop(server);
 
     println!(

@@ -111,3 +111,29 @@ pub fn ensure_chromium() -> Result {
     )
     .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// Schemathesis (PyPI) in a virtual environment under `.tools/`; returns its executable.
+pub fn ensure_schemathesis() -> Result<std::path::PathBuf> {
+    let venv = root().join(".tools/venv");
+    let exe = venv.join("bin/schemathesis");
+    let version = output(&mut command(
+        exe.to_str().unwrap_or_default(),
+        &["--version"],
+    ))
+    .unwrap_or_default();
+    if !version.ends_with(SCHEMATHESIS_VERSION) {
+        run(&mut command(
+            "python3",
+            &["-m", "venv", venv.to_str().unwrap_or_default()],
+        ))?;
+        let pip = venv.join("bin/pip");
+        let wanted = format!("schemathesis=={SCHEMATHESIS_VERSION}");
+        run(&mut command(
+            pip.to_str().unwrap_or_default(),
+            &["install", "--quiet", &wanted],
+        ))?;
+    }
+    Ok(exe)
+}

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -64,9 +65,12 @@ fn clean_filename(name: Option<&str>) -> String {
 pub async fn upload(
     State(state): State<AppState>,
     parts: Parts,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     check_rate(&state, &parts)?;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "Malformed upload").detail(e.body_text())
+    })?;
     let too_large = || {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File too large").detail(format!(
             "A file may have at most {ATTACHMENT_MAX_BYTES} bytes."
