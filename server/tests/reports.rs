@@ -348,3 +348,17 @@ fn bursts_get_429_with_retry_after() {
     );
     assert!(statuses[3].header("retry-after").is_some());
 }
+
+#[test]
+fn oversized_bodies_get_413_as_problem_json() {
+    let server = Server::start("toolarge");
+    let huge = complaint(&format!(r#","locale":"{}""#, "x".repeat(100 * 1024)));
+    let r = server.request(
+        "POST",
+        "/api/v1/reports",
+        &[("Idempotency-Key", "big")],
+        Some(&huge),
+    );
+    assert_eq!(r.status, 413);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+}
