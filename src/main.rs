@@ -3,9 +3,12 @@
 
 mod api;
 mod app;
+mod clock;
 mod components;
 mod config;
 mod i18n;
+mod image;
+mod my_reports;
 mod pages;
 mod storage;
 

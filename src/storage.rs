@@ -15,3 +15,9 @@ pub fn set(key: &str, value: &str) {
         let _ = storage.set_item(&format!("{PREFIX}{key}"), value);
     }
 }
+
+pub fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(&format!("{PREFIX}{key}"));
+    }
+}

@@ -1,9 +1,15 @@
 //! The backend behind one interface. Today it speaks the native dialect (`/api/v1`, described
 //! by the reference server's OpenAPI document); other dialects plug in here.
 
+mod upload;
+
 use lapor_core::Locale;
-use lapor_core::api::{FaqEntry, Instance, Problem, ReportView};
+use lapor_core::api::{
+    Agency, Category, FaqEntry, Instance, NewReport, Problem, Region, ReportCreated, ReportView,
+};
 use serde::de::DeserializeOwned;
+
+pub use upload::{Uploaded, upload};
 
 /// Why a request failed, so each case gets its own message and a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,9 +21,30 @@ pub enum ApiError {
     Problem(Problem),
 }
 
+impl ApiError {
+    pub fn is_server_fault(&self) -> bool {
+        matches!(self, ApiError::Problem(p) if p.status >= 500)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Api {
     base: String,
+}
+
+async fn problem_of(response: gloo_net::http::Response) -> ApiError {
+    let status = response.status();
+    if status == 404 {
+        return ApiError::NotFound;
+    }
+    let fallback = Problem {
+        type_: "about:blank".into(),
+        title: response.status_text(),
+        status,
+        detail: None,
+        errors: Vec::new(),
+    };
+    ApiError::Problem(response.json().await.unwrap_or(fallback))
 }
 
 impl Api {
@@ -27,30 +54,22 @@ impl Api {
         }
     }
 
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::get(&format!("{}{path}", self.base));
+        let mut request = gloo_net::http::Request::get(&self.url(path));
         for (name, value) in headers {
             request = request.header(name, value);
         }
         let response = request.send().await.map_err(|_| ApiError::Network)?;
-        if response.status() == 404 {
-            return Err(ApiError::NotFound);
-        }
         if !response.ok() {
-            let status = response.status();
-            return Err(ApiError::Problem(response.json().await.unwrap_or(
-                Problem {
-                    type_: "about:blank".into(),
-                    title: response.status_text(),
-                    status,
-                    detail: None,
-                    errors: Vec::new(),
-                },
-            )));
+            return Err(problem_of(response).await);
         }
         response.json().await.map_err(|_| ApiError::Network)
     }
@@ -64,6 +83,20 @@ impl Api {
             .await
     }
 
+    pub async fn regions(&self, query: &str) -> Result<Vec<Region>, ApiError> {
+        self.get(&format!("/regions?q={}", encode(query)), &[])
+            .await
+    }
+
+    pub async fn agencies(&self, query: &str) -> Result<Vec<Agency>, ApiError> {
+        self.get(&format!("/agencies?q={}", encode(query)), &[])
+            .await
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
+        self.get("/categories", &[]).await
+    }
+
     pub async fn report(
         &self,
         tracking: &str,
@@ -74,5 +107,52 @@ impl Api {
             .into_iter()
             .collect();
         self.get(&format!("/reports/{tracking}"), &headers).await
+    }
+
+    /// Sends a report; the same key always yields the same report, however often it is retried.
+    pub async fn submit(
+        &self,
+        report: &NewReport,
+        idempotency_key: &str,
+        locale: Locale,
+    ) -> Result<ReportCreated, ApiError> {
+        let response = gloo_net::http::Request::post(&self.url("/reports"))
+            .header("Idempotency-Key", idempotency_key)
+            .header("Accept-Language", locale.tag())
+            .json(report)
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !response.ok() {
+            return Err(problem_of(response).await);
+        }
+        response.json().await.map_err(|_| ApiError::Network)
+    }
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(
+            super::encode("Kab. Kendal & Weleri"),
+            "Kab.%20Kendal%20%26%20Weleri"
+        );
+        assert_eq!(super::encode("é"), "%C3%A9");
     }
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::field::focus_by_id;
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::use_i18n;
 
@@ -9,7 +10,9 @@ use crate::i18n::use_i18n;
 pub fn Header(name: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+        <a class="skip-link" href="#main" on:click=|ev| { ev.prevent_default(); focus_by_id("main"); }>
+            {move || i18n.t().skip_to_content}
+        </a>
         <header class="site-header">
             <div class="site-header__inner">
                 <A href="/" attr:class="site-name">{move || name.get()}</A>

@@ -1,5 +1,7 @@
 //! Reusable pieces of the page.
 
+pub mod combobox;
+pub mod field;
 pub mod footer;
 pub mod header;
 pub mod language_switch;

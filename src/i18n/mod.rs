@@ -48,7 +48,93 @@ pub struct Texts {
     pub class_information_request: &'static str,
 
     pub submit_title: &'static str,
-    pub submit_lead: &'static str,
+    pub sub_lead: &'static str,
+    pub sub_kind_legend: &'static str,
+    pub sub_kind_complaint_hint: &'static str,
+    pub sub_kind_aspiration_hint: &'static str,
+    pub sub_kind_info_hint: &'static str,
+    pub sub_title_label: &'static str,
+    pub sub_title_hint: &'static str,
+    pub sub_body_label: &'static str,
+    pub sub_body_hint: &'static str,
+    pub sub_chars: &'static str,
+    pub sub_date_label: &'static str,
+    pub sub_date_hint: &'static str,
+    pub sub_location_incident: &'static str,
+    pub sub_location_home: &'static str,
+    pub sub_location_hint: &'static str,
+    pub sub_location_clear: &'static str,
+    pub sub_region_none: &'static str,
+    pub sub_region_count: &'static str,
+    pub sub_location_detail: &'static str,
+    pub sub_location_detail_hint: &'static str,
+    pub sub_geo_button: &'static str,
+    pub sub_geo_denied: &'static str,
+    pub sub_geo_unavailable: &'static str,
+    pub sub_geo_set: &'static str,
+    pub sub_geo_remove: &'static str,
+    pub sub_agency_legend: &'static str,
+    pub sub_agency_unknown: &'static str,
+    pub sub_agency_known: &'static str,
+    pub sub_agency_search: &'static str,
+    pub sub_agency_none: &'static str,
+    pub tier_national: &'static str,
+    pub tier_province: &'static str,
+    pub tier_regency: &'static str,
+    pub tier_opd: &'static str,
+    pub tier_district: &'static str,
+    pub sub_category_label: &'static str,
+    pub sub_category_none: &'static str,
+    pub sub_files_label: &'static str,
+    pub sub_files_hint: &'static str,
+    pub sub_file_processing: &'static str,
+    pub sub_file_uploading: &'static str,
+    pub sub_file_done: &'static str,
+    pub sub_file_failed: &'static str,
+    pub sub_file_remove: &'static str,
+    pub sub_file_retry: &'static str,
+    pub sub_file_wrong_type: &'static str,
+    pub sub_file_too_big: &'static str,
+    pub sub_file_too_many: &'static str,
+    pub sub_privacy_legend: &'static str,
+    pub sub_anonymous_label: &'static str,
+    pub sub_anonymous_hint: &'static str,
+    pub sub_confidential_label: &'static str,
+    pub sub_confidential_hint: &'static str,
+    pub sub_contact_legend: &'static str,
+    pub sub_contact_hint: &'static str,
+    pub sub_contact_anonymous: &'static str,
+    pub sub_name_label: &'static str,
+    pub sub_email_label: &'static str,
+    pub sub_phone_label: &'static str,
+    pub sub_continue: &'static str,
+    pub sub_discard: &'static str,
+    pub err_summary_title: &'static str,
+    pub err_choose_kind: &'static str,
+    pub review_title: &'static str,
+    pub review_change: &'static str,
+    pub review_submit: &'static str,
+    pub review_sending: &'static str,
+    pub review_none: &'static str,
+    pub review_yes: &'static str,
+    pub review_no: &'static str,
+    pub review_agency_unknown: &'static str,
+    pub err_submit_network: &'static str,
+    pub err_submit_server: &'static str,
+    pub err_submit_rejected: &'static str,
+    pub done_title: &'static str,
+    pub done_tracking_label: &'static str,
+    pub done_copy: &'static str,
+    pub done_copied: &'static str,
+    pub done_access_label: &'static str,
+    pub done_access_warning: &'static str,
+    pub done_due: &'static str,
+    pub done_due_estimate: &'static str,
+    pub done_track_link: &'static str,
+    pub done_share: &'static str,
+    pub done_share_text: &'static str,
+    pub done_saved_device: &'static str,
+    pub done_new: &'static str,
 
     pub track_title: &'static str,
     pub track_label: &'static str,
@@ -146,6 +232,15 @@ pub fn format_date(locale: Locale, date: chrono::NaiveDate) -> String {
     )
 }
 
+/// Fills `{name}` placeholders of a catalogue string.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +250,13 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 27).unwrap();
         assert_eq!(format_date(Locale::Id, d), "Jumat, 27 Maret 2026");
         assert_eq!(format_date(Locale::En, d), "Friday, 27 March 2026");
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        assert_eq!(
+            fill("{n} dari {max} karakter", &[("n", "3"), ("max", "150")]),
+            "3 dari 150 karakter"
+        );
     }
 }

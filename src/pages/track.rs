@@ -1,7 +1,5 @@
 use lapor_core::api::ReportView;
-use lapor_core::calendar::{
-    Calendar, Remaining, WIB_OFFSET_MINUTES, local_date, utc_offset_minutes,
-};
+use lapor_core::calendar::{Calendar, Remaining};
 use lapor_core::tracking::TrackingId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -23,7 +21,7 @@ pub fn TrackLookupPage() -> impl IntoView {
     }
 }
 
-fn classification_text(t: &'static Texts, c: lapor_core::api::Classification) -> &'static str {
+pub fn classification_text(t: &'static Texts, c: lapor_core::api::Classification) -> &'static str {
     use lapor_core::api::Classification::*;
     match c {
         Complaint => t.class_complaint,
@@ -45,7 +43,11 @@ pub fn TrackReportPage() -> impl IntoView {
         let tracking = tracking();
         async move {
             match tracking {
-                Ok(id) => Some(api.report(&id.compact(), None).await),
+                Ok(id) => {
+                    // Codes of reports made on this device are sent automatically.
+                    let code = crate::my_reports::access_code(&id.to_string());
+                    Some(api.report(&id.compact(), code.as_deref()).await)
+                }
                 Err(_) => None,
             }
         }
@@ -82,9 +84,7 @@ fn ReportSummary(report: ReportView) -> impl IntoView {
     let remaining = move || {
         let instance = instance.get().and_then(Result::ok)?;
         let calendar = Calendar::from_years(&instance.calendar);
-        let offset = utc_offset_minutes(&instance.time_zone).unwrap_or(WIB_OFFSET_MINUTES);
-        let now = (js_sys_now() / 1000.0) as i64;
-        Some(calendar.remaining(local_date(now, offset), due))
+        Some(calendar.remaining(crate::clock::today(Some(&instance)), due))
     };
     let submitted = date_of(&report.submitted_at);
     let events = report.events.clone();
@@ -142,8 +142,4 @@ fn ReportSummary(report: ReportView) -> impl IntoView {
 /// The calendar date of an RFC 3339 timestamp, as written by the server (UTC).
 fn date_of(timestamp: &str) -> Option<chrono::NaiveDate> {
     timestamp.get(..10)?.parse().ok()
-}
-
-fn js_sys_now() -> f64 {
-    js_sys::Date::now()
 }

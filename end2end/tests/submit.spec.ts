@@ -1,0 +1,252 @@
+import { test, expect, type Page } from '@playwright/test';
+import { expectNoAxeViolations, waitForApp } from './helpers';
+
+const TITLE = 'Jalan berlubang di depan pasar';
+const BODY = 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendara motor.';
+
+function yesterday() {
+  const d = new Date(Date.now() - 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+async function openForm(page: Page, query = '') {
+  await page.goto(`/lapor${query}`);
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+}
+
+/** Picks a region by typing and choosing the first suggestion with the keyboard. */
+async function pickRegion(page: Page, text: string) {
+  await page.locator('#region').fill(text);
+  await expect(page.locator('#region-listbox [role=option]').first()).toBeVisible();
+  await page.locator('#region').press('ArrowDown');
+  await expect(page.locator('#region')).toHaveAttribute('aria-activedescendant', 'region-option-0');
+  await page.locator('#region').press('Enter');
+  await expect(page.locator('#region-hint')).toContainText(text, { ignoreCase: true });
+}
+
+async function fillBasics(page: Page, kind: string) {
+  await page.getByLabel(kind, { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill(TITLE);
+  await page.getByLabel('Isi laporan').fill(BODY);
+}
+
+async function reviewAndSend(page: Page) {
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
+  await expect(page.locator('main h1')).toBeFocused();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  const tracking = (await page.locator('#tracking-number').innerText()).trim();
+  expect(tracking).toMatch(/^[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}$/);
+  return tracking;
+}
+
+test('a complaint goes from the form to a tracking number', async ({ page, request }) => {
+  await openForm(page);
+  await expectNoAxeViolations(page);
+  await fillBasics(page, 'Pengaduan');
+  await page.locator('#incident-date').fill(yesterday());
+  await pickRegion(page, 'Weleri');
+  await page.getByLabel('Detail lokasi (opsional)').fill('Depan Pasar Weleri');
+  await page.getByLabel('Saya tahu instansinya').check();
+  await page.locator('#agency').fill('pekerjaan umum kendal');
+  await page.locator('#agency-listbox [role=option]').first().click();
+  await expect(page.locator('#agency-hint')).toContainText('Dinas Pekerjaan Umum');
+  await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
+  await page.getByLabel('Nama', { exact: true }).fill('Siti Rahayu');
+  await page.getByLabel('Email').fill('siti@contoh.id');
+  await expectNoAxeViolations(page);
+  const tracking = await reviewAndSend(page);
+  await expect(page.locator('#access-code')).toHaveText(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  await expect(page.locator('#due-date')).toContainText('paling lambat');
+  await expect(page.locator('#due-date')).toContainText('14 hari kerja');
+  await expectNoAxeViolations(page);
+
+  const view = await (await request.get(`/api/v1/reports/${tracking}`)).json();
+  expect(view.classification).toBe('complaint');
+  expect(view.title).toBe(TITLE);
+  expect(view.agency).toBe('Dinas Pekerjaan Umum dan Penataan Ruang Kabupaten Kendal');
+  expect(view.category).toBe('Infrastruktur dan jalan');
+
+  // The report is remembered on this device: tracking it shows the status.
+  await page.getByRole('link', { name: 'Lacak laporan ini' }).click();
+  await expect(page.locator('.badge')).toHaveText('Diterima');
+});
+
+for (const [kind, code, days] of [
+  ['Aspirasi', 'aspiration', 14],
+  ['Permintaan informasi', 'information_request', 5],
+] as const) {
+  test(`an ${code} needs no incident date or place`, async ({ page, request }) => {
+    await openForm(page);
+    await fillBasics(page, kind);
+    await expect(page.locator('#incident-date')).toHaveCount(0);
+    await expect(page.getByText('Tempat tinggal Anda (opsional)')).toBeVisible();
+    const tracking = await reviewAndSend(page);
+    await expect(page.locator('#due-date')).toContainText(`${days} hari kerja`);
+    const view = await (await request.get(`/api/v1/reports/${tracking}`)).json();
+    expect(view.classification).toBe(code);
+  });
+}
+
+test('client-side errors are summarised, linked and shown beside the fields', async ({ page }) => {
+  await openForm(page);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText(['Pilih jenis laporan.']);
+
+  await page.getByLabel('Pengaduan', { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill('Rusak');
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText([
+    'Tulis paling sedikit 10 karakter.',
+    'Wajib diisi.',
+    'Wajib diisi.',
+    'Wajib diisi.',
+  ]);
+  await expect(page.locator('#title')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#title-error')).toHaveText('Tulis paling sedikit 10 karakter.');
+  await expectNoAxeViolations(page);
+  await summary.getByRole('link').first().click();
+  await expect(page.locator('#title')).toBeFocused();
+  await expect(page).toHaveURL(/\/lapor$/);
+
+  // A date in the future is refused by the same core rule the server uses.
+  const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await page.locator('#incident-date').fill(future);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(page.locator('#incident-date-error')).toHaveText('Tanggal tidak boleh di masa depan.');
+});
+
+test('errors from the server land beside the fields', async ({ page }) => {
+  await openForm(page);
+  await fillBasics(page, 'Aspirasi');
+  // Another client (or an old app) sends what the server refuses: the real server answers.
+  await page.route('**/api/v1/reports', async (route) => {
+    const body = JSON.parse(route.request().postData() ?? '{}');
+    body.reporter = { email: 'bukan-email' };
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('.error-summary')).toBeFocused();
+  await expect(page.locator('#email-error')).toHaveText('Masukkan alamat email seperti nama@contoh.id.');
+  // Nothing typed is lost.
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(TITLE);
+});
+
+test('a reload mid-form restores the draft, and discarding clears it', async ({ page }) => {
+  await openForm(page);
+  await fillBasics(page, 'Pengaduan');
+  await pickRegion(page, 'Kaliwungu');
+  await page.getByLabel('Rahasia').check();
+  await page.reload();
+  await waitForApp(page);
+  await expect(page.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(TITLE);
+  await expect(page.getByLabel('Isi laporan')).toHaveValue(BODY);
+  await expect(page.locator('#region-hint')).toContainText('Kaliwungu');
+  await expect(page.getByLabel('Rahasia')).toBeChecked();
+  await page.getByRole('button', { name: 'Buang draf' }).click();
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('');
+  await page.reload();
+  await waitForApp(page);
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('');
+});
+
+test('a response lost after the server committed is retried without a duplicate', async ({ page }) => {
+  await openForm(page);
+  await fillBasics(page, 'Aspirasi');
+  let committed: { tracking_id: string } | undefined;
+  await page.route('**/api/v1/reports', async (route) => {
+    const response = await route.fetch(); // the server commits the report…
+    committed = await response.json();
+    await route.abort('connectionreset'); // …but the phone never hears back.
+  });
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByRole('alert')).toContainText('koneksi terputus');
+  expect(committed?.tracking_id).toBeTruthy();
+  await page.unroute('**/api/v1/reports');
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  // The same Idempotency-Key brought back the first report instead of making a second.
+  await expect(page.locator('#tracking-number')).toHaveText(committed!.tracking_id);
+});
+
+test('a photo is downscaled on the device before upload', async ({ page, request }) => {
+  await openForm(page);
+  await fillBasics(page, 'Pengaduan');
+  // A 4000×3000 PNG with fine detail, like a camera photo: several megabytes.
+  const png = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 4000;
+    canvas.height = 3000;
+    const ctx = canvas.getContext('2d')!;
+    // Smooth light and colour with sensor-like noise: large as PNG, small as a photo JPEG.
+    const image = ctx.createImageData(4000, 3000);
+    for (let y = 0, i = 0; y < 3000; y++) {
+      for (let x = 0; x < 4000; x++, i += 4) {
+        const noise = Math.random() * 12 - 6;
+        image.data[i] = 120 + 80 * Math.sin(x / 400) + noise;
+        image.data[i + 1] = 110 + 70 * Math.cos(y / 300) + noise;
+        image.data[i + 2] = 100 + 60 * Math.sin((x + y) / 500) + noise;
+        image.data[i + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const dataUrl: string = await new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.readAsDataURL(blob);
+    });
+    return dataUrl.split(',')[1];
+  });
+  const original = Buffer.from(png, 'base64');
+  expect(original.length).toBeGreaterThan(5_000_000);
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/v1/attachments') && r.status() === 201);
+  await page.locator('#attachments').setInputFiles({ name: 'IMG_2041.png', mimeType: 'image/png', buffer: original });
+  const stored = await (await uploaded).json();
+  expect(stored.content_type).toBe('image/jpeg');
+  expect(stored.filename).toBe('IMG_2041.jpg');
+  expect(stored.size).toBeLessThan(600_000);
+  await expect(page.locator('.file')).toContainText('IMG_2041.jpg');
+  // The stored file is the re-encoded JPEG at most 1600 px on its longest side.
+  const file = await request.get(`/api/v1/attachments/${stored.id}`);
+  const dims = await page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+    return [bitmap.width, bitmap.height];
+  }, (await file.body()).toString('base64'));
+  expect(dims).toEqual([1600, 1200]);
+
+  // A wrong type is refused before any upload.
+  await page.locator('#attachments').setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+  await expect(page.getByText('virus.exe: jenis berkas tidak diterima')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('preselection from the URL, on a 360×640 phone screen', async ({ page, request }) => {
+  await page.setViewportSize({ width: 360, height: 640 });
+  await openForm(page, '?classification=aspiration&agency=kendal-dinkes&category=kesehatan');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Saya tahu instansinya')).toBeChecked();
+  await expect(page.locator('#agency-hint')).toContainText('Dinas Kesehatan Kabupaten Kendal');
+  await expect(page.getByLabel('Kategori (opsional)')).toHaveValue('kesehatan');
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth).toBeLessThanOrEqual(360);
+  await page.getByLabel('Judul laporan').fill(TITLE);
+  await page.getByLabel('Isi laporan').fill(BODY);
+  await page.getByLabel('Anonim').check();
+  await expect(page.getByLabel('Nama', { exact: true })).toHaveCount(0);
+  const tracking = await reviewAndSend(page);
+  await expectNoAxeViolations(page);
+  const view = await (await request.get(`/api/v1/reports/${tracking}`)).json();
+  expect(view.agency).toBe('Dinas Kesehatan Kabupaten Kendal');
+  expect(view.anonymous).toBe(true);
+});

@@ -1,0 +1,77 @@
+//! Attachment upload with progress. `fetch` cannot report upload progress, so this one request
+//! uses XMLHttpRequest.
+
+use js_sys::Promise;
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
+
+use super::ApiError;
+
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+pub struct Uploaded {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// Uploads one file to `url` (the API's `/attachments`), reporting progress from 0 to 1.
+pub async fn upload(
+    url: &str,
+    blob: &Blob,
+    filename: &str,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<Uploaded, ApiError> {
+    let network = |_| ApiError::Network;
+    let form = FormData::new().map_err(network)?;
+    form.append_with_blob_and_filename("file", blob, filename)
+        .map_err(network)?;
+    let xhr = XmlHttpRequest::new().map_err(network)?;
+    xhr.open("POST", url).map_err(network)?;
+
+    let mut settle = None;
+    let done = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let (resolve, reject) = settle.expect("the Promise executor runs at once");
+    let onload = Closure::<dyn FnMut()>::new(move || {
+        let _ = resolve.call0(&JsValue::NULL);
+    });
+    let onerror = Closure::<dyn FnMut()>::new(move || {
+        let _ = reject.call0(&JsValue::NULL);
+    });
+    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            on_progress(e.loaded() / e.total());
+        }
+    });
+    xhr.set_onload(Some(onload.as_ref().unchecked_ref()));
+    xhr.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    xhr.set_onabort(Some(onerror.as_ref().unchecked_ref()));
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    xhr.send_with_opt_form_data(Some(&form)).map_err(network)?;
+    let finished = JsFuture::from(done).await;
+    // The handlers must live until the request has settled.
+    drop((onload, onerror, progress));
+    finished.map_err(network)?;
+
+    let status = xhr.status().unwrap_or(0);
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    match status {
+        200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Network),
+        404 => Err(ApiError::NotFound),
+        0 => Err(ApiError::Network),
+        _ => Err(ApiError::Problem(serde_json::from_str(&text).unwrap_or(
+            lapor_core::api::Problem {
+                type_: "about:blank".into(),
+                title: String::new(),
+                status,
+                detail: None,
+                errors: Vec::new(),
+            },
+        ))),
+    }
+}

@@ -1,0 +1,197 @@
+//! Form fields with labels, hints, live character counts, and errors beside them and in a
+//! summary at the top (the GOV.UK pattern).
+
+use lapor_core::Locale;
+use lapor_core::validation::Rule;
+use leptos::prelude::*;
+
+use crate::i18n::{Texts, fill, texts, use_i18n};
+
+/// What is wrong with a field: a shared `core` rule, a rule of the form itself, or the
+/// server's own words.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    Rule(Rule),
+    ChooseKind,
+    Server(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldProblem {
+    /// The API's field path, e.g. `title` or `reporter.email`.
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    pub fn message(&self, locale: Locale) -> String {
+        match &self.problem {
+            Problem::Rule(rule) => rule.message(locale),
+            Problem::ChooseKind => texts(locale).err_choose_kind.into(),
+            Problem::Server(text) => text.clone(),
+        }
+    }
+}
+
+/// The input that answers for an API field, for error links and "change" links.
+pub fn input_id(field: &str) -> &'static str {
+    match field {
+        "classification" => "kind-complaint",
+        "title" => "title",
+        "body" => "body",
+        "incident_date" => "incident-date",
+        "location.region_id" => "region",
+        "location.text" => "location-text",
+        "location.lat" | "location.lon" => "use-location",
+        "agency_id" => "agency-unknown",
+        "category_id" => "category",
+        "reporter.name" => "name",
+        "reporter.email" => "email",
+        "reporter.phone" => "phone",
+        "attachment_ids" => "attachments",
+        _ => "report-form",
+    }
+}
+
+pub type Problems = Signal<Vec<FieldProblem>>;
+
+/// Focuses and reveals an element. In-page links cannot rely on the browser: with the
+/// document's `<base>`, `#id` would resolve to the site root.
+pub fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        el.scroll_into_view();
+        let _ = el.focus();
+    }
+}
+
+/// The first problem of `field`, if any, as a reactive message.
+pub fn problem_for(problems: Problems, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+    let i18n = use_i18n();
+    move || {
+        problems.with(|list| {
+            list.iter()
+                .find(|p| p.field == field)
+                .map(|p| p.message(i18n.locale.get()))
+        })
+    }
+}
+
+/// The message beside a field.
+#[component]
+pub fn FieldError(problems: Problems, field: &'static str) -> impl IntoView {
+    let message = problem_for(problems, field);
+    let id = format!("{}-error", input_id(field));
+    move || message().map(|m| view! { <p class="field-error" id=id.clone()>{m}</p> })
+}
+
+/// `aria-describedby` for an input: its hint, and its error when there is one.
+pub fn described_by(
+    id: &'static str,
+    has_hint: bool,
+    problems: Problems,
+    field: &'static str,
+) -> impl Fn() -> Option<String> {
+    let message = problem_for(problems, field);
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if message().is_some() {
+            ids.push(format!("{id}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// All problems at the top of the form, each linking to its field; focused when shown.
+#[component]
+pub fn ErrorSummary(problems: Problems, node_ref: NodeRef<leptos::html::Div>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="error-summary" tabindex="-1" node_ref=node_ref
+            role="alert" aria-labelledby="error-summary-title"
+            style:display=move || if problems.with(Vec::is_empty) { "none" } else { "block" }>
+            <h2 id="error-summary-title">{move || i18n.t().err_summary_title}</h2>
+            <ul>
+                {move || problems.get().into_iter().map(|p| {
+                    let target = input_id(&p.field);
+                    view! {
+                        <li>
+                            <a href=format!("#{target}") on:click=move |ev| { ev.prevent_default(); focus_by_id(target); }>
+                                {move || p.message(i18n.locale.get())}
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+pub type TextOf = fn(&'static Texts) -> &'static str;
+
+/// A labelled text input or textarea with an optional hint and live character count.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    field: &'static str,
+    label: TextOf,
+    #[prop(optional)] hint: Option<TextOf>,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    problems: Problems,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] max_chars: Option<usize>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = problem_for(problems, field);
+    let invalid = move || message().is_some().then_some("true");
+    let described = described_by(id, hint.is_some() || max_chars.is_some(), problems, field);
+    let count = move || {
+        max_chars.map(|max| {
+            let n = value.with(|v| v.trim().chars().count());
+            fill(
+                i18n.t().sub_chars,
+                &[("n", &n.to_string()), ("max", &max.to_string())],
+            )
+        })
+    };
+    let over = move || max_chars.is_some_and(|max| value.with(|v| v.trim().chars().count()) > max);
+    let control = if multiline {
+        view! {
+            <textarea id=id name=id rows="8" aria-invalid=invalid aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id name=id type=input_type autocomplete=autocomplete aria-invalid=invalid
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            <label for=id>{move || label(i18n.t())}</label>
+            {(hint.is_some() || max_chars.is_some()).then(|| view! {
+                <p class="hint" id=format!("{id}-hint")>
+                    {move || hint.map(|h| h(i18n.t()))}
+                    " "
+                    <span class="char-count" class:char-count--over=over>{count}</span>
+                </p>
+            })}
+            <FieldError problems field/>
+            {control}
+        </div>
+    }
+}

@@ -1,0 +1,82 @@
+//! The target agency, with an explicit "I don't know" (admins route it), and the category.
+
+use lapor_core::Locale;
+use lapor_core::api::Category;
+use leptos::prelude::*;
+
+use super::draft::Draft;
+use crate::api::Api;
+use crate::components::combobox::{Combobox, Picked, Source, tier_text};
+use crate::components::field::{FieldError, Problems};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    // "I know the agency" is chosen explicitly; a chosen agency implies it.
+    let knows = RwSignal::new(false);
+    Effect::new(move |_| {
+        if draft.with(|d| d.agency.is_some()) {
+            knows.set(true);
+        }
+    });
+    let categories = LocalResource::new(move || {
+        let api = api.clone();
+        async move { api.categories().await.unwrap_or_default() }
+    });
+    let on_pick = Callback::new(move |picked: Picked| {
+        if let Picked::Agency(agency) = picked {
+            draft.update(|d| d.agency = Some(agency));
+        }
+    });
+    let category_name = move |c: &Category| match i18n.locale.get() {
+        Locale::Id => c.name_id.clone(),
+        Locale::En => c.name_en.clone(),
+    };
+    view! {
+        <fieldset class="fieldset">
+            <legend>{move || i18n.t().sub_agency_legend}</legend>
+            <FieldError problems field="agency_id"/>
+            <div class="radio">
+                <input type="radio" id="agency-unknown" name="agency-known"
+                    prop:checked=move || !knows.get()
+                    on:change=move |_| { knows.set(false); draft.update(|d| d.agency = None); }/>
+                <label for="agency-unknown">{move || i18n.t().sub_agency_unknown}</label>
+            </div>
+            <div class="radio">
+                <input type="radio" id="agency-known" name="agency-known"
+                    prop:checked=move || knows.get() on:change=move |_| knows.set(true)/>
+                <label for="agency-known">{move || i18n.t().sub_agency_known}</label>
+            </div>
+            {move || knows.get().then(|| view! {
+                <div class="field conditional">
+                    <label for="agency">{move || i18n.t().sub_agency_search}</label>
+                    <p class="hint" id="agency-hint">
+                        {move || draft.with(|d| d.agency.as_ref().map(|a| format!("✔ {} ({})", a.name, tier_text(i18n.t(), a.tier))))}
+                    </p>
+                    <Combobox id="agency" source=Source::Agencies
+                        described_by=Signal::derive(|| Some("agency-hint".to_owned()))
+                        invalid=Signal::derive(|| false) on_pick/>
+                </div>
+            })}
+        </fieldset>
+        <div class="field">
+            <label for="category">{move || i18n.t().sub_category_label}</label>
+            <FieldError problems field="category_id"/>
+            <select id="category" on:change=move |ev| {
+                let value = event_target_value(&ev);
+                draft.update(|d| d.category_id = value);
+            }>
+                <option value="" selected=move || draft.with(|d| d.category_id.is_empty())>
+                    {move || i18n.t().sub_category_none}
+                </option>
+                {move || categories.get().unwrap_or_default().into_iter().map(|c| {
+                    let id = c.id.clone();
+                    let selected = move || draft.with(|d| d.category_id == id);
+                    view! { <option value=c.id.clone() selected=selected>{category_name(&c)}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

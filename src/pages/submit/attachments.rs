@@ -1,0 +1,235 @@
+//! Photos and documents: photos are downscaled on the device, wrong types and oversize files
+//! are refused before any upload, and each file shows its own progress, removal and retry.
+//! Uploaded files join the draft, so a reload keeps them.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, File, HtmlInputElement};
+
+use super::draft::Draft;
+use crate::api::{Api, upload};
+use crate::app::InstanceResource;
+use crate::components::field::{FieldError, Problems};
+use crate::i18n::{fill, use_i18n};
+use crate::image::downscale_to_jpeg;
+
+const IMAGE_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+#[derive(Clone, PartialEq)]
+enum Progress {
+    Preparing,
+    Uploading(u32),
+    Failed,
+}
+
+#[derive(Clone, PartialEq)]
+struct Pending {
+    key: u32,
+    name: String,
+    progress: Progress,
+}
+
+#[component]
+pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let instance = expect_context::<InstanceResource>();
+    let limits = move || instance.get().and_then(Result::ok).map(|i| i.attachments);
+    let max_files = move || limits().map_or(5, |l| l.max_files as usize);
+    let max_bytes = move || limits().map_or(5 * 1024 * 1024, |l| l.max_bytes_per_file);
+    let pending = RwSignal::new(Vec::<Pending>::new());
+    let refused = RwSignal::new(Vec::<String>::new());
+    let blobs = StoredValue::new_local(HashMap::<u32, (Blob, String)>::new());
+    let next_key = StoredValue::new(0u32);
+
+    let set_progress = move |key: u32, progress: Progress| {
+        pending.update(|list| {
+            if let Some(p) = list.iter_mut().find(|p| p.key == key) {
+                p.progress = progress;
+            }
+        })
+    };
+    let send = {
+        let api = api.clone();
+        move |key: u32| {
+            let Some((blob, name)) = blobs.with_value(|b| b.get(&key).cloned()) else {
+                return;
+            };
+            let url = api.url("/attachments");
+            set_progress(key, Progress::Uploading(0));
+            leptos::task::spawn_local(async move {
+                let result = upload(&url, &blob, &name, move |fraction| {
+                    set_progress(key, Progress::Uploading((fraction * 100.0).round() as u32));
+                })
+                .await;
+                match result {
+                    Ok(uploaded) => {
+                        pending.update(|list| list.retain(|p| p.key != key));
+                        blobs.update_value(|b| {
+                            b.remove(&key);
+                        });
+                        draft.update(|d| d.attachments.push(uploaded));
+                    }
+                    Err(_) => set_progress(key, Progress::Failed),
+                }
+            });
+        }
+    };
+    let prepare = {
+        let send = send.clone();
+        move |file: File| {
+            let name = file.name();
+            let kind = file.type_();
+            let count =
+                draft.with_untracked(|d| d.attachments.len()) + pending.with_untracked(Vec::len);
+            let t = i18n.t();
+            if count >= max_files() {
+                refused.update(|r| {
+                    r.push(fill(
+                        t.sub_file_too_many,
+                        &[("n", &max_files().to_string())],
+                    ))
+                });
+                return;
+            }
+            let is_image = IMAGE_TYPES.contains(&kind.as_str());
+            if !is_image && kind != "application/pdf" {
+                refused.update(|r| r.push(fill(t.sub_file_wrong_type, &[("name", &name)])));
+                return;
+            }
+            let too_big = fill(
+                t.sub_file_too_big,
+                &[
+                    ("name", &name),
+                    ("mb", &(max_bytes() / 1024 / 1024).to_string()),
+                ],
+            );
+            if !is_image && file.size() as u64 > max_bytes() {
+                refused.update(|r| r.push(too_big));
+                return;
+            }
+            let key = next_key.get_value();
+            next_key.set_value(key + 1);
+            pending.update(|list| {
+                list.push(Pending {
+                    key,
+                    name: name.clone(),
+                    progress: Progress::Preparing,
+                })
+            });
+            let send = send.clone();
+            leptos::task::spawn_local(async move {
+                let blob: Result<Blob, _> = if is_image {
+                    downscale_to_jpeg(&file).await
+                } else {
+                    Ok(file.clone().into())
+                };
+                match blob {
+                    Ok(blob) if blob.size() as u64 <= max_bytes() => {
+                        let upload_name = if is_image { jpeg_name(&name) } else { name };
+                        blobs.update_value(|b| {
+                            b.insert(key, (blob, upload_name));
+                        });
+                        send(key);
+                    }
+                    Ok(_) => {
+                        pending.update(|list| list.retain(|p| p.key != key));
+                        refused.update(|r| r.push(too_big));
+                    }
+                    Err(_) => set_progress(key, Progress::Failed),
+                }
+            });
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        refused.set(Vec::new());
+        if let Some(files) = input.files() {
+            for i in 0..files.length() {
+                if let Some(file) = files.get(i) {
+                    prepare(file);
+                }
+            }
+        }
+        input.set_value("");
+    };
+    let accept = "image/jpeg,image/png,image/webp,application/pdf";
+    view! {
+        <div class="field" id="attachments-field">
+            <label for="attachments">{move || i18n.t().sub_files_label}</label>
+            <p class="hint" id="attachments-hint">
+                {move || fill(i18n.t().sub_files_hint, &[("n", &max_files().to_string())])}
+            </p>
+            <FieldError problems field="attachment_ids"/>
+            <div role="alert">
+                {move || refused.get().into_iter().map(|r| view! { <p class="field-error">{r}</p> }).collect_view()}
+            </div>
+            <input id="attachments" type="file" multiple accept=accept aria-describedby="attachments-hint"
+                on:change=on_change/>
+            <ul class="file-list">
+                {move || draft.get().attachments.into_iter().map(|a| {
+                    let id = a.id.clone();
+                    view! {
+                        <li class="file">
+                            <span class="file__name">{a.filename.clone()}</span>
+                            <span class="file__state">{move || i18n.t().sub_file_done}" · "{format!("{} KB", a.size.div_ceil(1024))}</span>
+                            <button type="button" class="button button--link"
+                                on:click=move |_| draft.update(|d| d.attachments.retain(|x| x.id != id))>
+                                {move || i18n.t().sub_file_remove}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+                {move || pending.get().into_iter().map(|p| {
+                    let key = p.key;
+                    let send = send.clone();
+                    let failed = p.progress == Progress::Failed;
+                    let state = move || match p.progress {
+                        Progress::Preparing => i18n.t().sub_file_processing.to_owned(),
+                        Progress::Uploading(pct) => fill(i18n.t().sub_file_uploading, &[("p", &pct.to_string())]),
+                        Progress::Failed => i18n.t().sub_file_failed.to_owned(),
+                    };
+                    view! {
+                        <li class="file" class:file--failed=failed>
+                            <span class="file__name">{p.name.clone()}</span>
+                            <span class="file__state" role="status">{state}</span>
+                            {failed.then(|| view! {
+                                <button type="button" class="button button--link" on:click=move |_| send(key)>
+                                    {move || i18n.t().sub_file_retry}
+                                </button>
+                            })}
+                            <button type="button" class="button button--link" on:click=move |_| {
+                                pending.update(|list| list.retain(|x| x.key != key));
+                                blobs.update_value(|b| { b.remove(&key); });
+                            }>
+                                {move || i18n.t().sub_file_remove}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// `IMG_2041.HEIC` → `IMG_2041.jpg`: the re-encoded photo is a JPEG.
+fn jpeg_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    format!("{stem}.jpg")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn re_encoded_photos_are_named_jpeg() {
+        assert_eq!(super::jpeg_name("IMG_2041.PNG"), "IMG_2041.jpg");
+        assert_eq!(super::jpeg_name("foto"), "foto.jpg");
+    }
+}

@@ -1,0 +1,103 @@
+//! The confirmation: the tracking number large and copyable, the access code with a warning,
+//! the deadline in working days and as a date, and the ways to keep them.
+
+use lapor_core::api::{Classification, ReportCreated};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use wasm_bindgen::JsValue;
+
+use crate::app::InstanceResource;
+use crate::i18n::{fill, format_date, use_i18n};
+
+/// Shares through the Web Share API where the phone has it; elsewhere copies the link.
+fn share(title: &str, text: &str, url: &str) -> bool {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
+    let share = js_sys::Reflect::get(&navigator, &"share".into())
+        .ok()
+        .filter(|f| f.is_function());
+    let Some(share) = share else { return false };
+    let data = js_sys::Object::new();
+    for (key, value) in [("title", title), ("text", text), ("url", url)] {
+        let _ = js_sys::Reflect::set(&data, &key.into(), &JsValue::from_str(value));
+    }
+    js_sys::Function::from(share)
+        .call1(&navigator, &data)
+        .is_ok()
+}
+
+fn copy(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+#[component]
+pub fn Confirmation(
+    created: ReportCreated,
+    classification: Classification,
+    on_new: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let instance = expect_context::<InstanceResource>();
+    let copied = RwSignal::new(false);
+    let days = move || {
+        let sla = instance
+            .get()
+            .and_then(Result::ok)
+            .map(|i| i.sla)
+            .unwrap_or_default();
+        sla.resolution_days(classification, false)
+    };
+    let tracking = created.tracking_id.clone();
+    let track_href = format!("/lacak/{tracking}");
+    let due = created.due_date;
+    let share_tracking = tracking.clone();
+    let copy_tracking = tracking.clone();
+    view! {
+        <div class="panel panel--success">
+            <h1 tabindex="-1">{move || i18n.t().done_title}</h1>
+            <p>{move || i18n.t().done_tracking_label}</p>
+            <p class="tracking-number tracking-number--large" id="tracking-number">{tracking.clone()}</p>
+        </div>
+        <div class="actions">
+            <button type="button" class="button button--secondary" on:click=move |_| {
+                copy(&copy_tracking);
+                copied.set(true);
+            }>{move || i18n.t().done_copy}</button>
+            <button type="button" class="button button--secondary" on:click={
+                let href = track_href.clone();
+                move |_| {
+                    let url = web_sys::window()
+                        .and_then(|w| w.location().origin().ok())
+                        .map(|origin| format!("{origin}{href}"))
+                        .unwrap_or_default();
+                    let text = fill(i18n.t().done_share_text, &[("tracking", &share_tracking)]);
+                    if !share(i18n.t().done_title, &text, &url) {
+                        copy(&format!("{text} {url}"));
+                        copied.set(true);
+                    }
+                }
+            }>{move || i18n.t().done_share}</button>
+        </div>
+        <p role="status">{move || copied.get().then(|| i18n.t().done_copied)}</p>
+        <h2>{move || i18n.t().done_access_label}</h2>
+        <p class="access-code" id="access-code">{created.access_code.clone()}</p>
+        <div class="notice notice--warning"><p>{move || i18n.t().done_access_warning}</p></div>
+        <p id="due-date">
+            {move || fill(i18n.t().done_due, &[
+                ("date", &format_date(i18n.locale.get(), due)),
+                ("n", &days().to_string()),
+            ])}
+        </p>
+        {created.due_date_estimate.then(|| view! { <p class="hint">{move || i18n.t().done_due_estimate}</p> })}
+        <p class="hint">{move || i18n.t().done_saved_device}</p>
+        <div class="actions">
+            <A href=track_href attr:class="button button--primary">{move || i18n.t().done_track_link}</A>
+            <button type="button" class="button button--link" on:click=move |_| on_new.run(())>
+                {move || i18n.t().done_new}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,183 @@
+//! The report being written: saved on the device as the user types, restored after a reload,
+//! a crash or a closed tab, with one Idempotency-Key for its whole life.
+
+use chrono::NaiveDate;
+use lapor_core::Locale;
+use lapor_core::api::{Agency, Classification, Location, NewReport, Region, Reporter};
+use serde::{Deserialize, Serialize};
+
+use crate::api::Uploaded;
+use crate::storage;
+
+const KEY: &str = "draft";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub idempotency_key: String,
+    pub classification: Option<Classification>,
+    pub title: String,
+    pub body: String,
+    /// As the date input gives it: `YYYY-MM-DD` or empty.
+    pub incident_date: String,
+    pub region: Option<Region>,
+    pub location_text: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// `None`: the citizen does not know; admins route it.
+    pub agency: Option<Agency>,
+    pub category_id: String,
+    pub anonymous: bool,
+    pub confidential: bool,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub attachments: Vec<Uploaded>,
+}
+
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
+
+fn filled(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+impl Draft {
+    /// The saved draft, or a fresh one with a new key.
+    pub fn load() -> Draft {
+        let mut draft: Draft = storage::get(KEY)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        if draft.idempotency_key.is_empty() {
+            draft.idempotency_key = new_key();
+        }
+        draft
+    }
+
+    pub fn save(&self) {
+        if let Ok(json) = serde_json::to_string(self) {
+            storage::set(KEY, &json);
+        }
+    }
+
+    /// Forgets the draft (after sending, or "discard"); the next one gets a new key.
+    pub fn discard() -> Draft {
+        storage::remove(KEY);
+        Draft {
+            idempotency_key: new_key(),
+            ..Draft::default()
+        }
+    }
+
+    /// Whether the citizen has typed or chosen anything yet.
+    pub fn is_blank(&self) -> bool {
+        *self
+            == Draft {
+                idempotency_key: self.idempotency_key.clone(),
+                ..Draft::default()
+            }
+    }
+
+    /// The request body; `None` until a classification is chosen. Contact details of an
+    /// anonymous report are not sent at all.
+    pub fn to_report(&self, locale: Locale) -> Option<NewReport> {
+        let classification = self.classification?;
+        let complaint = classification == Classification::Complaint;
+        let reporter = Reporter {
+            name: filled(&self.name),
+            email: filled(&self.email),
+            phone: filled(&self.phone),
+        };
+        let has_contact = reporter != Reporter::default();
+        Some(NewReport {
+            classification,
+            title: self.title.trim().to_owned(),
+            body: self.body.trim().to_owned(),
+            incident_date: if complaint {
+                self.incident_date.parse::<NaiveDate>().ok()
+            } else {
+                None
+            },
+            location: Some(Location {
+                region_id: self.region.as_ref().map(|r| r.id.clone()),
+                text: filled(&self.location_text),
+                lat: self.lat,
+                lon: self.lon,
+            }),
+            agency_id: self.agency.as_ref().map(|a| a.id.clone()),
+            category_id: filled(&self.category_id),
+            field_inspection: false,
+            anonymous: self.anonymous,
+            confidential: self.confidential,
+            reporter: (!self.anonymous && has_contact).then_some(reporter),
+            attachment_ids: self.attachments.iter().map(|a| a.id.clone()).collect(),
+            locale: Some(locale.tag().to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            idempotency_key: "k".into(),
+            classification: Some(Classification::Aspiration),
+            title: "  Taman kota perlu lampu  ".into(),
+            body: "x".into(),
+            incident_date: "2026-03-01".into(),
+            name: "Siti".into(),
+            email: " ".into(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn builds_the_request_body() {
+        let report = draft().to_report(Locale::En).unwrap();
+        assert_eq!(report.title, "Taman kota perlu lampu");
+        assert_eq!(
+            report.incident_date, None,
+            "only complaints carry an incident date"
+        );
+        let reporter = report.reporter.unwrap();
+        assert_eq!(reporter.name.as_deref(), Some("Siti"));
+        assert_eq!(reporter.email, None);
+        assert_eq!(report.locale.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn anonymous_reports_send_no_contact_details() {
+        let mut d = draft();
+        d.anonymous = true;
+        assert_eq!(d.to_report(Locale::Id).unwrap().reporter, None);
+    }
+
+    #[test]
+    fn complaints_carry_the_incident_date_and_nothing_without_a_kind() {
+        let mut d = draft();
+        d.classification = Some(Classification::Complaint);
+        assert_eq!(
+            d.to_report(Locale::Id).unwrap().incident_date,
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        d.classification = None;
+        assert!(d.to_report(Locale::Id).is_none());
+    }
+
+    #[test]
+    fn blank_means_nothing_typed() {
+        let d = Draft {
+            idempotency_key: "k".into(),
+            ..Draft::default()
+        };
+        assert!(d.is_blank());
+        assert!(!draft().is_blank());
+    }
+}

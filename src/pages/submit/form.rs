@@ -1,0 +1,113 @@
+//! The report form: classification first, then the fields that kind of report needs.
+
+use lapor_core::api::Classification;
+use lapor_core::validation::{BODY_MAX, TITLE_MAX};
+use leptos::prelude::*;
+
+use super::agency::AgencySection;
+use super::attachments::AttachmentsSection;
+use super::draft::Draft;
+use super::location::LocationSection;
+use super::privacy::PrivacySection;
+use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::i18n::{Texts, use_i18n};
+use crate::pages::track::classification_text;
+
+fn kind_hint(t: &'static Texts, c: Classification) -> &'static str {
+    match c {
+        Classification::Complaint => t.sub_kind_complaint_hint,
+        Classification::Aspiration => t.sub_kind_aspiration_hint,
+        Classification::InformationRequest => t.sub_kind_info_hint,
+    }
+}
+
+/// The radio button of a classification.
+pub fn kind_id(c: Classification) -> &'static str {
+    match c {
+        Classification::Complaint => "kind-complaint",
+        Classification::Aspiration => "kind-aspiration",
+        Classification::InformationRequest => "kind-information-request",
+    }
+}
+
+#[component]
+fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="fieldset" id="kind">
+            <legend class="legend--large">{move || i18n.t().sub_kind_legend}</legend>
+            <FieldError problems field="classification"/>
+            {Classification::ALL.into_iter().map(|c| {
+                let id = kind_id(c);
+                let hint_id = format!("{id}-hint");
+                view! {
+                    <div class="radio">
+                        <input type="radio" name="classification" id=id value=c.code()
+                            aria-describedby=hint_id.clone()
+                            prop:checked=move || draft.with(|d| d.classification == Some(c))
+                            on:change=move |_| draft.update(|d| d.classification = Some(c))/>
+                        <label for=id>{move || classification_text(i18n.t(), c)}</label>
+                        <p class="hint" id=hint_id>{move || kind_hint(i18n.t(), c)}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = problem_for(problems, "incident_date");
+    view! {
+        <div class="field" class:field--error=move || problem().is_some()>
+            <label for="incident-date">{move || i18n.t().sub_date_label}</label>
+            <p class="hint" id="incident-date-hint">{move || i18n.t().sub_date_hint}</p>
+            <FieldError problems field="incident_date"/>
+            <input type="date" id="incident-date" max=today
+                aria-describedby=described_by("incident-date", true, problems, "incident_date")
+                aria-invalid=move || problem().is_some().then_some("true")
+                prop:value=move || draft.with(|d| d.incident_date.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.incident_date = v); }/>
+        </div>
+    }
+}
+
+#[component]
+pub fn ReportForm(
+    draft: RwSignal<Draft>,
+    problems: Problems,
+    today: chrono::NaiveDate,
+    on_continue: Callback<()>,
+    on_discard: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = move || draft.with(|d| d.classification.is_some());
+    let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
+    let text =
+        move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    view! {
+        <form id="report-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }>
+            <KindSection draft problems/>
+            <div hidden=move || !chosen()>
+                <TextField id="title" field="title" label=|t| t.sub_title_label hint=|t| t.sub_title_hint
+                    max_chars=TITLE_MAX problems value=text(|d| &d.title)
+                    on_input=Callback::new(move |v| draft.update(|d| d.title = v))/>
+                <TextField id="body" field="body" label=|t| t.sub_body_label hint=|t| t.sub_body_hint
+                    multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
+                    on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
+                {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
+                <LocationSection draft problems/>
+                <AgencySection draft problems/>
+                <AttachmentsSection draft problems/>
+                <PrivacySection draft problems/>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button button--primary">{move || i18n.t().sub_continue}</button>
+                <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>
+                    {move || i18n.t().sub_discard}
+                </button>
+            </div>
+        </form>
+    }
+}

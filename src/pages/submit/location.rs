@@ -1,0 +1,119 @@
+//! Where it happened (complaints) or where the reporter lives (the others): a region from the
+//! whole country, a free-text detail, and coordinates only when the citizen taps for them.
+
+use lapor_core::api::Classification;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use super::draft::Draft;
+use crate::components::combobox::{Combobox, Picked, Source};
+use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::i18n::{fill, use_i18n};
+
+#[derive(Clone, Copy, PartialEq)]
+enum GeoState {
+    Idle,
+    Denied,
+    Unavailable,
+}
+
+/// Asks the browser for the position once; `done` gets coordinates or the error code.
+fn locate(done: impl FnOnce(Result<(f64, f64), u16>) + 'static) {
+    let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+        done(Err(2));
+        return;
+    };
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let on_error_done = done.clone();
+    let success = Closure::once_into_js(move |position: web_sys::Position| {
+        let c = position.coords();
+        if let Some(done) = done.borrow_mut().take() {
+            done(Ok((c.latitude(), c.longitude())));
+        }
+    });
+    let failure = Closure::once_into_js(move |error: web_sys::PositionError| {
+        if let Some(done) = on_error_done.borrow_mut().take() {
+            done(Err(error.code()));
+        }
+    });
+    if geolocation
+        .get_current_position_with_error_callback(
+            success.unchecked_ref(),
+            Some(failure.unchecked_ref()),
+        )
+        .is_err()
+    {
+        // The callbacks never run; nothing else to do.
+    }
+}
+
+#[component]
+pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let i18n = use_i18n();
+    let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
+    let geo = RwSignal::new(GeoState::Idle);
+    let region_problem = problem_for(problems, "location.region_id");
+    let region_described =
+        Signal::derive(described_by("region", true, problems, "location.region_id"));
+    let on_pick = Callback::new(move |picked: Picked| {
+        if let Picked::Region(region) = picked {
+            draft.update(|d| d.region = Some(region));
+        }
+    });
+    let use_location = move |_| {
+        geo.set(GeoState::Idle);
+        locate(move |result| match result {
+            Ok((lat, lon)) => draft.update(|d| {
+                d.lat = Some((lat * 1e6).round() / 1e6);
+                d.lon = Some((lon * 1e6).round() / 1e6);
+            }),
+            Err(1) => geo.set(GeoState::Denied),
+            Err(_) => geo.set(GeoState::Unavailable),
+        });
+    };
+    view! {
+        <fieldset class="fieldset" id="location">
+            <legend>{move || if complaint() { i18n.t().sub_location_incident } else { i18n.t().sub_location_home }}</legend>
+            <div class="field" class:field--error=move || region_problem().is_some()>
+                <label for="region">{move || i18n.t().sub_location_hint}</label>
+                <p class="hint" id="region-hint">
+                    {move || draft.with(|d| d.region.as_ref().map(|r| format!("✔ {} — {}", r.name, r.parents.join(", "))))}
+                </p>
+                <FieldError problems field="location.region_id"/>
+                {move || draft.with(|d| d.region.is_some()).then(|| view! {
+                    <button type="button" class="button button--link" on:click=move |_| draft.update(|d| d.region = None)>
+                        {move || i18n.t().sub_location_clear}
+                    </button>
+                })}
+                <Combobox id="region" source=Source::Regions described_by=region_described
+                    invalid=Signal::derive(move || region_problem().is_some()) on_pick/>
+            </div>
+            <TextField id="location-text" field="location.text" label=|t| t.sub_location_detail
+                hint=|t| t.sub_location_detail_hint problems
+                value=Signal::derive(move || draft.with(|d| d.location_text.clone()))
+                on_input=Callback::new(move |v| draft.update(|d| d.location_text = v))/>
+            <div class="field">
+                <button type="button" id="use-location" class="button button--secondary" on:click=use_location>
+                    {move || i18n.t().sub_geo_button}
+                </button>
+                <FieldError problems field="location.lat"/>
+                <p role="status" class="hint">
+                    {move || match geo.get() {
+                        GeoState::Denied => Some(i18n.t().sub_geo_denied.to_owned()),
+                        GeoState::Unavailable => Some(i18n.t().sub_geo_unavailable.to_owned()),
+                        GeoState::Idle => draft.with(|d| d.lat.zip(d.lon)).map(|(lat, lon)| {
+                            fill(i18n.t().sub_geo_set, &[("lat", &lat.to_string()), ("lon", &lon.to_string())])
+                        }),
+                    }}
+                </p>
+                {move || draft.with(|d| d.lat.is_some()).then(|| view! {
+                    <button type="button" class="button button--link"
+                        on:click=move |_| draft.update(|d| { d.lat = None; d.lon = None; })>
+                        {move || i18n.t().sub_geo_remove}
+                    </button>
+                })}
+            </div>
+        </fieldset>
+    }
+}

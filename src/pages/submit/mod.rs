@@ -1,0 +1,206 @@
+//! `/lapor`: from "I have a problem" to a tracking number. The form, then "check your
+//! answers", then the confirmation. The draft is saved on the device as the user types and is
+//! sent with one Idempotency-Key, so a retry can never create a second report.
+
+mod agency;
+mod attachments;
+mod confirmation;
+mod draft;
+mod form;
+mod location;
+mod privacy;
+mod review;
+
+use lapor_core::api::{Classification, ReportCreated};
+use lapor_core::validation;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use wasm_bindgen::JsCast;
+
+use crate::api::{Api, ApiError};
+use crate::app::{InstanceResource, use_page_title};
+use crate::components::field::{ErrorSummary, FieldProblem, Problem};
+use crate::i18n::use_i18n;
+use crate::my_reports::{self, SavedReport};
+use confirmation::Confirmation;
+use draft::Draft;
+use form::ReportForm;
+use review::Review;
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Form,
+    Review,
+    Done(ReportCreated, Classification),
+}
+
+/// Moves focus to an element after the next render (headings, the error summary, fields).
+fn focus_later(selector: String) {
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector(&selector)
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+            el.scroll_into_view();
+        }
+    });
+}
+
+/// Problems the client can see before sending, with the shared `core` rules.
+fn check(draft: &Draft, today: chrono::NaiveDate, max_files: u32) -> Vec<FieldProblem> {
+    let Some(report) = draft.to_report(Default::default()) else {
+        return vec![FieldProblem {
+            field: "classification".into(),
+            problem: Problem::ChooseKind,
+        }];
+    };
+    validation::validate_report(&report, today, max_files)
+        .into_iter()
+        .map(|v| FieldProblem {
+            field: v.field.into(),
+            problem: Problem::Rule(v.rule),
+        })
+        .collect()
+}
+
+/// `?classification=`, `?category=` and `?agency=` preset a blank draft (links and embeds).
+fn apply_preselection(draft: RwSignal<Draft>, api: &Api) {
+    let query = use_query_map().get_untracked();
+    if !draft.with_untracked(Draft::is_blank) {
+        return;
+    }
+    if let Some(c) = query
+        .get("classification")
+        .as_deref()
+        .and_then(Classification::from_code)
+    {
+        draft.update(|d| d.classification = Some(c));
+    }
+    if let Some(category) = query.get("category") {
+        draft.update(|d| d.category_id = category);
+    }
+    if let Some(agency_id) = query.get("agency") {
+        let api = api.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(agencies) = api.agencies("").await {
+                let found = agencies.into_iter().find(|a| a.id == agency_id);
+                draft.update(|d| d.agency = found);
+            }
+        });
+    }
+}
+
+#[component]
+pub fn SubmitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(move || i18n.t().submit_title);
+    let api = expect_context::<Api>();
+    let instance = expect_context::<InstanceResource>();
+    let draft = RwSignal::new(Draft::load());
+    apply_preselection(draft, &api);
+    // Every change is kept on the device at once.
+    Effect::new(move |_| draft.with(Draft::save));
+
+    let step = RwSignal::new(Step::Form);
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let sending = RwSignal::new(false);
+    let send_error = RwSignal::new(None::<ApiError>);
+    let summary = NodeRef::<leptos::html::Div>::new();
+    let today = move || crate::clock::today(instance.get().and_then(Result::ok).as_ref());
+    let max_files = move || {
+        instance
+            .get()
+            .and_then(Result::ok)
+            .map_or(5, |i| i.attachments.max_files)
+    };
+
+    let show_problems = move |list: Vec<FieldProblem>| {
+        problems.set(list);
+        request_animation_frame(move || {
+            if let Some(el) = summary.get_untracked() {
+                let _ = el.focus();
+                el.scroll_into_view();
+            }
+        });
+    };
+    let on_continue = Callback::new(move |()| {
+        let found = draft.with_untracked(|d| check(d, today(), max_files()));
+        if found.is_empty() {
+            problems.set(Vec::new());
+            send_error.set(None);
+            step.set(Step::Review);
+            focus_later("#main h1".into());
+        } else {
+            show_problems(found);
+        }
+    });
+    let on_change = Callback::new(move |target: &'static str| {
+        step.set(Step::Form);
+        focus_later(format!("#{target}"));
+    });
+    let on_submit = Callback::new(move |()| {
+        let locale = i18n.locale.get_untracked();
+        let (report, key) =
+            draft.with_untracked(|d| (d.to_report(locale), d.idempotency_key.clone()));
+        let Some(report) = report else { return };
+        let api = api.clone();
+        sending.set(true);
+        send_error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api.submit(&report, &key, locale).await;
+            sending.set(false);
+            match result {
+                Ok(created) => {
+                    my_reports::remember(SavedReport {
+                        tracking_id: created.tracking_id.clone(),
+                        access_code: Some(created.access_code.clone()),
+                        last_status: Some(created.status.code().to_owned()),
+                    });
+                    draft.set(Draft::discard());
+                    step.set(Step::Done(created, report.classification));
+                    focus_later("#main h1".into());
+                }
+                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
+                    step.set(Step::Form);
+                    show_problems(
+                        p.errors
+                            .into_iter()
+                            .map(|e| FieldProblem {
+                                field: e.field,
+                                problem: Problem::Server(e.message),
+                            })
+                            .collect(),
+                    );
+                }
+                Err(error) => send_error.set(Some(error)),
+            }
+        });
+    });
+    let on_discard = Callback::new(move |()| {
+        draft.set(Draft::discard());
+        problems.set(Vec::new());
+    });
+    let on_new = Callback::new(move |()| {
+        step.set(Step::Form);
+        focus_later("#main h1".into());
+    });
+
+    move || match step.get() {
+        Step::Form => view! {
+            <h1 tabindex="-1">{move || i18n.t().submit_title}</h1>
+            <p class="lead">{move || i18n.t().sub_lead}</p>
+            <ErrorSummary problems=problems.into() node_ref=summary/>
+            <ReportForm draft problems=problems.into() today=today() on_continue on_discard/>
+        }
+        .into_any(),
+        Step::Review => view! {
+            <h1 tabindex="-1">{move || i18n.t().review_title}</h1>
+            <Review draft sending=sending.into() error=send_error.into() on_change on_submit/>
+        }
+        .into_any(),
+        Step::Done(created, classification) => view! {
+            <Confirmation created classification on_new/>
+        }
+        .into_any(),
+    }
+}
