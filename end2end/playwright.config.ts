@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 // BASE_URL and ADMIN_TOKEN. Browsers are Debian's Chromium: Playwright never downloads one.
 export default defineConfig({
   testDir: './tests',
+  outputDir: './test-results',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
