@@ -10,6 +10,7 @@ use crate::api::{Api, ApiError};
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::I18n;
+use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::{TrackLookupPage, TrackReportPage};
 use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFound, submit::SubmitPage};
 
@@ -52,6 +53,7 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/lacak") view=TrackLookupPage/>
                     <Route path=path!("/lacak/:tracking") view=TrackReportPage/>
                     <Route path=path!("/faq") view=FaqPage/>
+                    <Route path=path!("/laporan-saya") view=MyReportsPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -51,3 +51,10 @@ pub fn access_code(tracking_id: &str) -> Option<String> {
         .find(|r| r.tracking_id == tracking_id)?
         .access_code
 }
+
+/// Replaces the whole list (after removals and refreshes).
+pub fn replace(list: &[SavedReport]) {
+    if let Ok(json) = serde_json::to_string(list) {
+        storage::set(KEY, &json);
+    }
+}

@@ -40,3 +40,12 @@ export async function createReport(request: APIRequestContext, overrides: Record
   expect(response.status()).toBe(201);
   return (await response.json()) as { tracking_id: string; access_code: string; due_date: string };
 }
+
+/** Moves a report through its lifecycle as an admin would, through the admin API. */
+export async function adminEvent(request: APIRequestContext, tracking: string, event: Record<string, unknown>) {
+  const response = await request.post(`/api/v1/admin/reports/${tracking}/events`, {
+    headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
+    data: event,
+  });
+  expect(response.status(), await response.text()).toBe(201);
+}

@@ -5,7 +5,8 @@ mod upload;
 
 use lapor_core::Locale;
 use lapor_core::api::{
-    Agency, Category, FaqEntry, Instance, NewReport, Problem, Region, ReportCreated, ReportView,
+    Agency, Category, FaqEntry, Instance, NewRating, NewReply, NewReport, Problem, Region,
+    ReportCreated, ReportView,
 };
 use serde::de::DeserializeOwned;
 
@@ -109,17 +110,18 @@ impl Api {
         self.get(&format!("/reports/{tracking}"), &headers).await
     }
 
-    /// Sends a report; the same key always yields the same report, however often it is retried.
-    pub async fn submit(
+    async fn post<B: serde::Serialize, T: DeserializeOwned>(
         &self,
-        report: &NewReport,
-        idempotency_key: &str,
-        locale: Locale,
-    ) -> Result<ReportCreated, ApiError> {
-        let response = gloo_net::http::Request::post(&self.url("/reports"))
-            .header("Idempotency-Key", idempotency_key)
-            .header("Accept-Language", locale.tag())
-            .json(report)
+        path: &str,
+        body: &B,
+        headers: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let mut request = gloo_net::http::Request::post(&self.url(path));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request
+            .json(body)
             .map_err(|_| ApiError::Network)?
             .send()
             .await
@@ -128,6 +130,56 @@ impl Api {
             return Err(problem_of(response).await);
         }
         response.json().await.map_err(|_| ApiError::Network)
+    }
+
+    /// Sends a report; the same key always yields the same report, however often it is retried.
+    pub async fn submit(
+        &self,
+        report: &NewReport,
+        idempotency_key: &str,
+        locale: Locale,
+    ) -> Result<ReportCreated, ApiError> {
+        let headers = [
+            ("Idempotency-Key", idempotency_key),
+            ("Accept-Language", locale.tag()),
+        ];
+        self.post("/reports", report, &headers).await
+    }
+
+    /// Answers an agency response; idempotent per key.
+    pub async fn reply(
+        &self,
+        tracking: &str,
+        access_code: &str,
+        key: &str,
+        reply: &NewReply,
+        locale: Locale,
+    ) -> Result<ReportView, ApiError> {
+        let headers = [
+            ("X-Access-Code", access_code),
+            ("Idempotency-Key", key),
+            ("Accept-Language", locale.tag()),
+        ];
+        self.post(&format!("/reports/{tracking}/replies"), reply, &headers)
+            .await
+    }
+
+    /// Rates a resolved report; idempotent per key.
+    pub async fn rate(
+        &self,
+        tracking: &str,
+        access_code: &str,
+        key: &str,
+        rating: &NewRating,
+        locale: Locale,
+    ) -> Result<ReportView, ApiError> {
+        let headers = [
+            ("X-Access-Code", access_code),
+            ("Idempotency-Key", key),
+            ("Accept-Language", locale.tag()),
+        ];
+        self.post(&format!("/reports/{tracking}/rating"), rating, &headers)
+            .await
     }
 }
 

@@ -21,6 +21,7 @@ pub fn Header(name: Signal<String>) -> impl IntoView {
             <nav class="site-nav" aria-label=move || i18n.t().nav_label>
                 <A href="/lapor">{move || i18n.t().nav_report}</A>
                 <A href="/lacak">{move || i18n.t().nav_track}</A>
+                <A href="/laporan-saya">{move || i18n.t().nav_mine}</A>
                 <A href="/faq">{move || i18n.t().nav_faq}</A>
             </nav>
         </header>

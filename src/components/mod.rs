@@ -6,4 +6,5 @@ pub mod footer;
 pub mod header;
 pub mod language_switch;
 pub mod load_error;
+pub mod rich_text;
 pub mod tracking_form;

@@ -1,0 +1,83 @@
+//! `/laporan-saya`: reports sent or looked up on this device, with their last known status,
+//! refreshable and removable. Only numbers and access codes are kept.
+
+use lapor_core::Status;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::Api;
+use crate::app::use_page_title;
+use crate::i18n::use_i18n;
+use crate::my_reports::{self, SavedReport};
+use crate::pages::home::status_text;
+use crate::pages::track::remember_view;
+
+#[component]
+pub fn MyReportsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(move || i18n.t().mine_title);
+    let api = expect_context::<Api>();
+    let list = RwSignal::new(my_reports::all());
+    let refreshing = RwSignal::new(false);
+    let refresh = move |_| {
+        let api = api.clone();
+        refreshing.set(true);
+        leptos::task::spawn_local(async move {
+            for saved in list.get_untracked() {
+                let tracking = saved.tracking_id.replace('-', "");
+                if let Ok(view) = api.report(&tracking, saved.access_code.as_deref()).await {
+                    remember_view(&view, saved.access_code.clone());
+                }
+            }
+            // `remember_view` moves refreshed reports to the top; keep the list's order.
+            let fresh = my_reports::all();
+            list.update(|l| {
+                for item in l.iter_mut() {
+                    if let Some(f) = fresh.iter().find(|f| f.tracking_id == item.tracking_id) {
+                        item.last_status = f.last_status.clone();
+                    }
+                }
+            });
+            my_reports::replace(&list.get_untracked());
+            refreshing.set(false);
+        });
+    };
+    let remove = move |tracking: String| {
+        list.update(|l| l.retain(|r| r.tracking_id != tracking));
+        my_reports::replace(&list.get_untracked());
+    };
+    view! {
+        <h1 tabindex="-1">{move || i18n.t().mine_title}</h1>
+        <p>{move || i18n.t().mine_lead}</p>
+        {move || if list.with(Vec::is_empty) {
+            view! { <p class="notice">{i18n.t().mine_empty}</p> }.into_any()
+        } else {
+            view! {
+                <button type="button" class="button button--secondary" disabled=move || refreshing.get() on:click=refresh.clone()>
+                    {move || i18n.t().mine_refresh}
+                </button>
+                <ul class="my-reports" aria-busy=move || refreshing.get().to_string()>
+                    {move || list.get().into_iter().map(|r: SavedReport| {
+                        let tracking = r.tracking_id.clone();
+                        let (shown, hidden) = (r.tracking_id.clone(), r.tracking_id.clone());
+                        let href = format!("/lacak/{tracking}");
+                        let status = r.last_status.clone().map(|s| Status::from_code(&s));
+                        view! {
+                            <li class="my-report">
+                                <A href=href attr:class="tracking-number">{shown}</A>
+                                <span class="my-report__status">{move || match &status {
+                                    Some(s) => status_text(i18n.t(), s),
+                                    None => i18n.t().mine_unknown_status.to_owned(),
+                                }}</span>
+                                <button type="button" class="button button--link" on:click=move |_| remove(tracking.clone())>
+                                    {move || i18n.t().mine_remove}
+                                    <span class="visually-hidden">" "{hidden}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}

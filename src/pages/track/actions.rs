@@ -1,0 +1,224 @@
+//! What the reporter can do with the access code: open a confidential report, answer a
+//! response, rate a resolved report. Replies and ratings keep one Idempotency-Key until they
+//! succeed, so a retry never doubles them.
+
+use lapor_core::Status;
+use lapor_core::api::{NewRating, NewReply, ReportView};
+use lapor_core::tracking::normalize_access_code;
+use leptos::prelude::*;
+
+use crate::api::{Api, ApiError};
+use crate::i18n::{Texts, fill, use_i18n};
+
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| js_sys::Math::random().to_string())
+}
+
+fn failure_text(t: &'static Texts, error: &ApiError) -> String {
+    let detail = match error {
+        ApiError::Network => t.error_network.to_owned(),
+        ApiError::NotFound => t.track_not_found.to_owned(),
+        ApiError::Problem(p) => p
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+            .or_else(|| p.detail.clone())
+            .unwrap_or_else(|| p.title.clone()),
+    };
+    fill(t.track_action_failed, &[("detail", &detail)])
+}
+
+/// Asks for the access code of a confidential report, or to unlock replies and ratings.
+#[component]
+pub fn AccessForm(
+    tracking: String,
+    confidential: bool,
+    wrong: Signal<bool>,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let value = RwSignal::new(String::new());
+    let failed = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let api = api.clone();
+        let tracking = tracking.clone();
+        let Some(code) = normalize_access_code(&value.get_untracked()) else {
+            failed.set(true);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api.report(&tracking.replace('-', ""), Some(&code)).await {
+                Ok(view) => {
+                    failed.set(false);
+                    on_view.run((view, Some(code)));
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    let show_error = move || failed.get() || wrong.get();
+    view! {
+        <form class="access-form" on:submit=on_submit novalidate>
+            <h2>{move || i18n.t().track_access_label}</h2>
+            {(!confidential).then(|| view! { <p>{move || i18n.t().track_access_needed}</p> })}
+            <label for="access-code-input">{move || i18n.t().track_access_label}</label>
+            <p class="hint" id="access-code-hint">{move || i18n.t().track_access_hint}</p>
+            {move || show_error().then(|| view! {
+                <p class="field-error" id="access-code-error" role="alert">{i18n.t().track_access_wrong}</p>
+            })}
+            <div class="tracking-form__row">
+                <input id="access-code-input" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
+                    aria-describedby=move || if show_error() { "access-code-hint access-code-error" } else { "access-code-hint" }
+                    aria-invalid=move || show_error().then_some("true")
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                <button type="submit" class="button">{move || i18n.t().track_access_button}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn Actions(
+    report: ReportView,
+    code: String,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let can_reply = report.events.iter().any(|e| e.kind == "response")
+        && !matches!(report.status, Status::Closed | Status::Rejected);
+    let can_rate = matches!(report.status, Status::Resolved | Status::Closed);
+    let tracking = report.tracking_id.replace('-', "");
+    view! {
+        {can_reply.then(|| view! { <ReplyForm tracking=tracking.clone() code=code.clone() on_view/> })}
+        {can_rate.then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
+    }
+}
+
+#[component]
+fn ReplyForm(
+    tracking: String,
+    code: String,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let message = RwSignal::new(String::new());
+    let key = StoredValue::new(new_key());
+    let sending = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (api, tracking, code) = (api.clone(), tracking.clone(), code.clone());
+        let reply = NewReply {
+            message: message.get_untracked(),
+        };
+        sending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api
+                .reply(
+                    &tracking,
+                    &code,
+                    &key.get_value(),
+                    &reply,
+                    i18n.locale.get_untracked(),
+                )
+                .await;
+            sending.set(false);
+            match result {
+                Ok(view) => {
+                    key.set_value(new_key());
+                    message.set(String::new());
+                    outcome.set(Some(Ok(())));
+                    on_view.run((view, None));
+                }
+                Err(e) => outcome.set(Some(Err(e))),
+            }
+        });
+    };
+    view! {
+        <form class="reply-form" on:submit=on_submit novalidate>
+            <h2>{move || i18n.t().track_reply_heading}</h2>
+            <label for="reply">{move || i18n.t().track_reply_label}</label>
+            <textarea id="reply" rows="4" prop:value=move || message.get()
+                on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+            <p role="status">{move || match outcome.get() {
+                Some(Ok(())) => i18n.t().track_reply_sent.to_owned(),
+                Some(Err(e)) => failure_text(i18n.t(), &e),
+                None => String::new(),
+            }}</p>
+            <button type="submit" class="button" disabled=move || sending.get()>{move || i18n.t().track_reply_button}</button>
+        </form>
+    }
+}
+
+#[component]
+fn RatingForm(
+    tracking: String,
+    code: String,
+    rating: Option<u8>,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let stars = RwSignal::new(0u8);
+    let comment = RwSignal::new(String::new());
+    let key = StoredValue::new(new_key());
+    let error = RwSignal::new(None::<ApiError>);
+    if let Some(n) = rating {
+        return view! {
+            <p class="notice" id="rating-done">{move || fill(i18n.t().track_rated, &[("n", &n.to_string())])}</p>
+        }
+        .into_any();
+    }
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (api, tracking, code) = (api.clone(), tracking.clone(), code.clone());
+        let body = NewRating {
+            stars: stars.get_untracked(),
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        leptos::task::spawn_local(async move {
+            match api
+                .rate(
+                    &tracking,
+                    &code,
+                    &key.get_value(),
+                    &body,
+                    i18n.locale.get_untracked(),
+                )
+                .await
+            {
+                Ok(view) => on_view.run((view, None)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="rating-form" on:submit=on_submit novalidate>
+            <h2>{move || i18n.t().track_rating_heading}</h2>
+            <fieldset class="fieldset stars">
+                <legend>{move || i18n.t().track_rating_legend}</legend>
+                {(1..=5u8).map(|n| {
+                    let id = format!("stars-{n}");
+                    view! {
+                        <span class="star">
+                            <input type="radio" name="stars" id=id.clone() value=n.to_string()
+                                prop:checked=move || stars.get() == n on:change=move |_| stars.set(n)/>
+                            <label for=id>{move || fill(i18n.t().track_rating_star, &[("n", &n.to_string())])}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for="rating-comment">{move || i18n.t().track_rating_comment}</label>
+            <textarea id="rating-comment" rows="3" prop:value=move || comment.get()
+                on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            <p role="status">{move || error.get().map(|e| failure_text(i18n.t(), &e))}</p>
+            <button type="submit" class="button">{move || i18n.t().track_rating_button}</button>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,189 @@
+//! `/lacak` and `/lacak/:tracking`: find a report by its number and follow it.
+
+mod actions;
+mod summary;
+mod timeline;
+
+use lapor_core::api::ReportView;
+use lapor_core::tracking::TrackingId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Api, ApiError};
+use crate::app::use_page_title;
+use crate::components::load_error::LoadError;
+use crate::components::tracking_form::{TrackingForm, tracking_error_text};
+use crate::i18n::{Texts, fill, use_i18n};
+use crate::my_reports::{self, SavedReport};
+use crate::storage;
+use actions::{AccessForm, Actions};
+use summary::ReportSummary;
+use timeline::Timeline;
+
+pub fn classification_text(t: &'static Texts, c: lapor_core::api::Classification) -> &'static str {
+    use lapor_core::api::Classification::*;
+    match c {
+        Complaint => t.class_complaint,
+        Aspiration => t.class_aspiration,
+        InformationRequest => t.class_information_request,
+    }
+}
+
+#[component]
+pub fn TrackLookupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(move || i18n.t().track_title);
+    view! {
+        <h1 tabindex="-1">{move || i18n.t().track_title}</h1>
+        <TrackingForm id="tracking"/>
+    }
+}
+
+/// The last view of a report that loaded, kept so it stays readable offline.
+#[derive(Clone, Serialize, Deserialize)]
+struct Cached {
+    view: ReportView,
+    /// `Date.toLocaleString()` of when it was fetched.
+    fetched_at: String,
+}
+
+fn cache_key(tracking: &TrackingId) -> String {
+    format!("report.{}", tracking.compact())
+}
+
+fn load_cached(tracking: &TrackingId) -> Option<Cached> {
+    serde_json::from_str(&storage::get(&cache_key(tracking))?).ok()
+}
+
+/// Keeps a loaded view and the report's number on this device.
+pub fn remember_view(view: &ReportView, access_code: Option<String>) {
+    if let Ok(tracking) = TrackingId::parse(&view.tracking_id) {
+        let cached = Cached {
+            view: view.clone(),
+            fetched_at: js_sys::Date::new_0()
+                .to_locale_string("id-ID", &Default::default())
+                .into(),
+        };
+        if let Ok(json) = serde_json::to_string(&cached) {
+            storage::set(&cache_key(&tracking), &json);
+        }
+    }
+    my_reports::remember(SavedReport {
+        tracking_id: view.tracking_id.clone(),
+        access_code,
+        last_status: Some(view.status.code().to_owned()),
+    });
+}
+
+/// `/lacak/:tracking`: the report's status, deadline and history.
+#[component]
+pub fn TrackReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_page_title(move || i18n.t().track_title);
+    let params = use_params_map();
+    let api = expect_context::<Api>();
+    let tracking =
+        Memo::new(move |_| TrackingId::parse(&params.read().get("tracking").unwrap_or_default()));
+    // Codes of reports made on this device are used automatically.
+    let saved_code = move |t: &Result<TrackingId, _>| {
+        t.as_ref()
+            .ok()
+            .and_then(|id| my_reports::access_code(&id.to_string()))
+    };
+    let code = RwSignal::new(saved_code(&tracking.get_untracked()));
+    let wrong_code = RwSignal::new(false);
+    // Another number in the same page (a link from "my reports"): its own saved code.
+    Effect::new(move |first: Option<()>| {
+        let t = tracking.get();
+        if first.is_some() {
+            code.set(saved_code(&t));
+        }
+    });
+    let report = LocalResource::new(move || {
+        let api = api.clone();
+        let tracking = tracking.get();
+        let code = code.get();
+        async move {
+            let id = tracking.ok()?;
+            let result = api.report(&id.compact(), code.as_deref()).await;
+            Some((id, result))
+        }
+    });
+    let loaded = move || {
+        let (id, result) = report.get()??;
+        Some(match result {
+            Ok(view) => {
+                remember_view(&view, code.get_untracked());
+                Ok(view)
+            }
+            Err(ApiError::Problem(p)) if p.status == 403 => {
+                // A wrong code: say so, and show what the number alone may show.
+                wrong_code.set(true);
+                code.set(None);
+                return None;
+            }
+            Err(error) => Err((error, load_cached(&id))),
+        })
+    };
+    let on_view = Callback::new(move |(view, new_code): (ReportView, Option<String>)| {
+        if new_code.is_some() {
+            wrong_code.set(false);
+            code.set(new_code);
+        } else {
+            remember_view(&view, code.get_untracked());
+            report.refetch();
+        }
+    });
+    view! {
+        <h1 tabindex="-1">{move || i18n.t().track_title}</h1>
+        {move || match tracking.get() {
+            Err(e) => view! {
+                <p class="notice notice--error" role="alert">{tracking_error_text(i18n.t(), e)}</p>
+                <TrackingForm id="tracking"/>
+            }.into_any(),
+            Ok(_) => match loaded() {
+                None => view! { <p role="status">{i18n.t().loading}</p> }.into_any(),
+                Some(Ok(view)) => view! {
+                    <ReportDetails view code=code.into() wrong_code=wrong_code.into() on_view
+                        on_refresh=Callback::new(move |()| report.refetch())/>
+                }.into_any(),
+                Some(Err((ApiError::NotFound, _))) => view! {
+                    <p class="notice notice--error" role="alert">{i18n.t().track_not_found}</p>
+                    <TrackingForm id="tracking"/>
+                }.into_any(),
+                Some(Err((error, cached))) => view! {
+                    <LoadError error on_retry=move |_| report.refetch()/>
+                    {cached.map(|c| view! {
+                        <p class="notice">{move || fill(i18n.t().track_offline_copy, &[("time", &c.fetched_at)])}</p>
+                        <ReportSummary report=c.view.clone()/>
+                        <Timeline events=c.view.events.clone()/>
+                    })}
+                }.into_any(),
+            },
+        }}
+    }
+}
+
+#[component]
+fn ReportDetails(
+    view: ReportView,
+    code: Signal<Option<String>>,
+    wrong_code: Signal<bool>,
+    on_view: Callback<(ReportView, Option<String>)>,
+    on_refresh: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let needs_code = code.get_untracked().is_none();
+    view! {
+        <ReportSummary report=view.clone()/>
+        <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
+            {move || i18n.t().track_refresh}
+        </button>
+        {needs_code.then(|| view! {
+            <AccessForm tracking=view.tracking_id.clone() confidential=view.confidential wrong=wrong_code on_view/>
+        })}
+        <Timeline events=view.events.clone()/>
+        {code.get_untracked().map(|code| view! { <Actions report=view.clone() code on_view/> })}
+    }
+}

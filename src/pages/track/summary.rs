@@ -1,0 +1,118 @@
+//! The report at a glance: status badge (colour and text), progress through the lifecycle,
+//! kind, agency, category, dates, and the deadline in working days.
+
+use lapor_core::Status;
+use lapor_core::api::ReportView;
+use lapor_core::calendar::{Calendar, Remaining};
+use leptos::prelude::*;
+
+use super::classification_text;
+use crate::app::InstanceResource;
+use crate::components::rich_text::RichText;
+use crate::i18n::{Texts, fill, format_date, use_i18n};
+use crate::pages::home::status_text;
+
+/// The badge's style: known statuses by name, anything else neutral.
+fn badge_class(status: &Status) -> &'static str {
+    match status {
+        Status::Received => "badge badge--received",
+        Status::Verified => "badge badge--verified",
+        Status::Forwarded => "badge badge--forwarded",
+        Status::InProgress => "badge badge--in-progress",
+        Status::Resolved => "badge badge--resolved",
+        Status::Closed => "badge badge--closed",
+        Status::Rejected => "badge badge--rejected",
+        Status::Unknown(_) => "badge badge--unknown",
+    }
+}
+
+/// The calendar date of an RFC 3339 timestamp.
+pub fn date_of(timestamp: &str) -> Option<chrono::NaiveDate> {
+    timestamp.get(..10)?.parse().ok()
+}
+
+#[component]
+fn Progress(status: Status) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = status.lifecycle_step();
+    let finished = matches!(status, Status::Resolved | Status::Closed);
+    view! {
+        <h2>{move || i18n.t().track_progress}</h2>
+        {current.is_none().then(|| {
+            let status = status.clone();
+            view! { <p class="notice">{move || fill(i18n.t().track_off_path, &[("status", &status_text(i18n.t(), &status))])}</p> }
+        })}
+        <ol class="progress">
+            {Status::LIFECYCLE.iter().enumerate().map(|(i, step)| {
+                let done = current.is_some_and(|c| i < c || (finished && i == c));
+                let is_current = current == Some(i) && !finished;
+                let step = step.clone();
+                view! {
+                    <li class="progress__step" class:progress__step--done=done class:progress__step--current=is_current
+                        aria-current=is_current.then_some("step")>
+                        {move || status_text(i18n.t(), &step)}
+                        <span class="visually-hidden">
+                            {move || if done { format!(" ({})", i18n.t().track_step_done) }
+                                else if is_current { format!(" ({})", i18n.t().track_step_current) }
+                                else { String::new() }}
+                        </span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+fn remaining_text(t: &'static Texts, r: Remaining) -> String {
+    match r {
+        Remaining::Left(n) => fill(t.track_days_left, &[("n", &n.to_string())]),
+        Remaining::Overdue(n) => fill(t.track_overdue, &[("n", &n.to_string())]),
+    }
+}
+
+#[component]
+pub fn ReportSummary(report: ReportView) -> impl IntoView {
+    let i18n = use_i18n();
+    let instance = expect_context::<InstanceResource>();
+    let due = report.due_date;
+    let remaining = move || {
+        let instance = instance.get().and_then(Result::ok)?;
+        let calendar = Calendar::from_years(&instance.calendar);
+        Some(calendar.remaining(crate::clock::today(Some(&instance)), due))
+    };
+    let status = report.status.clone();
+    let badge_status = status.clone();
+    let final_status = status.is_final();
+    let submitted = date_of(&report.submitted_at);
+    let agency = report.agency.clone();
+    let category = report.category.clone();
+    let visible = report.details_visible;
+    view! {
+        <dl class="summary">
+            <dt>{move || i18n.t().track_label}</dt>
+            <dd class="tracking-number">{report.tracking_id.clone()}</dd>
+            <dt>{move || i18n.t().track_status}</dt>
+            <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
+            <dt>{move || i18n.t().track_classification}</dt>
+            <dd>{move || classification_text(i18n.t(), report.classification)}</dd>
+            {visible.then(|| view! {
+                <dt>{move || i18n.t().track_agency}</dt>
+                <dd>{move || agency.clone().unwrap_or_else(|| i18n.t().track_not_routed.to_owned())}</dd>
+                <dt>{move || i18n.t().track_category}</dt>
+                <dd>{move || category.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+            })}
+            <dt>{move || i18n.t().track_submitted}</dt>
+            <dd>{move || submitted.map(|d| format_date(i18n.locale.get(), d))}</dd>
+            <dt>{move || i18n.t().track_due}</dt>
+            <dd id="due">
+                {move || format_date(i18n.locale.get(), due)}
+                {move || (!final_status).then(|| remaining().map(|r| format!(" ({})", remaining_text(i18n.t(), r))))}
+                {report.due_date_estimate.then(|| view! { <span class="hint">{move || format!(" — {}", i18n.t().track_due_estimate)}</span> })}
+            </dd>
+        </dl>
+        {(!visible).then(|| view! { <p class="notice">{move || i18n.t().track_confidential_hidden}</p> })}
+        {report.title.clone().map(|title| view! { <h2 class="report-title">{title}</h2> })}
+        {report.body.clone().map(|body| view! { <RichText text=body class="report-body"/> })}
+        <Progress status=report.status.clone()/>
+    }
+}
