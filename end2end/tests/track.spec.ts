@@ -154,3 +154,25 @@ test('a network failure says so, offers a retry, and keeps the last view readabl
   await expect(page.getByText('Ini tampilan terakhir yang tersimpan')).toHaveCount(0);
   await expect(page.locator('.badge')).toHaveText('Diterima');
 });
+
+test('working days left follow the instance calendar across the 2026 Lebaran holidays', async ({ page, request }) => {
+  const report = await createReport(request);
+  // Tuesday 17 March 2026 in Jakarta, with a report due Friday 27 March: 18–24 March are
+  // Nyepi, Idul Fitri, cuti bersama and a weekend, so only 25, 26 and 27 March count.
+  await page.clock.setFixedTime(new Date('2026-03-17T03:00:00Z'));
+  await page.route(`**/api/v1/reports/${report.tracking_id.replace(/-/g, '')}`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.due_date = '2026-03-27';
+    body.submitted_at = '2026-03-17T02:00:00Z';
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await waitForApp(page);
+  await expect(page.locator('#due')).toContainText('Jumat, 27 Maret 2026 (3 hari kerja lagi)');
+  // On Monday 6 April the same report is overdue by 5 working days (3 April is Good Friday).
+  await page.clock.setFixedTime(new Date('2026-04-06T03:00:00Z'));
+  await page.reload();
+  await waitForApp(page);
+  await expect(page.locator('#due')).toContainText('terlambat 5 hari kerja');
+});
