@@ -9,7 +9,7 @@ use leptos_router::path;
 use crate::api::{Api, ApiError};
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
-use crate::i18n::I18n;
+use crate::i18n::{I18n, Texts, use_i18n};
 use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::{TrackLookupPage, TrackReportPage};
 use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFound, submit::SubmitPage};
@@ -29,6 +29,23 @@ pub fn App(config: Config) -> impl IntoView {
         async move { api.instance().await }
     });
     provide_context(instance);
+
+    // Without a remembered choice or a deployer's default, the instance's first language wins
+    // over the browser's.
+    let config_default = expect_context::<Config>().default_locale();
+    Effect::new(move |_| {
+        if crate::storage::get(crate::i18n::LOCALE_KEY).is_some() || config_default.is_some() {
+            return;
+        }
+        if let Some(Ok(instance)) = instance.get()
+            && let Some(locale) = instance
+                .locales
+                .first()
+                .and_then(|l| lapor_core::Locale::parse(l))
+        {
+            i18n.locale.set(locale);
+        }
+    });
 
     // The document's language follows the choice.
     Effect::new(move |_| {
@@ -82,14 +99,20 @@ fn FocusOnNavigation() -> impl IntoView {
     });
 }
 
-/// Sets the document title for a page: "<page> · <instance name>", following the language.
-pub fn use_page_title(page: impl Fn() -> &'static str + Send + Sync + 'static) {
+/// Sets the document title ("<page> · <instance name>") and meta description of a page,
+/// following the language.
+pub fn use_page_title(page: fn(&'static Texts) -> (&'static str, &'static str)) {
+    let i18n = use_i18n();
     let instance = expect_context::<InstanceResource>();
     Effect::new(move |_| {
         let site = match instance.get() {
             Some(Ok(instance)) => instance.name,
             _ => "Lapor".to_owned(),
         };
-        document().set_title(&format!("{} · {site}", page()));
+        let (title, description) = page(i18n.t());
+        document().set_title(&format!("{title} · {site}"));
+        if let Ok(Some(meta)) = document().query_selector("meta[name=description]") {
+            let _ = meta.set_attribute("content", description);
+        }
     });
 }

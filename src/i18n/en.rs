@@ -185,6 +185,18 @@ pub const TEXTS: Texts = Texts {
     nav_mine: "My reports",
 
     faq_title: "Questions and answers",
+    desc_home: "Send a complaint, aspiration or information request about a public service, then follow what happens to it.",
+    desc_submit: "Report a public-service problem: no account needed, anonymous or confidential if you wish.",
+    desc_track: "Follow your report's status with its tracking number.",
+    desc_faq: "Answers about how to report, how long it takes, and your privacy.",
+    desc_mine: "Reports sent or tracked from this device.",
+    desc_not_found: "Page not found.",
+    home_sla_verify: "Verified and forwarded within {n} working days.",
+    home_sla_follow_up: "The agency starts its follow-up within {n} working days.",
+    home_sla_targets: "Resolution targets: information requests {info}, aspirations {asp}, complaints {comp} working days ({field} when a field inspection is needed).",
+    home_sla_working_days: "Working days exclude Saturdays, Sundays, national holidays and collective leave.",
+    faq_no_results_report: "Make a report",
+    faq_no_results_channels: "See other channels",
     faq_search_label: "Search the questions",
     faq_no_results: "No answer matches. You can still make a report or contact another channel.",
 

@@ -185,6 +185,18 @@ pub const TEXTS: Texts = Texts {
     nav_mine: "Laporan saya",
 
     faq_title: "Tanya jawab",
+    desc_home: "Sampaikan pengaduan, aspirasi, atau permintaan informasi tentang pelayanan publik, lalu lacak tindak lanjutnya.",
+    desc_submit: "Buat laporan tentang pelayanan publik: tanpa akun, bisa anonim atau rahasia.",
+    desc_track: "Lacak status laporan Anda dengan nomor pelacakan.",
+    desc_faq: "Jawaban atas pertanyaan tentang cara melapor, waktu penyelesaian, dan privasi.",
+    desc_mine: "Laporan yang dikirim atau dilacak dari perangkat ini.",
+    desc_not_found: "Halaman tidak ditemukan.",
+    home_sla_verify: "Diverifikasi dan diteruskan dalam {n} hari kerja.",
+    home_sla_follow_up: "Instansi mulai menindaklanjuti dalam {n} hari kerja.",
+    home_sla_targets: "Target penyelesaian: permintaan informasi {info}, aspirasi {asp}, pengaduan {comp} hari kerja ({field} bila perlu pemeriksaan lapangan).",
+    home_sla_working_days: "Hari kerja tidak termasuk Sabtu, Minggu, libur nasional, dan cuti bersama.",
+    faq_no_results_report: "Buat laporan",
+    faq_no_results_channels: "Lihat saluran lain",
     faq_search_label: "Cari pertanyaan",
     faq_no_results: "Tidak ada jawaban yang cocok. Anda tetap bisa membuat laporan atau menghubungi saluran lain.",
 

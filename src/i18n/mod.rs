@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::storage;
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Texts {
     pub lang_name: &'static str,
     pub skip_to_content: &'static str,
@@ -195,6 +196,18 @@ pub struct Texts {
     pub nav_mine: &'static str,
 
     pub faq_title: &'static str,
+    pub desc_home: &'static str,
+    pub desc_submit: &'static str,
+    pub desc_track: &'static str,
+    pub desc_faq: &'static str,
+    pub desc_mine: &'static str,
+    pub desc_not_found: &'static str,
+    pub home_sla_verify: &'static str,
+    pub home_sla_follow_up: &'static str,
+    pub home_sla_targets: &'static str,
+    pub home_sla_working_days: &'static str,
+    pub faq_no_results_report: &'static str,
+    pub faq_no_results_channels: &'static str,
     pub faq_search_label: &'static str,
     pub faq_no_results: &'static str,
 
@@ -220,7 +233,7 @@ pub struct I18n {
     pub locale: RwSignal<Locale>,
 }
 
-const LOCALE_KEY: &str = "locale";
+pub const LOCALE_KEY: &str = "locale";
 
 impl I18n {
     /// The remembered choice, else the deployer's default, else the browser's language.
@@ -289,6 +302,20 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 27).unwrap();
         assert_eq!(format_date(Locale::Id, d), "Jumat, 27 Maret 2026");
         assert_eq!(format_date(Locale::En, d), "Friday, 27 March 2026");
+    }
+
+    /// Writes both catalogues for the end-to-end tests, which check that no string of the
+    /// other language is left on a page (`end2end/tests/language.spec.ts`).
+    #[test]
+    fn exports_the_catalogues_for_end_to_end_tests() {
+        let json = serde_json::json!({ "id": &id::TEXTS, "en": &en::TEXTS });
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/catalogues.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+        let back: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back["id"]["nav_home"], "Beranda");
+        assert_eq!(back["en"]["nav_home"], "Home");
     }
 
     #[test]

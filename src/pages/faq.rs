@@ -1,17 +1,40 @@
+//! `/faq`: the backend's questions (the bundled set when it has none), grouped by category,
+//! searchable without minding accents or case, each deep-linkable as `/faq#<id>`.
+
 use lapor_core::api::FaqEntry;
 use lapor_core::faq::default_faq;
 use lapor_core::text::matches_all_words;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api::Api;
 use crate::app::use_page_title;
+use crate::components::field::focus_by_id;
 use crate::i18n::use_i18n;
 
-/// `/faq`: the backend's questions (the bundled set when it has none), searchable.
+/// Entries grouped by category, in the order categories first appear.
+pub fn group(entries: Vec<FaqEntry>) -> Vec<(String, Vec<FaqEntry>)> {
+    let mut groups: Vec<(String, Vec<FaqEntry>)> = Vec::new();
+    for entry in entries {
+        match groups.iter_mut().find(|(c, _)| *c == entry.category) {
+            Some((_, list)) => list.push(entry),
+            None => groups.push((entry.category.clone(), vec![entry])),
+        }
+    }
+    groups
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn FaqPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().faq_title);
+    use_page_title(|t| (t.faq_title, t.desc_faq));
     let api = expect_context::<Api>();
     let entries = LocalResource::new(move || {
         let api = api.clone();
@@ -24,6 +47,7 @@ pub fn FaqPage() -> impl IntoView {
         }
     });
     let query = RwSignal::new(String::new());
+    let target = location_hash();
     let visible = move || -> Option<Vec<FaqEntry>> {
         let q = query.get();
         Some(
@@ -34,6 +58,16 @@ pub fn FaqPage() -> impl IntoView {
                 .collect(),
         )
     };
+    // A deep link opens its answer; once the list is there, bring it into view.
+    let deep_link = target.clone();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || deep_link.is_empty() || entries.get().is_none() {
+            return done.unwrap_or(false);
+        }
+        let id = format!("q-{deep_link}");
+        request_animation_frame(move || focus_by_id(&id));
+        true
+    });
     view! {
         <h1 tabindex="-1">{move || i18n.t().faq_title}</h1>
         <div class="field">
@@ -42,20 +76,76 @@ pub fn FaqPage() -> impl IntoView {
                 on:input=move |ev| query.set(event_target_value(&ev))/>
         </div>
         {move || match visible() {
-            None => view! { <p>{i18n.t().loading}</p> }.into_any(),
+            None => view! { <p role="status">{i18n.t().loading}</p> }.into_any(),
             Some(list) if list.is_empty() => view! {
-                <p class="notice" role="status">{i18n.t().faq_no_results}</p>
-            }.into_any(),
-            Some(list) => view! {
-                <div class="faq-list">
-                    {list.into_iter().map(|e| view! {
-                        <details id=e.id.clone() class="faq-item">
-                            <summary>{e.question}</summary>
-                            <p>{e.answer}</p>
-                        </details>
-                    }).collect_view()}
+                <div class="notice" role="status">
+                    <p>{i18n.t().faq_no_results}</p>
+                    <p>
+                        <A href="/lapor">{i18n.t().faq_no_results_report}</A>
+                        " · "
+                        <A href="/#channels">{i18n.t().faq_no_results_channels}</A>
+                    </p>
                 </div>
             }.into_any(),
+            Some(list) => {
+                let target = target.clone();
+                view! {
+                    <div class="faq-list">
+                        {group(list).into_iter().map(|(category, items)| {
+                            let target = target.clone();
+                            view! {
+                                <h2>{category}</h2>
+                                {items.into_iter().map(|e| {
+                                    let open = e.id == target;
+                                    let id = e.id.clone();
+                                    view! {
+                                        <details id=e.id.clone() class="faq-item" open=open>
+                                            <summary id=format!("q-{}", e.id) on:click=move |_| {
+                                                // The address names the question, so it can be shared.
+                                                if let Some(w) = web_sys::window() {
+                                                    let path = w.location().pathname().unwrap_or_default();
+                                                    let _ = w.history().and_then(|h| {
+                                                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}#{id}")))
+                                                    });
+                                                }
+                                            }>{e.question}</summary>
+                                            <p>{e.answer}</p>
+                                        </details>
+                                    }
+                                }).collect_view()}
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_keep_the_order_categories_first_appear_in() {
+        let e = |id: &str, category: &str| FaqEntry {
+            id: id.into(),
+            category: category.into(),
+            question: String::new(),
+            answer: String::new(),
+        };
+        let groups = group(vec![
+            e("a", "Privasi"),
+            e("b", "Tentang"),
+            e("c", "Privasi"),
+        ]);
+        let shape: Vec<(&str, Vec<&str>)> = groups
+            .iter()
+            .map(|(c, l)| (c.as_str(), l.iter().map(|e| e.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![("Privasi", vec!["a", "c"]), ("Tentang", vec!["b"])]
+        );
     }
 }

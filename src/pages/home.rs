@@ -4,7 +4,8 @@ use leptos_router::components::A;
 
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::tracking_form::TrackingForm;
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, fill, use_i18n};
+use lapor_core::api::Channel;
 
 pub fn status_text(t: &'static Texts, status: &Status) -> String {
     match status {
@@ -19,23 +20,61 @@ pub fn status_text(t: &'static Texts, status: &Status) -> String {
     }
 }
 
+/// Where a channel leads: its own link, else `sms:`, `tel:` or `mailto:` from its kind.
+pub fn channel_href(channel: &Channel) -> String {
+    if let Some(link) = channel.link.as_ref().filter(|l| !l.is_empty()) {
+        return link.clone();
+    }
+    let digits: String = channel
+        .value
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    match channel.kind.as_str() {
+        "sms" => format!("sms:{digits}"),
+        "phone" | "whatsapp" => format!("tel:{digits}"),
+        "email" => format!("mailto:{}", channel.value.trim()),
+        _ => channel.value.clone(),
+    }
+}
+
 /// The three things people come for, how the process works, and the other channels.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().nav_home);
+    use_page_title(|t| (t.nav_home, t.desc_home));
     let instance = expect_context::<InstanceResource>();
     let channels = move || {
         instance.get().and_then(Result::ok).map(|instance| {
             instance
                 .channels
                 .into_iter()
-                .map(|c| {
-                    let href = c.link.clone().unwrap_or_default();
-                    view! { <li><a href=href>{format!("{}: {}", c.label, c.value)}</a></li> }
-                })
+                .map(|c| view! { <li><a href=channel_href(&c)>{format!("{}: {}", c.label, c.value)}</a></li> })
                 .collect_view()
         })
+    };
+    let sla = move || {
+        let sla = instance
+            .get()
+            .and_then(Result::ok)
+            .map(|i| i.sla)
+            .unwrap_or_default();
+        let t = i18n.t();
+        let n = |v: u32| v.to_string();
+        let r = sla.resolution;
+        view! {
+            <ul class="sla">
+                <li>{fill(t.home_sla_verify, &[("n", &n(sla.verification_days))])}</li>
+                <li>{fill(t.home_sla_follow_up, &[("n", &n(sla.follow_up_days))])}</li>
+                <li>{fill(t.home_sla_targets, &[
+                    ("info", &n(r.information_request)),
+                    ("asp", &n(r.aspiration)),
+                    ("comp", &n(r.complaint)),
+                    ("field", &n(r.complaint_field_inspection)),
+                ])}</li>
+            </ul>
+            <p class="hint">{t.home_sla_working_days}</p>
+        }
     };
     view! {
         <section class="hero">
@@ -66,10 +105,46 @@ pub fn HomePage() -> impl IntoView {
                     Status::LIFECYCLE.iter().map(|s| view! { <li>{status_text(t, s)}</li> }).collect_view()
                 }}
             </ol>
+            {sla}
         </section>
-        <section>
+        <section id="channels">
             <h2>{move || i18n.t().home_channels_heading}</h2>
             <ul class="channels">{channels}</ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(kind: &str, value: &str, link: Option<&str>) -> Channel {
+        Channel {
+            kind: kind.into(),
+            label: kind.into(),
+            value: value.into(),
+            link: link.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn channels_become_sms_tel_and_mail_links() {
+        assert_eq!(channel_href(&channel("sms", "1708", None)), "sms:1708");
+        assert_eq!(
+            channel_href(&channel("phone", "(0294) 381-234", None)),
+            "tel:0294381234"
+        );
+        assert_eq!(
+            channel_href(&channel("email", " lapor@kendalkab.go.id", None)),
+            "mailto:lapor@kendalkab.go.id"
+        );
+        assert_eq!(
+            channel_href(&channel(
+                "twitter",
+                "@lapor1708",
+                Some("https://x.com/lapor1708")
+            )),
+            "https://x.com/lapor1708"
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::pages::track::remember_view;
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().mine_title);
+    use_page_title(|t| (t.mine_title, t.desc_mine));
     let api = expect_context::<Api>();
     let list = RwSignal::new(my_reports::all());
     let refreshing = RwSignal::new(false);

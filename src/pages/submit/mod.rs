@@ -93,7 +93,7 @@ fn apply_preselection(draft: RwSignal<Draft>, api: &Api) {
 #[component]
 pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().submit_title);
+    use_page_title(|t| (t.submit_title, t.desc_submit));
     let api = expect_context::<Api>();
     let instance = expect_context::<InstanceResource>();
     let draft = RwSignal::new(Draft::load());

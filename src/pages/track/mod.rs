@@ -33,7 +33,7 @@ pub fn classification_text(t: &'static Texts, c: lapor_core::api::Classification
 #[component]
 pub fn TrackLookupPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().track_title);
+    use_page_title(|t| (t.track_title, t.desc_track));
     view! {
         <h1 tabindex="-1">{move || i18n.t().track_title}</h1>
         <TrackingForm id="tracking"/>
@@ -80,7 +80,7 @@ pub fn remember_view(view: &ReportView, access_code: Option<String>) {
 #[component]
 pub fn TrackReportPage() -> impl IntoView {
     let i18n = use_i18n();
-    use_page_title(move || i18n.t().track_title);
+    use_page_title(|t| (t.track_title, t.desc_track));
     let params = use_params_map();
     let api = expect_context::<Api>();
     let tracking =
