@@ -15,16 +15,47 @@ use crate::pages::track::{TrackLookupPage, TrackReportPage};
 use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFound, submit::SubmitPage};
 
 /// The backend's description of itself, loaded once and shared.
-pub type InstanceResource = LocalResource<Result<Instance, ApiError>>;
+pub type InstanceResource = crate::load::Loaded<Result<Instance, ApiError>>;
 
 #[component]
 pub fn App(config: Config) -> impl IntoView {
-    let i18n = I18n::new(config.default_locale());
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let embed = crate::embed::parse(&search, &config);
+    let mut theme = config.theme.clone();
+    if embed.accent.is_some() {
+        theme.accent = embed.accent.clone();
+    }
+    crate::theme::apply(&theme);
+    if let Some(root) = document().document_element() {
+        let classes = root.class_list();
+        if embed.embedded {
+            let _ = classes.add_1("embedded");
+        }
+        if embed.transparent {
+            let _ = classes.add_1("transparent");
+        }
+    }
+    if let Some(parent) = embed.parent.clone() {
+        crate::embed::report_height(parent);
+    }
+    let i18n = I18n::new(embed.locale.or(config.default_locale()));
+    if let Some(locale) = embed.locale {
+        // The embedding site's language wins for this visit.
+        i18n.locale.set(locale);
+    }
     provide_context(i18n);
+    let embedded = embed.embedded;
+    provide_context(embed);
+    let base = base_path();
+    let features = config.features.clone();
+    let configured_name = config.name.clone();
+    let logo = config.logo.clone();
     let api = Api::new(&config.api_base);
     provide_context(api.clone());
     provide_context(config);
-    let instance: InstanceResource = LocalResource::new(move || {
+    let instance: InstanceResource = crate::load::Loaded::new(move || {
         let api = api.clone();
         async move { api.instance().await }
     });
@@ -54,14 +85,15 @@ pub fn App(config: Config) -> impl IntoView {
         }
     });
 
-    let name = Signal::derive(move || match instance.get() {
-        Some(Ok(instance)) => instance.name,
+    let name = Signal::derive(move || match (&configured_name, instance.get()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(Ok(instance))) => instance.name,
         _ => "Lapor".to_owned(),
     });
 
     view! {
-        <Router>
-            <Header name/>
+        <Router base=base>
+            {(!embedded).then(|| view! { <Header name logo=logo.clone() features=features.clone()/> })}
             <FocusOnNavigation/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -69,13 +101,34 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/lapor") view=SubmitPage/>
                     <Route path=path!("/lacak") view=TrackLookupPage/>
                     <Route path=path!("/lacak/:tracking") view=TrackReportPage/>
-                    <Route path=path!("/faq") view=FaqPage/>
-                    <Route path=path!("/laporan-saya") view=MyReportsPage/>
+                    <Route path=path!("/faq") view=move || if features.faq { FaqPage().into_any() } else { NotFound().into_any() }/>
+                    <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
                 </Routes>
             </main>
-            <Footer/>
+            {(!embedded).then(Footer)}
         </Router>
     }
+}
+
+/// The path the portal is served under, from the document's `<base href>`: `""` at the site
+/// root, `"/lapor"` under a sub-path. The same build works in both places.
+pub fn base_path() -> String {
+    document()
+        .base_uri()
+        .ok()
+        .flatten()
+        .and_then(|uri| web_sys::Url::new(&uri).ok())
+        .map(|url| url.pathname().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+thread_local! {
+    static BASE: String = base_path();
+}
+
+/// An in-app link: the router does not prefix absolute `href`s with its base, so links do.
+pub fn link(path: &str) -> String {
+    BASE.with(|base| format!("{base}{path}"))
 }
 
 /// After a navigation inside the app, focus moves to the new page's heading so that screen

@@ -1,17 +1,102 @@
 //! The runtime configuration, `config.json` beside `index.html`: deployers change this file,
-//! not the code.
+//! not the code. Every key is documented in the README.
 
 use lapor_core::Locale;
 use serde::Deserialize;
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Theme {
+    pub primary: Option<String>,
+    pub accent: Option<String>,
+    pub text: Option<String>,
+    pub background: Option<String>,
+    pub radius: Option<String>,
+    pub font_stack: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Features {
+    pub faq: bool,
+    pub my_reports: bool,
+    pub attachments: bool,
+    pub geolocation: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            faq: true,
+            my_reports: true,
+            attachments: true,
+            geolocation: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub label: String,
+    pub value: String,
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Embed {
+    /// Origins allowed to embed the portal (`https://kendalkab.go.id`); the portal talks to no
+    /// other parent. Also the `frame-ancestors` the reference server sends.
+    pub allowed_parents: Vec<String>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Base URL of the backend's API, absolute or relative to the page, e.g. `/api/v1`.
+    /// Base URL of the backend's API, absolute or relative to the page's base, e.g. `api/v1`.
     pub api_base: String,
+    /// The backend's dialect: `native` (this project's API).
+    #[serde(default = "native")]
+    pub dialect: String,
+    /// Shown instead of the instance's own name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// URL of a logo shown beside the name.
+    #[serde(default)]
+    pub logo: Option<String>,
     /// The language used when the visitor has not chosen one.
     #[serde(default)]
     pub default_locale: Option<String>,
+    /// The agency new reports are addressed to unless the citizen picks another.
+    #[serde(default)]
+    pub default_agency: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub features: Features,
+    /// A channel shown when the backend cannot be reached.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    #[serde(default)]
+    pub embed: Embed,
+}
+
+fn native() -> String {
+    "native".into()
+}
+
+/// Whether `origin` is a bare `scheme://host[:port]`.
+pub fn is_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 impl Config {
@@ -23,11 +108,22 @@ impl Config {
         if self.api_base.trim().is_empty() {
             return Err("`api_base` must not be empty".into());
         }
+        if self.dialect != "native" {
+            return Err(format!(
+                "`dialect` must be \"native\", not {:?}",
+                self.dialect
+            ));
+        }
         if let Some(tag) = &self.default_locale
             && Locale::parse(tag).is_none()
         {
             return Err(format!(
                 "`default_locale` must be \"id\" or \"en\", not {tag:?}"
+            ));
+        }
+        if let Some(bad) = self.embed.allowed_parents.iter().find(|o| !is_origin(o)) {
+            return Err(format!(
+                "`embed.allowed_parents` holds origins like \"https://kendalkab.go.id\", not {bad:?}"
             ));
         }
         Ok(Config {
@@ -68,6 +164,26 @@ mod tests {
         let c = parse(r#"{"api_base": "https://lapor.example.go.id/api/v1/"}"#).unwrap();
         assert_eq!(c.api_base, "https://lapor.example.go.id/api/v1");
         assert_eq!(c.default_locale(), None);
+        assert!(c.features.faq && c.features.attachments);
+        assert_eq!(c.dialect, "native");
+    }
+
+    #[test]
+    fn reads_every_documented_key() {
+        let c = parse(
+            r##"{"api_base": "api/v1", "dialect": "native", "name": "Lapor Kendal", "logo": "logo.svg",
+            "default_locale": "id", "default_agency": "kab-kendal",
+            "theme": {"primary": "#0b5394", "accent": "#b45309", "text": "#1f2933",
+                      "background": "#ffffff", "radius": "4px", "font_stack": "Noto Sans, sans-serif"},
+            "features": {"faq": false, "my_reports": true, "attachments": false, "geolocation": true},
+            "contact": {"label": "SMS", "value": "1708", "link": "sms:1708"},
+            "embed": {"allowed_parents": ["https://kendalkab.go.id"]}}"##,
+        )
+        .unwrap();
+        assert_eq!(c.name.as_deref(), Some("Lapor Kendal"));
+        assert!(!c.features.faq && !c.features.attachments);
+        assert_eq!(c.embed.allowed_parents, ["https://kendalkab.go.id"]);
+        assert_eq!(c.theme.radius.as_deref(), Some("4px"));
     }
 
     #[test]
@@ -88,5 +204,22 @@ mod tests {
                 .unwrap_err()
                 .contains("colour")
         );
+        assert!(
+            parse(r#"{"api_base": "/api", "dialect": "soap"}"#)
+                .unwrap_err()
+                .contains("dialect")
+        );
+        let e =
+            parse(r#"{"api_base": "/api", "embed": {"allowed_parents": ["kendalkab.go.id/*"]}}"#);
+        assert!(e.unwrap_err().contains("allowed_parents"));
+    }
+
+    #[test]
+    fn origins_are_scheme_and_host_only() {
+        assert!(is_origin("https://kendalkab.go.id"));
+        assert!(is_origin("http://127.0.0.1:8080"));
+        assert!(!is_origin("https://kendalkab.go.id/path"));
+        assert!(!is_origin("javascript:alert(1)"));
+        assert!(!is_origin("*"));
     }
 }

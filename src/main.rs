@@ -6,11 +6,14 @@ mod app;
 mod clock;
 mod components;
 mod config;
+mod embed;
 mod i18n;
 mod image;
+mod load;
 mod my_reports;
 mod pages;
 mod storage;
+mod theme;
 
 use leptos::prelude::*;
 

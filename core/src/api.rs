@@ -96,7 +96,9 @@ impl SlaPolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCalendar {
     pub year: i32,
+    #[serde(with = "crate::date::list")]
     pub national_holidays: Vec<NaiveDate>,
+    #[serde(with = "crate::date::list")]
     pub collective_leave: Vec<NaiveDate>,
 }
 
@@ -193,7 +195,7 @@ pub struct NewReport {
     pub classification: Classification,
     pub title: String,
     pub body: String,
-    #[serde(default)]
+    #[serde(default, with = "crate::date::option")]
     pub incident_date: Option<NaiveDate>,
     #[serde(default)]
     pub location: Option<Location>,
@@ -222,6 +224,7 @@ pub struct ReportCreated {
     pub status: Status,
     /// RFC 3339 timestamp.
     pub submitted_at: String,
+    #[serde(with = "crate::date")]
     pub due_date: NaiveDate,
     pub due_date_estimate: bool,
 }
@@ -260,6 +263,7 @@ pub struct ReportView {
     #[serde(default)]
     pub category: Option<String>,
     pub submitted_at: String,
+    #[serde(with = "crate::date")]
     pub due_date: NaiveDate,
     pub due_date_estimate: bool,
     pub overdue: bool,

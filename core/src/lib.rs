@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod calendar;
+pub mod color;
+pub mod date;
 pub mod faq;
 pub mod locale;
 pub mod status;

@@ -25,8 +25,8 @@ export async function chooseLanguage(page: Page, tag: 'id' | 'en') {
 let keyCounter = 0;
 
 /** Creates a report through the API, as another client would. */
-export async function createReport(request: APIRequestContext, overrides: Record<string, unknown> = {}) {
-  const response = await request.post('/api/v1/reports', {
+export async function createReport(request: APIRequestContext, overrides: Record<string, unknown> = {}, base = '') {
+  const response = await request.post(`${base}/api/v1/reports`, {
     headers: { 'Idempotency-Key': `e2e-${Date.now()}-${process.pid}-${keyCounter++}` },
     data: {
       classification: 'complaint',

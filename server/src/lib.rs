@@ -6,6 +6,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod routes;
 pub mod seed;
+pub mod shell;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,7 +15,6 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 
 /// Everything the server is told at start-up, from flags and `LAPOR_*` environment variables.
 #[derive(Clone, Debug)]
@@ -30,6 +30,10 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Write requests one client may burst before 429, refilled at one per second.
     pub write_burst: u32,
+    /// The sub-path the portal is served under (`/lapor`); empty for the site root.
+    pub base_path: String,
+    /// A `config.json` for the app that replaces the one in `static_dir`.
+    pub app_config: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -41,6 +45,8 @@ impl Default for Config {
             cors_origins: Vec::new(),
             admin_token: None,
             write_burst: 30,
+            base_path: String::new(),
+            app_config: None,
         }
     }
 }
@@ -91,20 +97,12 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// The whole HTTP application.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: AppState) -> std::io::Result<Router> {
     let api = routes::api_router(state.clone()).layer(cors(&state.config.cors_origins));
     let router = Router::new().nest(lapor_core::api::API_PREFIX, api);
-    match &state.config.static_dir {
-        Some(dir) => {
-            let index = ServeFile::new(dir.join("index.html"));
-            let files = ServeDir::new(dir)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(index);
-            router.fallback_service(files)
-        }
-        None => router,
-    }
+    let base = shell::normalize_base(&state.config.base_path);
+    let dist = state.config.static_dir.as_deref();
+    shell::mount(router, dist, &base, state.config.app_config.clone())
 }
 
 /// Opens (and on first run creates and seeds) the database, then serves until Ctrl-C.
@@ -113,11 +111,12 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let conn = db::open(&config.data_dir.join("lapor.sqlite3"))?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
+    let base = shell::normalize_base(&config.base_path);
     let state = AppState::new(conn, config);
-    println!("Lapor Portal reference server listening on http://{addr}/");
+    println!("Lapor Portal reference server listening on http://{addr}{base}/");
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app(state)?.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;

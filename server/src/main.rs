@@ -10,9 +10,9 @@ use lapor_server::Config;
 fn usage() -> ! {
     eprintln!(
         "usage: lapor-server [--addr HOST:PORT] [--data DIR] [--static DIR] [--cors ORIGIN,...] \
-         [--write-burst N]\n\
+         [--write-burst N] [--base-path /PATH] [--app-config FILE]\n\
          env: LAPOR_ADDR, LAPOR_DATA_DIR, LAPOR_STATIC_DIR, LAPOR_CORS_ORIGINS, \
-         LAPOR_WRITE_BURST, LAPOR_ADMIN_TOKEN"
+         LAPOR_WRITE_BURST, LAPOR_BASE_PATH, LAPOR_APP_CONFIG, LAPOR_ADMIN_TOKEN"
     );
     std::process::exit(2)
 }
@@ -32,6 +32,8 @@ fn parse_config() -> Config {
                 .collect()
         }
         "--write-burst" => config.write_burst = value.parse().unwrap_or_else(|_| usage()),
+        "--base-path" => config.base_path = value,
+        "--app-config" => config.app_config = Some(PathBuf::from(value)),
         _ => usage(),
     };
     for (flag, var) in [
@@ -40,6 +42,8 @@ fn parse_config() -> Config {
         ("--static", "LAPOR_STATIC_DIR"),
         ("--cors", "LAPOR_CORS_ORIGINS"),
         ("--write-burst", "LAPOR_WRITE_BURST"),
+        ("--base-path", "LAPOR_BASE_PATH"),
+        ("--app-config", "LAPOR_APP_CONFIG"),
     ] {
         if let Some(value) = env(var) {
             set(&mut config, flag, value);

@@ -5,6 +5,8 @@ use lapor_core::api::FaqEntry;
 use lapor_core::faq::default_faq;
 use lapor_core::text::matches_all_words;
 use leptos::prelude::*;
+
+use crate::app::link;
 use leptos_router::components::A;
 
 use crate::api::Api;
@@ -36,7 +38,7 @@ pub fn FaqPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.faq_title, t.desc_faq));
     let api = expect_context::<Api>();
-    let entries = LocalResource::new(move || {
+    let entries = crate::load::Loaded::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get();
         async move {
@@ -81,9 +83,9 @@ pub fn FaqPage() -> impl IntoView {
                 <div class="notice" role="status">
                     <p>{i18n.t().faq_no_results}</p>
                     <p>
-                        <A href="/lapor">{i18n.t().faq_no_results_report}</A>
+                        <A href=link("/lapor")>{i18n.t().faq_no_results_report}</A>
                         " · "
-                        <A href="/#channels">{i18n.t().faq_no_results_channels}</A>
+                        <A href=link("/#channels")>{i18n.t().faq_no_results_channels}</A>
                     </p>
                 </div>
             }.into_any(),

@@ -1,5 +1,7 @@
 use lapor_core::Status;
 use leptos::prelude::*;
+
+use crate::app::link;
 use leptos_router::components::A;
 
 use crate::app::{InstanceResource, use_page_title};
@@ -85,7 +87,7 @@ pub fn HomePage() -> impl IntoView {
             <section class="card">
                 <h2>{move || i18n.t().home_report_cta}</h2>
                 <p>{move || i18n.t().home_report_hint}</p>
-                <A href="/lapor" attr:class="button button--primary">{move || i18n.t().home_report_cta}</A>
+                <A href=link("/lapor") attr:class="button button--primary">{move || i18n.t().home_report_cta}</A>
             </section>
             <section class="card">
                 <h2>{move || i18n.t().home_track_heading}</h2>
@@ -94,7 +96,7 @@ pub fn HomePage() -> impl IntoView {
             <section class="card">
                 <h2>{move || i18n.t().home_faq_heading}</h2>
                 <p>{move || i18n.t().home_faq_hint}</p>
-                <A href="/faq">{move || i18n.t().nav_faq}</A>
+                <A href=link("/faq")>{move || i18n.t().nav_faq}</A>
             </section>
         </div>
         <section>

@@ -3,6 +3,8 @@
 
 use lapor_core::Status;
 use leptos::prelude::*;
+
+use crate::app::link;
 use leptos_router::components::A;
 
 use crate::api::Api;
@@ -64,7 +66,7 @@ pub fn MyReportsPage() -> impl IntoView {
                         let status = r.last_status.clone().map(|s| Status::from_code(&s));
                         view! {
                             <li class="my-report">
-                                <A href=href attr:class="tracking-number">{shown}</A>
+                                <A href=link(&href) attr:class="tracking-number">{shown}</A>
                                 <span class="my-report__status">{move || match &status {
                                     Some(s) => status_text(i18n.t(), s),
                                     None => i18n.t().mine_unknown_status.to_owned(),

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::app::link;
 use leptos_router::components::A;
 
 use crate::app::use_page_title;
@@ -11,6 +13,6 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{move || i18n.t().not_found_title}</h1>
         <p>{move || i18n.t().not_found_body}</p>
-        <p><A href="/">{move || i18n.t().nav_home}</A></p>
+        <p><A href=link("/")>{move || i18n.t().nav_home}</A></p>
     }
 }

@@ -39,6 +39,10 @@ fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
                 continue;
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            // embed.js is fetched by host pages that embed the portal, not by a visit.
+            if path.file_name().is_some_and(|n| n == "embed.js") {
+                continue;
+            }
             if matches!(
                 ext,
                 "html" | "js" | "wasm" | "css" | "json" | "webmanifest" | "png" | "svg" | "ico"

@@ -1,6 +1,6 @@
 //! Building the app (Trunk) and the reference server.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cmd::{command, run};
 use crate::{Result, root, tools};
@@ -14,7 +14,29 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     }
     // Trunk must never download a tool: everything is on the PATH `command` sets.
     run(command("trunk", &args).env("TRUNK_OFFLINE", "true"))?;
-    Ok(root().join("dist"))
+    let dist = root().join("dist");
+    relativize_assets(&dist)?;
+    Ok(dist)
+}
+
+/// Trunk writes `/main-….css`; `./main-….css` resolves against the document's `<base href>`
+/// instead, so the same build works at the site root and under any sub-path (the host sets
+/// the base: the reference server does it, static hosts edit one line).
+pub fn relativize_assets(dist: &Path) -> Result {
+    let index = dist.join("index.html");
+    let mut html =
+        std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let entries = std::fs::read_dir(dist).map_err(|e| e.to_string())?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        for quote in ['"', '\''] {
+            html = html.replace(
+                &format!("{quote}/{name}{quote}"),
+                &format!("{quote}./{name}{quote}"),
+            );
+        }
+    }
+    std::fs::write(&index, html).map_err(|e| e.to_string())
 }
 
 /// Builds the reference server and returns its binary. `optimised` uses the `server` profile
@@ -27,4 +49,28 @@ pub fn build_server(optimised: bool) -> Result<PathBuf> {
     ))?;
     let folder = if optimised { "server" } else { "debug" };
     Ok(root().join("target").join(folder).join("lapor-server"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn asset_urls_become_relative_to_the_base() {
+        let dir = std::env::temp_dir().join(format!("xtask-rel-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app-1.js"), "").unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<base href=\"/\"><script type=\"module\">import init from '/app-1.js';</script><a href=\"/lapor\">",
+        )
+        .unwrap();
+        super::relativize_assets(&dir).unwrap();
+        let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(html.contains("from './app-1.js'"));
+        assert!(html.contains("<base href=\"/\">"), "the base itself stays");
+        assert!(
+            html.contains("href=\"/lapor\""),
+            "only files of dist/ change"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -21,7 +21,7 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
             knows.set(true);
         }
     });
-    let categories = LocalResource::new(move || {
+    let categories = crate::load::Loaded::new(move || {
         let api = api.clone();
         async move { api.categories().await.unwrap_or_default() }
     });

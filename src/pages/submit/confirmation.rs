@@ -3,6 +3,8 @@
 
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
+
+use crate::app::link;
 use leptos_router::components::A;
 use wasm_bindgen::JsValue;
 
@@ -71,7 +73,7 @@ pub fn Confirmation(
                 move |_| {
                     let url = web_sys::window()
                         .and_then(|w| w.location().origin().ok())
-                        .map(|origin| format!("{origin}{href}"))
+                        .map(|origin| format!("{origin}{}{href}", crate::app::base_path()))
                         .unwrap_or_default();
                     let text = fill(i18n.t().done_share_text, &[("tracking", &share_tracking)]);
                     if !share(i18n.t().done_title, &text, &url) {
@@ -94,7 +96,7 @@ pub fn Confirmation(
         {created.due_date_estimate.then(|| view! { <p class="hint">{move || i18n.t().done_due_estimate}</p> })}
         <p class="hint">{move || i18n.t().done_saved_device}</p>
         <div class="actions">
-            <A href=track_href attr:class="button button--primary">{move || i18n.t().done_track_link}</A>
+            <A href=link(&track_href) attr:class="button button--primary">{move || i18n.t().done_track_link}</A>
             <button type="button" class="button button--link" on:click=move |_| on_new.run(())>
                 {move || i18n.t().done_new}
             </button>

@@ -1,7 +1,6 @@
 //! The report being written: saved on the device as the user types, restored after a reload,
 //! a crash or a closed tab, with one Idempotency-Key for its whole life.
 
-use chrono::NaiveDate;
 use lapor_core::Locale;
 use lapor_core::api::{Agency, Classification, Location, NewReport, Region, Reporter};
 use serde::{Deserialize, Serialize};
@@ -39,7 +38,13 @@ fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+        .unwrap_or_else(|| {
+            format!(
+                "{}-{}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e15) as u64
+            )
+        })
 }
 
 fn filled(value: &str) -> Option<String> {
@@ -99,7 +104,7 @@ impl Draft {
             title: self.title.trim().to_owned(),
             body: self.body.trim().to_owned(),
             incident_date: if complaint {
-                self.incident_date.parse::<NaiveDate>().ok()
+                lapor_core::date::parse(&self.incident_date)
             } else {
                 None
             },
@@ -124,6 +129,7 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn draft() -> Draft {
         Draft {

@@ -82,6 +82,7 @@ pub fn ReportForm(
     on_discard: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let features = expect_context::<crate::config::Config>().features;
     let chosen = move || draft.with(|d| d.classification.is_some());
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let text =
@@ -99,7 +100,7 @@ pub fn ReportForm(
                 {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
                 <LocationSection draft problems/>
                 <AgencySection draft problems/>
-                <AttachmentsSection draft problems/>
+                {features.attachments.then(|| view! { <AttachmentsSection draft problems/> })}
                 <PrivacySection draft problems/>
             </div>
             <div class="actions">

@@ -11,6 +11,15 @@ use crate::components::combobox::{Combobox, Picked, Source};
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
 use crate::i18n::{fill, use_i18n};
 
+/// A coordinate with six decimals (about 10 cm), written without float formatting, which
+/// would cost the wasm more than this whole page.
+pub fn coordinate(value: f64) -> String {
+    let micro = (value * 1e6).round() as i64;
+    let sign = if micro < 0 { "-" } else { "" };
+    let micro = micro.unsigned_abs();
+    format!("{sign}{}.{:06}", micro / 1_000_000, micro % 1_000_000)
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum GeoState {
     Idle,
@@ -53,6 +62,9 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
     let i18n = use_i18n();
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let geo = RwSignal::new(GeoState::Idle);
+    let geolocation = expect_context::<crate::config::Config>()
+        .features
+        .geolocation;
     let region_problem = problem_for(problems, "location.region_id");
     let region_described =
         Signal::derive(described_by("region", true, problems, "location.region_id"));
@@ -93,7 +105,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 hint=|t| t.sub_location_detail_hint problems
                 value=Signal::derive(move || draft.with(|d| d.location_text.clone()))
                 on_input=Callback::new(move |v| draft.update(|d| d.location_text = v))/>
-            <div class="field">
+            <div class="field" hidden=!geolocation>
                 <button type="button" id="use-location" class="button button--secondary" on:click=use_location>
                     {move || i18n.t().sub_geo_button}
                 </button>
@@ -103,7 +115,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                         GeoState::Denied => Some(i18n.t().sub_geo_denied.to_owned()),
                         GeoState::Unavailable => Some(i18n.t().sub_geo_unavailable.to_owned()),
                         GeoState::Idle => draft.with(|d| d.lat.zip(d.lon)).map(|(lat, lon)| {
-                            fill(i18n.t().sub_geo_set, &[("lat", &lat.to_string()), ("lon", &lon.to_string())])
+                            fill(i18n.t().sub_geo_set, &[("lat", &coordinate(lat)), ("lon", &coordinate(lon))])
                         }),
                     }}
                 </p>
@@ -115,5 +127,15 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 })}
             </div>
         </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn coordinates_have_six_decimals() {
+        assert_eq!(super::coordinate(-6.9232417), "-6.923242");
+        assert_eq!(super::coordinate(110.2), "110.200000");
+        assert_eq!(super::coordinate(-0.0000004), "0.000000");
     }
 }

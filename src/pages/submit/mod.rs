@@ -79,7 +79,8 @@ fn apply_preselection(draft: RwSignal<Draft>, api: &Api) {
     if let Some(category) = query.get("category") {
         draft.update(|d| d.category_id = category);
     }
-    if let Some(agency_id) = query.get("agency") {
+    let configured = use_context::<crate::config::Config>().and_then(|c| c.default_agency);
+    if let Some(agency_id) = query.get("agency").or(configured) {
         let api = api.clone();
         leptos::task::spawn_local(async move {
             if let Ok(agencies) = api.agencies("").await {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::draft::Draft;
 use super::form::kind_id;
+use super::location::coordinate;
 use crate::api::ApiError;
 use crate::components::combobox::tier_text;
 use crate::i18n::{Texts, fill, format_date, texts, use_i18n};
@@ -84,14 +85,14 @@ pub fn Review(
             <Row label=|t| t.sub_body_label target="body" on_change value=show(|_, d| d.body.trim().to_owned())/>
             {complaint.then(|| view! {
                 <Row label=|t| t.sub_date_label target="incident-date" on_change value=show(|l, d| {
-                    d.incident_date.parse().map(|date| format_date(l, date)).unwrap_or_default()
+                    lapor_core::date::parse(&d.incident_date).map(|date| format_date(l, date)).unwrap_or_default()
                 })/>
             })}
             <Row label=location_label target="region" on_change
                 value=show(|_, d| {
                     let mut parts: Vec<String> = d.region.iter().map(|r| format!("{}, {}", r.name, r.parents.join(", "))).collect();
                     parts.extend(Some(d.location_text.trim().to_owned()).filter(|t| !t.is_empty()));
-                    parts.extend(d.lat.zip(d.lon).map(|(a, b)| format!("{a}, {b}")));
+                    parts.extend(d.lat.zip(d.lon).map(|(a, b)| format!("{}, {}", coordinate(a), coordinate(b))));
                     parts.join(" · ")
                 })/>
             <Row label=|t| t.sub_agency_legend target="agency-unknown" on_change value=show(|l, d| match &d.agency {

@@ -14,7 +14,7 @@ fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| js_sys::Math::random().to_string())
+        .unwrap_or_else(|| ((js_sys::Math::random() * 1e15) as u64).to_string())
 }
 
 fn failure_text(t: &'static Texts, error: &ApiError) -> String {

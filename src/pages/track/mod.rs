@@ -100,7 +100,7 @@ pub fn TrackReportPage() -> impl IntoView {
             code.set(saved_code(&t));
         }
     });
-    let report = LocalResource::new(move || {
+    let report = crate::load::Loaded::new(move || {
         let api = api.clone();
         let tracking = tracking.get();
         let code = code.get();

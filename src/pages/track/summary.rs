@@ -28,7 +28,7 @@ fn badge_class(status: &Status) -> &'static str {
 
 /// The calendar date of an RFC 3339 timestamp.
 pub fn date_of(timestamp: &str) -> Option<chrono::NaiveDate> {
-    timestamp.get(..10)?.parse().ok()
+    lapor_core::date::parse(timestamp.get(..10)?)
 }
 
 #[component]

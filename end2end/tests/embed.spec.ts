@@ -1,0 +1,166 @@
+import { test, expect, type Page } from '@playwright/test';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createReport, expectNoAxeViolations, waitForApp } from './helpers';
+
+const PORTAL = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+const HOST_PORT = Number(process.env.EMBED_HOST_PORT ?? 0);
+const SUBPATH = process.env.SUBPATH_URL;
+
+async function frameHeight(page: Page) {
+  return page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height);
+}
+
+test.describe('embedded on another origin', () => {
+  test.skip(!HOST_PORT, 'needs EMBED_HOST_PORT from cargo xtask test');
+  // One demo host server on the port the portal was configured to accept: one worker.
+  test.describe.configure({ mode: 'serial' });
+
+  /** Serves the demo host page on its own origin (another port). */
+  let host: Server;
+  let hostUrl = '';
+  test.beforeAll(async () => {
+    const page = readFileSync(join(__dirname, '../embed-host/index.html'), 'utf8').replace('{{PORTAL}}', PORTAL);
+    host = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
+    await new Promise<void>((resolve) => host.listen(HOST_PORT, '127.0.0.1', resolve));
+    hostUrl = `http://127.0.0.1:${HOST_PORT}/`;
+  });
+  test.afterAll(async () => {
+    await new Promise((resolve) => host.close(resolve));
+  });
+
+  test('the iframe follows its content, and the agency preset reaches the report', async ({ page, request }) => {
+    await page.goto(hostUrl);
+    const frame = page.frameLocator('iframe');
+    await expect(frame.locator('main h1')).toHaveText('Buat laporan');
+    await expect(frame.locator('.site-header')).toHaveCount(0); // no site chrome inside
+    // The classification preset opens the whole form: the frame grows to show it all.
+    await expect(frame.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+    await expect.poll(() => frameHeight(page)).toBeGreaterThan(1500);
+    const tall = await frameHeight(page);
+    const inner = await frame.locator('body').evaluate((b) => b.scrollHeight);
+    expect(Math.abs(tall - inner)).toBeLessThan(5);
+    await expect(frame.locator('#agency-hint')).toContainText('Dinas Kesehatan Kabupaten Kendal');
+
+    await frame.getByLabel('Judul laporan').fill('Antrean puskesmas terlalu lama');
+    await frame.getByLabel('Isi laporan').fill('Pasien menunggu lebih dari tiga jam tanpa kepastian di loket pendaftaran.');
+    await frame.locator('#incident-date').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await frame.locator('#region').fill('Weleri');
+    await frame.locator('#region-listbox [role=option]').first().click();
+    await frame.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+    // The shorter review page: the frame shrinks.
+    await expect.poll(() => frameHeight(page)).toBeLessThan(tall);
+    await frame.getByRole('button', { name: 'Kirim laporan' }).click();
+    const tracking = (await frame.locator('#tracking-number').innerText()).trim();
+    const view = await (await request.get(`${PORTAL}/api/v1/reports/${tracking}`)).json();
+    expect(view.agency).toBe('Dinas Kesehatan Kabupaten Kendal');
+    expect(view.category).toBe('Kesehatan');
+  });
+
+  test('the accent colour attribute themes the portal', async ({ page }) => {
+    await page.goto(hostUrl);
+    const frame = page.frameLocator('iframe');
+    await expect(frame.locator('main h1')).toBeVisible();
+    const accent = await frame.locator('html').evaluate((e) => getComputedStyle(e).getPropertyValue('--color-accent').trim());
+    expect(accent).toBe('#7c2d12');
+  });
+
+  test('messages from a foreign origin are ignored by the host script', async ({ page }) => {
+    await page.goto(hostUrl);
+    await expect(page.frameLocator('iframe').locator('main h1')).toBeVisible();
+    await expect.poll(() => frameHeight(page)).toBeGreaterThan(600);
+    const before = await frameHeight(page);
+    // The host page itself (not the portal's origin, not its iframe) claims a tiny height.
+    await page.evaluate(() => window.postMessage({ type: 'lapor:height', height: 40 }, '*'));
+    await page.waitForTimeout(500);
+    expect(await frameHeight(page)).toBe(before);
+  });
+
+  test('the portal talks only to the parent it may serve', async ({ page }) => {
+    await page.goto(hostUrl);
+    // A frame that asks the portal to report to another origin than this page's.
+    await page.evaluate((portal) => {
+      const f = document.createElement('iframe');
+      f.id = 'spoofed';
+      f.src = `${portal}/lapor?embed=1&parent=${encodeURIComponent('https://evil.example')}`;
+      (window as unknown as { got: unknown[] }).got = [];
+      addEventListener('message', (e) => {
+        if (e.source === f.contentWindow) (window as unknown as { got: unknown[] }).got.push(e.data);
+      });
+      document.body.append(f);
+    }, PORTAL);
+    await expect(page.frameLocator('#spoofed').locator('main h1')).toHaveText('Buat laporan');
+    await page.waitForTimeout(700);
+    expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
+  });
+
+  test('a page on an origin that is not allowed cannot frame the portal', async ({ page, request }) => {
+    const csp = (await request.get(`${PORTAL}/lapor`)).headers()['content-security-policy'];
+    expect(csp).toContain(`frame-ancestors 'self' http://127.0.0.1:${HOST_PORT}`);
+  });
+});
+
+test('a bad config.json shows a friendly page and says why in the console', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.route('**/config.json', (route) => route.fulfill({ json: { api_base: 'api/v1', colour: 'red' } }));
+  await page.goto('/');
+  await expect(page.locator('main h1')).toHaveText(/Portal belum siap|The portal is not ready/);
+  expect(errors.join('\n')).toContain('colour');
+  await expectNoAxeViolations(page);
+});
+
+test('unsafe or unreadable theme colours fall back to the defaults', async ({ page }) => {
+  await page.route('**/config.json', (route) =>
+    route.fulfill({
+      json: { api_base: 'api/v1', theme: { primary: '#ffd700', accent: '#14532d', radius: '0', font_stack: 'x;}*{display:none' } },
+    }),
+  );
+  await page.goto('/');
+  await waitForApp(page);
+  const vars = await page.locator('html').evaluate((e) => {
+    const s = getComputedStyle(e);
+    return ['--color-primary', '--color-accent', '--radius', '--font-stack'].map((v) => s.getPropertyValue(v).trim());
+  });
+  expect(vars[0]).toBe('#0b5394'); // gold on white fails AA: default kept
+  expect(vars[1]).toBe('#14532d');
+  expect(vars[2]).toBe('0');
+  expect(vars[3]).not.toContain('display');
+});
+
+test('the portal runs under its Content-Security-Policy without violations', async ({ page, request }) => {
+  const response = await request.get('/');
+  const csp = response.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  expect(csp).not.toContain('unsafe-inline');
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
+  await page.goto('/lapor');
+  await waitForApp(page);
+  await page.getByLabel('Pengaduan', { exact: true }).check();
+  await page.goto('/faq');
+  await waitForApp(page);
+  expect(violations).toEqual([]);
+});
+
+test.describe('under a sub-path', () => {
+  test.skip(!SUBPATH, 'needs SUBPATH_URL from cargo xtask test');
+
+  test('the same build works at /lapor/, deep links included', async ({ page, request }) => {
+    const report = await createReport(request, {}, SUBPATH);
+    await page.goto(`${SUBPATH}/lacak/${report.tracking_id}`);
+    await waitForApp(page);
+    await expect(page.locator('.tracking-number')).toHaveText(report.tracking_id);
+    await page.getByRole('link', { name: 'Tanya jawab' }).click();
+    await expect(page).toHaveURL(`${SUBPATH}/faq`);
+    await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+    await page.goto(`${SUBPATH}/`);
+    await waitForApp(page);
+    await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  });
+});
