@@ -81,7 +81,13 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    pub fn start(binary: &Path, dist: &Path, admin_token: &str) -> Result<TestServer> {
+    /// `extra` are further flags, e.g. `--base-path /lapor/` or `--app-config FILE`.
+    pub fn start(
+        binary: &Path,
+        dist: &Path,
+        admin_token: &str,
+        extra: &[&str],
+    ) -> Result<TestServer> {
         let port = free_port()?;
         let data = std::env::temp_dir().join(format!("lapor-e2e-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
@@ -90,6 +96,7 @@ impl TestServer {
             .arg(dist)
             .arg("--data")
             .arg(&data)
+            .args(extra)
             .env("LAPOR_ADMIN_TOKEN", admin_token)
             .env("LAPOR_WRITE_BURST", "1000")
             .spawn()
@@ -188,26 +195,48 @@ pub fn test() -> Result {
         std::process::id(),
         started.elapsed().as_nanos()
     );
-    let server = TestServer::start(&server_bin, &dist, &admin_token)?;
+    // The demo host page of the embedding tests runs on its own origin; the portal is told
+    // to accept it as a parent through a test config.json.
+    let embed_host_port = free_port()?;
+    let app_config =
+        std::env::temp_dir().join(format!("lapor-e2e-config-{}.json", std::process::id()));
+    let config = format!(
+        r#"{{"api_base": "api/v1", "embed": {{"allowed_parents": ["http://127.0.0.1:{embed_host_port}"]}}}}"#
+    );
+    std::fs::write(&app_config, config).map_err(|e| e.to_string())?;
+    let app_config_arg = app_config.to_string_lossy().into_owned();
+    let server = TestServer::start(
+        &server_bin,
+        &dist,
+        &admin_token,
+        &["--app-config", &app_config_arg],
+    )?;
+    let sub_path = TestServer::start(
+        &server_bin,
+        &dist,
+        &admin_token,
+        &["--base-path", "/lapor/"],
+    )?;
+    let playwright = [
+        "playwright",
+        "test",
+        "--config",
+        "end2end/playwright.config.ts",
+        "--reporter",
+        "list",
+    ];
     run_counted(
-        command(
-            "npx",
-            &[
-                "playwright",
-                "test",
-                "--config",
-                "end2end/playwright.config.ts",
-                "--reporter",
-                "list",
-            ],
-        )
-        .env("BASE_URL", &server.url)
-        .env("ADMIN_TOKEN", &admin_token)
-        .env("CHROMIUM_PATH", tools::CHROMIUM),
+        command("npx", &playwright)
+            .env("BASE_URL", &server.url)
+            .env("SUBPATH_URL", format!("{}/lapor", sub_path.url))
+            .env("EMBED_HOST_PORT", embed_host_port.to_string())
+            .env("ADMIN_TOKEN", &admin_token)
+            .env("CHROMIUM_PATH", tools::CHROMIUM),
         &mut counts,
     )?;
     conformance(&server, &admin_token)?;
-    drop(server);
+    drop((server, sub_path));
+    let _ = std::fs::remove_file(&app_config);
 
     println!(
         "\nAll checks passed in {:.0} s.",
