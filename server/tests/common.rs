@@ -19,13 +19,22 @@ pub struct Server {
 
 impl Server {
     pub fn start(name: &str) -> Server {
+        Server::start_with(name, &[])
+    }
+
+    /// A fresh server with further flags (`--cors …`, `--write-burst …`).
+    pub fn start_with(name: &str, flags: &[&str]) -> Server {
         let data = std::env::temp_dir().join(format!("lapor-it-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
-        Server::start_on(data)
+        Server::launch(data, flags)
     }
 
     /// Starts a server on an existing data folder (after a crash, say).
     pub fn start_on(data: PathBuf) -> Server {
+        Server::launch(data, &[])
+    }
+
+    fn launch(data: PathBuf, flags: &[&str]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -34,6 +43,7 @@ impl Server {
         let child = Command::new(env!("CARGO_BIN_EXE_lapor-server"))
             .args(["--addr", &format!("127.0.0.1:{port}"), "--data"])
             .arg(&data)
+            .args(flags)
             .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("LAPOR_WRITE_BURST", "1000")
             .stdout(Stdio::null())

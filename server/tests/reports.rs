@@ -306,33 +306,11 @@ fn lifecycle_replies_and_ratings() {
 
 #[test]
 fn bursts_get_429_with_retry_after() {
-    let data = std::env::temp_dir().join(format!("lapor-it-burst-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-server"))
-        .args([
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--write-burst",
-            "3",
-            "--data",
-        ])
-        .arg(&data)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let server = Server::start_with("burst", &["--write-burst", "3"]);
     let statuses: Vec<_> = (0..5)
         .map(|i| {
             let key = format!("b{i}");
-            common::request(
-                port,
+            server.request(
                 "POST",
                 "/api/v1/reports",
                 &[("Idempotency-Key", &key)],
@@ -340,8 +318,6 @@ fn bursts_get_429_with_retry_after() {
             )
         })
         .collect();
-    child.kill().unwrap();
-    child.wait().unwrap();
     assert_eq!(
         statuses.iter().map(|r| r.status).collect::<Vec<_>>(),
         [201, 201, 201, 429, 429]

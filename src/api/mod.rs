@@ -146,7 +146,27 @@ impl Api {
         self.post("/reports", report, &headers).await
     }
 
-    /// Answers an agency response; idempotent per key.
+    /// A reporter's action on a report (`replies`, `rating`): the access code proves it is
+    /// theirs, and the key makes a retry return the first answer.
+    async fn act<B: serde::Serialize>(
+        &self,
+        tracking: &str,
+        action: &str,
+        access_code: &str,
+        key: &str,
+        body: &B,
+        locale: Locale,
+    ) -> Result<ReportView, ApiError> {
+        let headers = [
+            ("X-Access-Code", access_code),
+            ("Idempotency-Key", key),
+            ("Accept-Language", locale.tag()),
+        ];
+        self.post(&format!("/reports/{tracking}/{action}"), body, &headers)
+            .await
+    }
+
+    /// Answers an agency response.
     pub async fn reply(
         &self,
         tracking: &str,
@@ -155,16 +175,11 @@ impl Api {
         reply: &NewReply,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        let headers = [
-            ("X-Access-Code", access_code),
-            ("Idempotency-Key", key),
-            ("Accept-Language", locale.tag()),
-        ];
-        self.post(&format!("/reports/{tracking}/replies"), reply, &headers)
+        self.act(tracking, "replies", access_code, key, reply, locale)
             .await
     }
 
-    /// Rates a resolved report; idempotent per key.
+    /// Rates a resolved report.
     pub async fn rate(
         &self,
         tracking: &str,
@@ -173,14 +188,23 @@ impl Api {
         rating: &NewRating,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        let headers = [
-            ("X-Access-Code", access_code),
-            ("Idempotency-Key", key),
-            ("Accept-Language", locale.tag()),
-        ];
-        self.post(&format!("/reports/{tracking}/rating"), rating, &headers)
+        self.act(tracking, "rating", access_code, key, rating, locale)
             .await
     }
+}
+
+/// A fresh Idempotency-Key: a random UUID from the browser's CSPRNG.
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| {
+            format!(
+                "{}-{}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e15) as u64
+            )
+        })
 }
 
 /// Percent-encodes a query parameter value.

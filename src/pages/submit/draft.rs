@@ -34,19 +34,6 @@ pub struct Draft {
     pub attachments: Vec<Uploaded>,
 }
 
-fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            format!(
-                "{}-{}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e15) as u64
-            )
-        })
-}
-
 fn filled(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -59,7 +46,7 @@ impl Draft {
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
         if draft.idempotency_key.is_empty() {
-            draft.idempotency_key = new_key();
+            draft.idempotency_key = crate::api::new_idempotency_key();
         }
         draft
     }
@@ -74,7 +61,7 @@ impl Draft {
     pub fn discard() -> Draft {
         storage::remove(KEY);
         Draft {
-            idempotency_key: new_key(),
+            idempotency_key: crate::api::new_idempotency_key(),
             ..Draft::default()
         }
     }

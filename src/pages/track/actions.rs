@@ -10,13 +10,6 @@ use leptos::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::i18n::{Texts, fill, use_i18n};
 
-fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| ((js_sys::Math::random() * 1e15) as u64).to_string())
-}
-
 fn failure_text(t: &'static Texts, error: &ApiError) -> String {
     let detail = match error {
         ApiError::Network => t.error_network.to_owned(),
@@ -107,7 +100,7 @@ fn ReplyForm(
     let i18n = use_i18n();
     let api = expect_context::<Api>();
     let message = RwSignal::new(String::new());
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(crate::api::new_idempotency_key());
     let sending = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<(), ApiError>>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -130,7 +123,7 @@ fn ReplyForm(
             sending.set(false);
             match result {
                 Ok(view) => {
-                    key.set_value(new_key());
+                    key.set_value(crate::api::new_idempotency_key());
                     message.set(String::new());
                     outcome.set(Some(Ok(())));
                     on_view.run((view, None));
@@ -166,7 +159,7 @@ fn RatingForm(
     let api = expect_context::<Api>();
     let stars = RwSignal::new(0u8);
     let comment = RwSignal::new(String::new());
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(crate::api::new_idempotency_key());
     let error = RwSignal::new(None::<ApiError>);
     if let Some(n) = rating {
         return view! {
