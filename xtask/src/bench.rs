@@ -55,40 +55,101 @@ fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
+/// One row of the size table.
+struct Row {
+    name: String,
+    raw: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cores} cores, {cpu}")
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from("| file | raw | gzip | brotli |\n| --- | ---: | ---: | ---: |\n");
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.name, r.raw, r.gzip, r.brotli
+        ));
+    }
+    out
+}
+
 pub fn bench() -> Result {
     let dist = build_app(true)?;
     let files = first_visit_files(&dist)?;
-    println!("\nFirst visit (release build, {}):", dist.display());
-    println!(
-        "{:<44} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip", "brotli"
-    );
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    let mut rows = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let (r, g, b) = (bytes.len() as u64, gzip_size(&bytes), brotli_size(&bytes));
-        raw += r;
-        gz += g;
-        br += b;
         let name = path
             .strip_prefix(&dist)
             .unwrap_or(path)
             .display()
             .to_string();
-        println!("{name:<44} {r:>10} {g:>10} {b:>10}");
+        rows.push(Row {
+            name,
+            raw: bytes.len() as u64,
+            gzip: gzip_size(&bytes),
+            brotli: brotli_size(&bytes),
+        });
     }
-    println!("{:<44} {raw:>10} {gz:>10} {br:>10}", "total");
-    let verdict = if br <= BUDGET_BROTLI {
+    let total = Row {
+        name: "**total**".into(),
+        raw: rows.iter().map(|r| r.raw).sum(),
+        gzip: rows.iter().map(|r| r.gzip).sum(),
+        brotli: rows.iter().map(|r| r.brotli).sum(),
+    };
+    println!("\nFirst visit (release build, {}):", dist.display());
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    for r in rows.iter().chain([&total]) {
+        println!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            r.name.trim_matches('*'),
+            r.raw,
+            r.gzip,
+            r.brotli
+        );
+    }
+    let verdict = if total.brotli <= BUDGET_BROTLI {
         "within"
     } else {
         "OVER"
     };
-    println!(
+    let summary = format!(
         "brotli total {:.1} KB: {verdict} the {} KB budget",
-        br as f64 / 1024.0,
+        total.brotli as f64 / 1024.0,
         BUDGET_BROTLI / 1024
     );
-    Ok(())
+    println!("{summary}");
+    rows.push(total);
+    let date = crate::cmd::output(
+        std::process::Command::new("date")
+            .arg("-u")
+            .arg("+%Y-%m-%d %H:%M UTC"),
+    )
+    .unwrap_or_default();
+    let report = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`; git history keeps the earlier runs.\n\n\
+         ## First visit download, {date}\n\nMachine: {}.\n\n{}\n{summary}.\n",
+        machine(),
+        table(&rows)
+    );
+    std::fs::write(crate::root().join("BENCHMARKS.md"), report).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
