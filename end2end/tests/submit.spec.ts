@@ -225,6 +225,29 @@ test('a photo is downscaled on the device before upload', async ({ page, request
   }, (await file.body()).toString('base64'));
   expect(dims).toEqual([1600, 1200]);
 
+  // A phone photo carries EXIF with its location: the re-encoded upload carries none.
+  const jpeg = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 800;
+    canvas.height = 600;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#3a7';
+    ctx.fillRect(0, 0, 800, 600);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.9));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  const tiff = Buffer.concat([Buffer.from('MM\0*\0\0\0\x08\0\0\0\0\0\0', 'binary'), Buffer.from('GPS -6.9232,110.2034 SECRET')]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.from([0, 0]), Buffer.from('Exif\0\0', 'binary'), tiff]);
+  app1.writeUInt16BE(app1.length - 2, 2);
+  const withExif = Buffer.concat([Buffer.from(jpeg.slice(0, 2)), app1, Buffer.from(jpeg.slice(2))]);
+  expect(withExif.includes('SECRET')).toBe(true);
+  const second = page.waitForResponse((r) => r.url().endsWith('/api/v1/attachments') && r.status() === 201);
+  await page.locator('#attachments').setInputFiles({ name: 'IMG_2042.jpg', mimeType: 'image/jpeg', buffer: withExif });
+  const secondStored = await (await second).json();
+  const secondBytes = await (await request.get(`/api/v1/attachments/${secondStored.id}`)).body();
+  expect(secondBytes.includes('SECRET')).toBe(false);
+  expect(secondBytes.includes('Exif')).toBe(false);
+
   // A wrong type is refused before any upload.
   await page.locator('#attachments').setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
   await expect(page.getByText('virus.exe: jenis berkas tidak diterima')).toBeVisible();
