@@ -9,7 +9,19 @@ const HOST_PORT = Number(process.env.EMBED_HOST_PORT ?? 0);
 const SUBPATH = process.env.SUBPATH_URL;
 
 async function frameHeight(page: Page) {
-  return page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height);
+  return page.locator('iframe').first().evaluate((f) => f.getBoundingClientRect().height);
+}
+
+/** Waits until the frame has stopped resizing (the portal finished loading its content). */
+async function settledHeight(page: Page) {
+  await expect
+    .poll(async () => {
+      const first = await frameHeight(page);
+      await page.waitForTimeout(400);
+      return first === (await frameHeight(page)) ? first : -1;
+    })
+    .toBeGreaterThan(0);
+  return frameHeight(page);
 }
 
 test.describe('embedded on another origin', () => {
@@ -38,7 +50,7 @@ test.describe('embedded on another origin', () => {
     // The classification preset opens the whole form: the frame grows to show it all.
     await expect(frame.getByLabel('Pengaduan', { exact: true })).toBeChecked();
     await expect.poll(() => frameHeight(page)).toBeGreaterThan(1500);
-    const tall = await frameHeight(page);
+    const tall = await settledHeight(page);
     const inner = await frame.locator('body').evaluate((b) => b.scrollHeight);
     expect(Math.abs(tall - inner)).toBeLessThan(5);
     await expect(frame.locator('#agency-hint')).toContainText('Dinas Kesehatan Kabupaten Kendal');
@@ -70,7 +82,7 @@ test.describe('embedded on another origin', () => {
     await page.goto(hostUrl);
     await expect(page.frameLocator('iframe').locator('main h1')).toBeVisible();
     await expect.poll(() => frameHeight(page)).toBeGreaterThan(600);
-    const before = await frameHeight(page);
+    const before = await settledHeight(page);
     // The host page itself (not the portal's origin, not its iframe) claims a tiny height.
     await page.evaluate(() => window.postMessage({ type: 'lapor:height', height: 40 }, '*'));
     await page.waitForTimeout(500);
