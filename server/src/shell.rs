@@ -146,17 +146,48 @@ pub fn mount(
                 .into_response(),
         )
     };
+    // Pre-compressed copies (`.br`, `.gz`, written by `cargo xtask`) are served when the
+    // browser accepts them; hashed files never change, so browsers may keep them for a year.
     let files = ServeDir::new(dist)
         .append_index_html_on_directories(false)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(get(index.clone()));
+    let files = tower::ServiceBuilder::new()
+        .layer(axum::middleware::map_response(cache_forever_if_hashed))
+        .service(files);
     let app = api
         .route("/", get(index.clone()))
         .route("/index.html", get(index.clone()))
         .route("/config.json", get(config_json))
         .fallback_service(files);
     Ok(nest(app, base, Some(get(index))))
+}
+
+/// Whether a file name carries Trunk's content hash (`main-0123456789abcdef.css`).
+pub fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn cache_forever_if_hashed<B>(
+    uri: axum::http::Uri,
+    mut response: axum::http::Response<B>,
+) -> axum::http::Response<B> {
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if is_hashed(uri.path()) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Puts `app` under `base`; `/` redirects there and `{base}/` is the app's index.
@@ -178,6 +209,15 @@ fn nest(app: Router, base: &str, index: Option<axum::routing::MethodRouter>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_trunks_hashed_names() {
+        assert!(is_hashed("/lapor-portal-4035ba0d8b5bc915_bg.wasm"));
+        assert!(is_hashed("/lapor/main-f2da8538e9794138.css"));
+        assert!(!is_hashed("/embed.js"));
+        assert!(!is_hashed("/config.json"));
+        assert!(!is_hashed("/lapor-portal.js"));
+    }
 
     #[test]
     fn bases_are_normalised() {

@@ -16,7 +16,50 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     run(command("trunk", &args).env("TRUNK_OFFLINE", "true"))?;
     let dist = root().join("dist");
     relativize_assets(&dist)?;
+    if release {
+        precompress(&dist)?;
+    }
     Ok(dist)
+}
+
+/// Writes `.br` and `.gz` beside each text and wasm file, so a server can send them as they
+/// are (the reference server does) instead of compressing on every request or not at all.
+pub fn precompress(dist: &Path) -> Result {
+    for entry in std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(
+            ext,
+            "js" | "wasm" | "css" | "html" | "json" | "svg" | "webmanifest"
+        ) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(|e| e.to_string())?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &bytes).map_err(|e| e.to_string())?;
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        std::fs::write(dist.join(format!("{name}.br")), br).map_err(|e| e.to_string())?;
+        std::fs::write(
+            dist.join(format!("{name}.gz")),
+            gz.finish().map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Trunk writes `/main-….css`; `./main-….css` resolves against the document's `<base href>`
