@@ -312,6 +312,19 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+impl Problem {
+    /// A problem with only a status and a title (`type` is `about:blank`).
+    pub fn new(status: u16, title: impl Into<String>) -> Problem {
+        Problem {
+            type_: about_blank(),
+            title: title.into(),
+            status,
+            detail: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
 fn about_blank() -> String {
     "about:blank".into()
 }

@@ -61,11 +61,9 @@ impl From<rusqlite::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Problem {
-            type_: "about:blank".into(),
-            title: self.title.into(),
-            status: self.status.as_u16(),
             detail: self.detail,
             errors: self.errors,
+            ..Problem::new(self.status.as_u16(), self.title)
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();

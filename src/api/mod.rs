@@ -38,13 +38,7 @@ async fn problem_of(response: gloo_net::http::Response) -> ApiError {
     if status == 404 {
         return ApiError::NotFound;
     }
-    let fallback = Problem {
-        type_: "about:blank".into(),
-        title: response.status_text(),
-        status,
-        detail: None,
-        errors: Vec::new(),
-    };
+    let fallback = Problem::new(status, response.status_text());
     ApiError::Problem(response.json().await.unwrap_or(fallback))
 }
 

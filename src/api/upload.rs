@@ -64,14 +64,8 @@ pub async fn upload(
         200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Network),
         404 => Err(ApiError::NotFound),
         0 => Err(ApiError::Network),
-        _ => Err(ApiError::Problem(serde_json::from_str(&text).unwrap_or(
-            lapor_core::api::Problem {
-                type_: "about:blank".into(),
-                title: String::new(),
-                status,
-                detail: None,
-                errors: Vec::new(),
-            },
-        ))),
+        _ => Err(ApiError::Problem(
+            serde_json::from_str(&text).unwrap_or(lapor_core::api::Problem::new(status, "")),
+        )),
     }
 }

@@ -97,6 +97,17 @@ fn remember(
     Ok(())
 }
 
+/// 422 with every violated rule as a field error, in the request's language.
+fn reject(violations: &[validation::Violation], locale: Locale) -> Result<(), ApiError> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(validation::to_field_errors(
+            violations, locale,
+        )))
+    }
+}
+
 fn conflict() -> ApiError {
     ApiError::new(StatusCode::CONFLICT, "Idempotency-Key reused")
         .detail("This Idempotency-Key was already used with a different request body.")
@@ -134,13 +145,10 @@ pub async fn create(
         .unwrap_or_else(|| request_locale(&parts.headers));
     let hash = sha256_hex(&serde_json::to_vec(&report).map_err(ApiError::internal)?);
 
-    let violations = validation::validate_report(&report, today(), ATTACHMENT_MAX_FILES);
-    if !violations.is_empty() {
-        return Err(ApiError::validation(validation::to_field_errors(
-            &violations,
-            locale,
-        )));
-    }
+    reject(
+        &validation::validate_report(&report, today(), ATTACHMENT_MAX_FILES),
+        locale,
+    )?;
     // The reporter's identity of an anonymous report is never stored.
     if report.anonymous {
         report.reporter = None;
@@ -493,14 +501,10 @@ pub async fn reply(
     parts: Parts,
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<(StatusCode, Json<ReportView>), ApiError> {
-    let violations = validation::validate_reply(&reply);
-    if !violations.is_empty() {
-        let locale = request_locale(&parts.headers);
-        return Err(ApiError::validation(validation::to_field_errors(
-            &violations,
-            locale,
-        )));
-    }
+    reject(
+        &validation::validate_reply(&reply),
+        request_locale(&parts.headers),
+    )?;
     let message = reply.message.trim().to_owned();
     act(&state, parts, tracking, "reply", &reply, move |tx, report, _| {
         let last_response: Option<String> = tx
@@ -536,14 +540,10 @@ pub async fn rate(
     parts: Parts,
     ApiJson(rating): ApiJson<NewRating>,
 ) -> Result<(StatusCode, Json<ReportView>), ApiError> {
-    let violations = validation::validate_rating(&rating);
-    if !violations.is_empty() {
-        let locale = request_locale(&parts.headers);
-        return Err(ApiError::validation(validation::to_field_errors(
-            &violations,
-            locale,
-        )));
-    }
+    reject(
+        &validation::validate_rating(&rating),
+        request_locale(&parts.headers),
+    )?;
     let body = rating.clone();
     act(&state, parts, tracking, "rating", &body, move |tx, report, locale| {
         let status = Status::from_code(&report.status);
