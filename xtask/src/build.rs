@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::bench::{brotli, gzip};
 use crate::cmd::{command, run};
 use crate::{Result, root, tools};
 
@@ -38,26 +39,14 @@ pub fn precompress(dist: &Path) -> Result {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-        let mut br = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            lgwin: 22,
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(|e| e.to_string())?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        std::io::Write::write_all(&mut gz, &bytes).map_err(|e| e.to_string())?;
         let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        std::fs::write(dist.join(format!("{name}.br")), br).map_err(|e| e.to_string())?;
-        std::fs::write(
-            dist.join(format!("{name}.gz")),
-            gz.finish().map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| e.to_string())?;
+        std::fs::write(dist.join(format!("{name}.br")), brotli(&bytes))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(dist.join(format!("{name}.gz")), gzip(&bytes)).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
