@@ -110,19 +110,21 @@ pub fn TrackReportPage() -> impl IntoView {
             Some((id, result))
         }
     });
+    // What an answer changes on this device happens once per answer, not on every render.
+    Effect::new(move |_| match report.get().flatten() {
+        Some((_, Ok(view))) => remember_view(&view, code.get_untracked()),
+        Some((_, Err(ApiError::Problem(p)))) if p.status == 403 => {
+            // A wrong code: say so, and show what the number alone may show.
+            wrong_code.set(true);
+            code.set(None);
+        }
+        _ => {}
+    });
     let loaded = move || {
         let (id, result) = report.get()??;
         Some(match result {
-            Ok(view) => {
-                remember_view(&view, code.get_untracked());
-                Ok(view)
-            }
-            Err(ApiError::Problem(p)) if p.status == 403 => {
-                // A wrong code: say so, and show what the number alone may show.
-                wrong_code.set(true);
-                code.set(None);
-                return None;
-            }
+            Ok(view) => Ok(view),
+            Err(ApiError::Problem(p)) if p.status == 403 => return None,
             Err(error) => Err((error, load_cached(&id))),
         })
     };
