@@ -338,3 +338,49 @@ fn oversized_bodies_get_413_as_problem_json() {
     assert_eq!(r.status, 413);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
 }
+
+#[test]
+fn admins_list_reports_by_title_with_their_attachment_count() {
+    let server = Server::start("admin-list");
+    let list = |title: &str, token: &str| {
+        let auth = format!("Bearer {token}");
+        server.request(
+            "GET",
+            &format!("/api/v1/admin/reports?title={title}"),
+            &[("Authorization", &auth)],
+            None,
+        )
+    };
+    let upload = server.request(
+        "POST",
+        "/api/v1/attachments",
+        &[("Content-Type", "multipart/form-data; boundary=XyZ")],
+        Some(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
+             Content-Type: application/pdf\r\n\r\n%PDF-1.4 test\r\n--XyZ--\r\n",
+        ),
+    );
+    assert_eq!(upload.status, 201, "{}", upload.body);
+    let id = upload.json()["id"].as_str().unwrap().to_owned();
+    let titled = |title: &str, extra: &str| {
+        complaint(extra).replace("Jalan berlubang di depan pasar", title)
+    };
+    let with_file = server.create(&titled(
+        "Lampu 100% mati di gang",
+        &format!(r#","attachment_ids":["{id}"]"#),
+    ));
+    server.create(&titled("Lampu taman mati", ""));
+
+    assert_eq!(list("Lampu", "wrong").status, 401);
+    let found = list("lampu%20100%25", common::ADMIN_TOKEN).json();
+    // `%` is taken literally, not as a wildcard: only the first report matches.
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["tracking_id"], with_file["tracking_id"]);
+    assert_eq!(found[0]["attachments"], 1);
+    let both = list("lampu", common::ADMIN_TOKEN).json();
+    assert_eq!(both.as_array().unwrap().len(), 2);
+    assert_eq!(
+        both[1]["tracking_id"], with_file["tracking_id"],
+        "newest first"
+    );
+}

@@ -129,3 +129,67 @@ pub async fn add_event(
         .await?;
     Ok((StatusCode::CREATED, Json(added)))
 }
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    /// Reports whose title contains this text (case-insensitive); empty lists the newest.
+    #[serde(default)]
+    title: String,
+}
+
+#[derive(serde::Serialize)]
+pub struct ReportSummary {
+    tracking_id: String,
+    title: String,
+    status: Status,
+    submitted_at: String,
+    /// Files the reporter sent with the report.
+    attachments: u32,
+}
+
+/// Admin: the newest reports (at most 100), optionally those whose title contains `title`.
+pub async fn list_reports(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<ReportQuery>,
+) -> Result<Json<Vec<ReportSummary>>, ApiError> {
+    if !authorised(&state, &headers) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Admin token required",
+        ));
+    }
+    let pattern = format!(
+        "%{}%",
+        query
+            .title
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let list = state
+        .with_db(move |conn| -> Result<Vec<ReportSummary>, ApiError> {
+            let mut statement = conn.prepare(
+                "SELECT tracking_id, title, status, submitted_at,
+                   (SELECT COUNT(*) FROM attachments a WHERE a.report_id = reports.id AND a.event_id IS NULL)
+                 FROM reports
+                 WHERE title LIKE ?1 ESCAPE '\\' ORDER BY id DESC LIMIT 100",
+            )?;
+            let rows = statement.query_map([pattern], |r| {
+                let tracking: String = r.get(0)?;
+                let status: String = r.get(2)?;
+                Ok(ReportSummary {
+                    tracking_id: TrackingId::parse(&tracking)
+                        .map(|t| t.to_string())
+                        .unwrap_or(tracking),
+                    title: r.get(1)?,
+                    status: Status::from_code(&status),
+                    submitted_at: r.get(3)?,
+                    attachments: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await?;
+    Ok(Json(list))
+}

@@ -43,6 +43,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/reports/{tracking}", get(reports::get_report))
         .route("/reports/{tracking}/replies", post(reports::reply))
         .route("/reports/{tracking}/rating", post(reports::rate))
+        .route("/admin/reports", get(admin::list_reports))
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found") })
