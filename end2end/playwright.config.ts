@@ -15,6 +15,9 @@ export default defineConfig({
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
     browserName: 'chromium',
     locale: 'id-ID',
+    // Service workers only where a test asks for them (pwa.spec.ts): a worker answering from
+    // its cache would hide the network conditions the other tests set up with `page.route`.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

@@ -7,6 +7,8 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::api::{Api, ApiError};
+use crate::components::connection::ConnectionNotices;
+use crate::components::sent_notices::SentNotices;
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
@@ -54,6 +56,10 @@ pub fn App(config: Config) -> impl IntoView {
     let logo = config.logo.clone();
     let api = Api::new(&config.api_base);
     provide_context(api.clone());
+    let pwa = crate::pwa::start();
+    let outbox = crate::outbox::Outbox::start(api.clone(), pwa.online.into());
+    let warm = vec!["config.json".to_owned(), api.url("/instance")];
+    crate::pwa::register_service_worker(pwa, warm, move || outbox.flush());
     provide_context(config);
     let instance: InstanceResource = crate::load::Loaded::new(move || {
         let api = api.clone();
@@ -94,6 +100,8 @@ pub fn App(config: Config) -> impl IntoView {
     view! {
         <Router base=base>
             {(!embedded).then(|| view! { <Header name logo=logo.clone() features=features.clone()/> })}
+            <ConnectionNotices/>
+            <SentNotices/>
             <FocusOnNavigation/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>

@@ -11,7 +11,9 @@ mod i18n;
 mod image;
 mod load;
 mod my_reports;
+mod outbox;
 mod pages;
+mod pwa;
 mod storage;
 mod theme;
 

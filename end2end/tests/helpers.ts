@@ -16,6 +16,29 @@ export async function waitForApp(page: Page) {
   await expect(page.locator('main h1')).toBeVisible();
 }
 
+/** Opens the report form (`query` presets it, as links and embeds do). */
+export async function openForm(page: Page, query = '') {
+  await page.goto(`/lapor${query}`);
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+}
+
+/** Chooses the kind of report and types its title and body. */
+export async function fillReport(page: Page, kind: string, title: string, body: string) {
+  await page.getByLabel(kind, { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill(title);
+  await page.getByLabel('Isi laporan').fill(body);
+}
+
+/** Reports on the server whose title contains `title`, through the admin API. */
+export async function reportsTitled(request: APIRequestContext, title: string) {
+  const response = await request.get(`/api/v1/admin/reports?title=${encodeURIComponent(title)}`, {
+    headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
+  });
+  expect(response.status()).toBe(200);
+  return (await response.json()) as { tracking_id: string; title: string; attachments: number }[];
+}
+
 /** Chooses a language with the header's switch. */
 export async function chooseLanguage(page: Page, tag: 'id' | 'en') {
   await page.locator(`.language-switch button[lang="${tag}"]`).click();

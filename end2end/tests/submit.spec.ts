@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations, waitForApp } from './helpers';
+import { expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
 
 const TITLE = 'Jalan berlubang di depan pasar';
 const BODY = 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendara motor.';
@@ -7,12 +7,6 @@ const BODY = 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendar
 function yesterday() {
   const d = new Date(Date.now() - 86_400_000);
   return d.toISOString().slice(0, 10);
-}
-
-async function openForm(page: Page, query = '') {
-  await page.goto(`/lapor${query}`);
-  await waitForApp(page);
-  await expect(page.locator('main h1')).toHaveText('Buat laporan');
 }
 
 /** Picks a region by typing and choosing the first suggestion with the keyboard. */
@@ -26,9 +20,7 @@ async function pickRegion(page: Page, text: string) {
 }
 
 async function fillBasics(page: Page, kind: string) {
-  await page.getByLabel(kind, { exact: true }).check();
-  await page.getByLabel('Judul laporan').fill(TITLE);
-  await page.getByLabel('Isi laporan').fill(BODY);
+  await fillReport(page, kind, TITLE, BODY);
 }
 
 async function reviewAndSend(page: Page) {
@@ -158,9 +150,10 @@ test('a reload mid-form restores the draft, and discarding clears it', async ({ 
   await expect(page.getByLabel('Judul laporan')).toHaveValue('');
 });
 
-test('a response lost after the server committed is retried without a duplicate', async ({ page }) => {
+test('a response lost after the server committed is retried without a duplicate', async ({ page, request }) => {
+  const title = `Lampu taman mati ${Date.now()}`;
   await openForm(page);
-  await fillBasics(page, 'Aspirasi');
+  await fillReport(page, 'Aspirasi', title, BODY);
   let committed: { tracking_id: string } | undefined;
   await page.route('**/api/v1/reports', async (route) => {
     const response = await route.fetch(); // the server commits the report…
@@ -169,13 +162,15 @@ test('a response lost after the server committed is retried without a duplicate'
   });
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.getByRole('alert')).toContainText('koneksi terputus');
+  // The lost answer looks like a network failure: the report waits in the outbox.
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
   expect(committed?.tracking_id).toBeTruthy();
   await page.unroute('**/api/v1/reports');
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
   await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
   // The same Idempotency-Key brought back the first report instead of making a second.
   await expect(page.locator('#tracking-number')).toHaveText(committed!.tracking_id);
+  expect((await reportsTitled(request, title)).map((r) => r.tracking_id)).toEqual([committed!.tracking_id]);
 });
 
 test('a photo is downscaled on the device before upload', async ({ page, request }) => {

@@ -7,7 +7,9 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn LoadError(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let pwa = crate::pwa::use_pwa();
     let message = move || match &error {
+        ApiError::Network if !pwa.online.get() => i18n.t().offline_needs_network,
         ApiError::Network => i18n.t().error_network,
         ApiError::NotFound => i18n.t().track_not_found,
         ApiError::Problem(_) => i18n.t().error_server,

@@ -1,10 +1,13 @@
 //! Reusable pieces of the page.
 
 pub mod combobox;
+pub mod connection;
 pub mod field;
 pub mod footer;
 pub mod header;
 pub mod language_switch;
 pub mod load_error;
+pub mod outbox_list;
 pub mod rich_text;
+pub mod sent_notices;
 pub mod tracking_form;

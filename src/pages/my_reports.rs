@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use crate::api::Api;
 use crate::app::use_page_title;
+use crate::components::outbox_list::OutboxList;
 use crate::i18n::use_i18n;
 use crate::my_reports::{self, SavedReport};
 use crate::pages::home::status_text;
@@ -20,6 +21,12 @@ pub fn MyReportsPage() -> impl IntoView {
     use_page_title(|t| (t.mine_title, t.desc_mine));
     let api = expect_context::<Api>();
     let list = RwSignal::new(my_reports::all());
+    // A report leaving the outbox joins the list.
+    let outbox = crate::outbox::use_outbox();
+    Effect::new(move |_| {
+        outbox.sent.track();
+        list.set(my_reports::all());
+    });
     let refreshing = RwSignal::new(false);
     let refresh = move |_| {
         let api = api.clone();
@@ -51,6 +58,7 @@ pub fn MyReportsPage() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{move || i18n.t().mine_title}</h1>
         <p>{move || i18n.t().mine_lead}</p>
+        <OutboxList/>
         {move || if list.with(Vec::is_empty) {
             view! { <p class="notice">{i18n.t().mine_empty}</p> }.into_any()
         } else {

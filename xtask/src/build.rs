@@ -18,6 +18,13 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     let dist = root().join("dist");
     relativize_assets(&dist)?;
     if release {
+        // The service worker belongs to release builds only: in development it would serve
+        // stale code.
+        let script = root().join("xtask/service-worker.mjs");
+        run(&mut command(
+            "node",
+            &[&script.to_string_lossy(), &dist.to_string_lossy()],
+        ))?;
         precompress(&dist)?;
     }
     Ok(dist)

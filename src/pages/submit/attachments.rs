@@ -9,11 +9,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlInputElement};
 
 use super::draft::Draft;
-use crate::api::{Api, upload};
+use crate::api::{Api, ApiError, upload};
 use crate::app::InstanceResource;
 use crate::components::field::{FieldError, Problems};
 use crate::i18n::{fill, use_i18n};
 use crate::image::downscale_to_jpeg;
+use crate::outbox::files;
 
 const IMAGE_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 
@@ -64,14 +65,25 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                     set_progress(key, Progress::Uploading((fraction * 100.0).round() as u32));
                 })
                 .await;
+                let done = move || {
+                    pending.update(|list| list.retain(|p| p.key != key));
+                    blobs.update_value(|b| {
+                        b.remove(&key);
+                    });
+                };
                 match result {
                     Ok(uploaded) => {
-                        pending.update(|list| list.retain(|p| p.key != key));
-                        blobs.update_value(|b| {
-                            b.remove(&key);
-                        });
+                        done();
                         draft.update(|d| d.attachments.push(uploaded));
                     }
+                    // Offline: the file waits on the device and goes up with the report.
+                    Err(ApiError::Network) => match files::keep(&blob, &name).await {
+                        Some(queued) => {
+                            done();
+                            draft.update(|d| d.queued_files.push(queued));
+                        }
+                        None => set_progress(key, Progress::Failed),
+                    },
                     Err(_) => set_progress(key, Progress::Failed),
                 }
             });
@@ -82,8 +94,8 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
         move |file: File| {
             let name = file.name();
             let kind = file.type_();
-            let count =
-                draft.with_untracked(|d| d.attachments.len()) + pending.with_untracked(Vec::len);
+            let count = draft.with_untracked(|d| d.attachments.len() + d.queued_files.len())
+                + pending.with_untracked(Vec::len);
             let t = i18n.t();
             if count >= max_files() {
                 refused.update(|r| {
@@ -182,6 +194,22 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                             <span class="file__state">{move || i18n.t().sub_file_done}" · "{format!("{} KB", a.size.div_ceil(1024))}</span>
                             <button type="button" class="button button--link"
                                 on:click=move |_| draft.update(|d| d.attachments.retain(|x| x.id != id))>
+                                {move || i18n.t().sub_file_remove}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+                {move || draft.get().queued_files.into_iter().map(|f| {
+                    let forget = f.clone();
+                    view! {
+                        <li class="file">
+                            <span class="file__name">{f.filename.clone()}</span>
+                            <span class="file__state">{move || i18n.t().sub_file_queued}" · "{format!("{} KB", f.size.div_ceil(1024))}</span>
+                            <button type="button" class="button button--link" on:click=move |_| {
+                                let file = forget.clone();
+                                draft.update(|d| d.queued_files.retain(|x| x.key != file.key));
+                                leptos::task::spawn_local(async move { files::forget(&file).await });
+                            }>
                                 {move || i18n.t().sub_file_remove}
                             </button>
                         </li>

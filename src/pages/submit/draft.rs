@@ -6,6 +6,7 @@ use lapor_core::api::{Agency, Classification, Location, NewReport, Region, Repor
 use serde::{Deserialize, Serialize};
 
 use crate::api::Uploaded;
+use crate::outbox::files::QueuedFile;
 use crate::storage;
 
 const KEY: &str = "draft";
@@ -32,6 +33,8 @@ pub struct Draft {
     pub email: String,
     pub phone: String,
     pub attachments: Vec<Uploaded>,
+    /// Prepared files that could not be uploaded yet (offline); they go up before the report.
+    pub queued_files: Vec<QueuedFile>,
 }
 
 fn filled(value: &str) -> Option<String> {

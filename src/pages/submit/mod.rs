@@ -5,7 +5,7 @@
 mod agency;
 mod attachments;
 mod confirmation;
-mod draft;
+pub mod draft;
 mod form;
 mod location;
 mod privacy;
@@ -20,8 +20,9 @@ use wasm_bindgen::JsCast;
 use crate::api::{Api, ApiError};
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::field::{ErrorSummary, FieldProblem, Problem};
+use crate::components::outbox_list::OutboxList;
 use crate::i18n::use_i18n;
-use crate::my_reports::{self, SavedReport};
+use crate::outbox::{self, use_outbox, worth_retrying};
 use confirmation::Confirmation;
 use draft::Draft;
 use form::ReportForm;
@@ -32,6 +33,8 @@ enum Step {
     Form,
     Review,
     Done(ReportCreated, Classification),
+    /// Kept in the outbox under this key until it can be sent.
+    Queued(String),
 }
 
 /// Moves focus to an element after the next render (headings, the error summary, fields).
@@ -139,28 +142,52 @@ pub fn SubmitPage() -> impl IntoView {
         step.set(Step::Form);
         focus_later(format!("#{target}"));
     });
+    let outbox = use_outbox();
+    let online = crate::pwa::use_pwa().online;
+    let queue = move |current: Draft, locale| {
+        let key = current.idempotency_key.clone();
+        outbox.enqueue(current, locale);
+        draft.set(Draft::discard());
+        step.set(Step::Queued(key));
+        focus_later("#main h1".into());
+    };
+    // The outbox sent it while the citizen watched: show the confirmation here.
+    Effect::new(move |_| {
+        if let Step::Queued(key) = step.get()
+            && let Some(sent) = outbox
+                .sent
+                .with(|s| s.iter().find(|x| x.key == key).cloned())
+        {
+            outbox.sent.update(|s| s.retain(|x| x.key != key));
+            step.set(Step::Done(sent.created, sent.classification));
+            focus_later("#main h1".into());
+        }
+    });
     let on_submit = Callback::new(move |()| {
         let locale = i18n.locale.get_untracked();
-        let (report, key) =
-            draft.with_untracked(|d| (d.to_report(locale), d.idempotency_key.clone()));
-        let Some(report) = report else { return };
+        let mut current = draft.get_untracked();
+        let Some(classification) = current.classification else {
+            return;
+        };
+        if !online.get_untracked() {
+            queue(current, locale);
+            return;
+        }
         let api = api.clone();
         sending.set(true);
         send_error.set(None);
         leptos::task::spawn_local(async move {
-            let result = api.submit(&report, &key, locale).await;
+            let saved = |d: &Draft| draft.set(d.clone());
+            let result = outbox::send(&api, &mut current, locale, saved).await;
             sending.set(false);
             match result {
                 Ok(created) => {
-                    my_reports::remember(SavedReport {
-                        tracking_id: created.tracking_id.clone(),
-                        access_code: Some(created.access_code.clone()),
-                        last_status: Some(created.status.code().to_owned()),
-                    });
+                    outbox::remember(&created);
                     draft.set(Draft::discard());
-                    step.set(Step::Done(created, report.classification));
+                    step.set(Step::Done(created, classification));
                     focus_later("#main h1".into());
                 }
+                Err(error) if worth_retrying(&error) => queue(current, locale),
                 Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
                     step.set(Step::Form);
                     show_problems(
@@ -201,6 +228,12 @@ pub fn SubmitPage() -> impl IntoView {
         .into_any(),
         Step::Done(created, classification) => view! {
             <Confirmation created classification on_new/>
+        }
+        .into_any(),
+        Step::Queued(_) => view! {
+            <h1 tabindex="-1">{move || i18n.t().queued_title}</h1>
+            <p class="lead">{move || i18n.t().queued_lead}</p>
+            <OutboxList/>
         }
         .into_any(),
     }

@@ -1,0 +1,179 @@
+import { test, expect, chromium, type Page, type BrowserContext } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
+
+// These tests need the service worker that release builds register.
+test.use({ serviceWorkers: 'allow' });
+
+const BODY = 'Lampu penerangan jalan di gang ini sudah sebulan mati dan warga takut lewat malam hari.';
+
+/** Waits until the service worker controls the page and has fetched what the visit read before. */
+async function waitForServiceWorker(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const cache = await caches.open('lapor-data-v1');
+        return (await cache.keys()).map((r) => new URL(r.url).pathname);
+      }),
+    )
+    .toEqual(expect.arrayContaining(['/config.json', '/api/v1/instance']));
+}
+
+/**
+ * Chromium does not offer installation in incognito windows, which Playwright's contexts are:
+ * the installability checks run in a context with a profile of its own.
+ */
+async function withProfile(run: (context: BrowserContext) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'lapor-pwa-'));
+  const { launchOptions, baseURL } = test.info().project.use;
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions, baseURL, locale: 'id-ID' });
+  try {
+    await run(context);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the manifest and service worker make the portal installable', () => withProfile(async (context) => {
+  const page = await context.newPage();
+  await page.goto('/');
+  await waitForApp(page);
+  await waitForServiceWorker(page);
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel=manifest]')!.href;
+    return (await fetch(href)).json();
+  });
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.icons.some((i: { purpose: string }) => i.purpose === 'maskable')).toBe(true);
+  expect(manifest.shortcuts.map((s: { name: string }) => s.name)).toEqual(['Buat laporan', 'Lacak laporan']);
+}));
+
+test('under a sub-path the manifest and worker stay inside it', () => withProfile(async (context) => {
+  const page = await context.newPage();
+  const base = process.env.SUBPATH_URL!;
+  await page.goto(`${base}/`);
+  await waitForApp(page);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(new URL(scope).pathname).toBe('/lapor/');
+  const cdp = await page.context().newCDPSession(page);
+  const { url, errors } = await cdp.send('Page.getAppManifest');
+  expect(new URL(url).pathname).toBe('/lapor/manifest.webmanifest');
+  expect(errors).toEqual([]);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+  // A shortcut opens the form inside the sub-path.
+  await page.goto(new URL('lapor', url).href);
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+}));
+
+test('after one visit, the home page, the FAQ and a viewed report open offline', async ({ page, context, request }) => {
+  const created = await createReport(request, { title: 'Saluran air tersumbat di Jalan Pemuda' });
+  const neverViewed = await createReport(request);
+  await page.goto('/');
+  await waitForApp(page);
+  await waitForServiceWorker(page);
+  await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect(page.locator('.faq-item').first()).toBeVisible();
+  await page.goto(`/lacak/${created.tracking_id}`);
+  await expect(page.locator('.report-title')).toContainText('Saluran air tersumbat');
+
+  await context.setOffline(true);
+  await page.goto('/');
+  await waitForApp(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.goto('/faq');
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect(page.locator('.faq-item').first()).toBeVisible();
+  await page.goto(`/lacak/${created.tracking_id}`);
+  await expect(page.locator('.report-title')).toContainText('Saluran air tersumbat');
+  // A page that needs the network says so instead of spinning.
+  await page.goto(`/lacak/${neverViewed.tracking_id}`);
+  await expect(page.getByRole('alert')).toContainText('memerlukan koneksi internet');
+});
+
+test('a report sent offline waits in the outbox, with its photo, and is created once when back online', async ({ page, context, request }) => {
+  const title = `Lampu jalan mati ${Date.now()}`;
+  await openForm(page);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
+  await fillReport(page, 'Aspirasi', title, BODY);
+  // A photo chosen offline is prepared on the device and waits with the report.
+  const png = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name: 'lampu.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await expect(page.locator('.file').filter({ hasText: 'lampu.jpg' })).toContainText('Menunggu koneksi');
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await expect(page.locator('main h1')).toBeFocused();
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  await expect(page.locator('.outbox__item')).toContainText('Menunggu koneksi');
+  await expectNoAxeViolations(page);
+  expect(await reportsTitled(request, title)).toEqual([]);
+
+  // Kept on the device: a reload (still offline) shows it in "my reports".
+  await page.goto('/laporan-saya');
+  await waitForApp(page);
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  await expect(page.locator('.outbox__item')).toContainText('1 berkas menunggu diunggah');
+
+  await context.setOffline(false);
+  const notice = page.locator('.sent-notices .notice');
+  await expect(notice).toContainText(title);
+  await expect(page.locator('.outbox__item')).toHaveCount(0);
+  const tracking = (await notice.locator('.tracking-number').innerText()).trim();
+  // Exactly one copy on the server, with the photo, and the number is remembered here.
+  expect(await reportsTitled(request, title)).toEqual([expect.objectContaining({ tracking_id: tracking, attachments: 1 })]);
+  await expect(page.locator('.my-reports .tracking-number').filter({ hasText: tracking })).toBeVisible();
+  await page.reload();
+  await waitForApp(page);
+  await expect(page.locator('.my-reports .tracking-number').filter({ hasText: tracking })).toBeVisible();
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
+test('a new version is offered, never forced on a form being filled in', async ({ page, context }) => {
+  const title = 'Trotoar rusak dekat sekolah';
+  // This visit installs a worker one byte off what the server has: the server's is then "the
+  // next release". (Playwright routes the first fetch of a worker script, not its update checks.)
+  await context.route('**/sw.js', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: `${await response.text()}\n// previous release\n` });
+  });
+  await openForm(page);
+  await waitForServiceWorker(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await context.unroute('**/sw.js');
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+  const offer = page.getByRole('region', { name: 'Muat versi baru' });
+  await expect(offer).toContainText('Versi baru portal tersedia');
+  await expectNoAxeViolations(page);
+  // Nothing reloads by itself: the page and what was typed are still there.
+  await page.waitForTimeout(1000);
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(title);
+
+  await offer.getByRole('button', { name: 'Muat versi baru' }).click();
+  await page.waitForFunction(() => (window as unknown as { marker?: number }).marker === undefined);
+  await waitForApp(page);
+  await expect(page.getByRole('region', { name: 'Muat versi baru' })).toHaveCount(0);
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(title);
+});
