@@ -1,10 +1,18 @@
-//! `cargo xtask bench`: what a first visit downloads, raw, gzip and brotli, against the budget.
+//! `cargo xtask bench`: the portal measured beside its framework floor (the smallest Leptos
+//! app, `benches/framework-floor`) and its physical floor (the same form as static HTML,
+//! `benches/physical-floor`): first-visit bytes, Lighthouse mobile, and for the portal the
+//! send → confirmation time, repeat-visit bytes and the wasm's largest contributors. The
+//! table goes to stdout and to BENCHMARKS.md.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::Result;
-use crate::build::build_app;
+use std::path::PathBuf;
+
+use crate::build::{build_app, build_server, precompress};
+use crate::cmd::{command, run};
+use crate::test::TestServer;
+use crate::{Result, root, tools};
 
 /// The first-visit budget of DEVELOPERS.md, brotli-compressed, in bytes.
 pub const BUDGET_BROTLI: u64 = 250 * 1024;
@@ -29,7 +37,7 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The files of `dist/` a first visit fetches: the page, its script, wasm, styles, config,
-/// manifest and icons (source maps and pre-compressed copies are not fetched).
+/// manifest, favicon and service worker (pre-compressed copies are not fetched).
 fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
     let mut files = Vec::new();
     let mut stack = vec![dist.to_owned()];
@@ -41,8 +49,9 @@ fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
                 continue;
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            // embed.js is fetched by host pages that embed the portal, not by a visit.
-            if path.file_name().is_some_and(|n| n == "embed.js") {
+            // embed.js is fetched by host pages that embed the portal, not by a visit; PNG
+            // icons when the portal is installed.
+            if path.file_name().is_some_and(|n| n == "embed.js") || ext == "png" {
                 continue;
             }
             if matches!(
@@ -65,39 +74,13 @@ struct Row {
     brotli: u64,
 }
 
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    format!("{cores} cores, {cpu}")
-}
-
-fn table(rows: &[Row]) -> String {
-    let mut out = String::from("| file | raw | gzip | brotli |\n| --- | ---: | ---: | ---: |\n");
-    for r in rows {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            r.name, r.raw, r.gzip, r.brotli
-        ));
-    }
-    out
-}
-
-pub fn bench() -> Result {
-    let dist = build_app(true)?;
-    let files = first_visit_files(&dist)?;
+fn rows_of(dir: &Path) -> Result<(Vec<Row>, Row)> {
     let mut rows = Vec::new();
-    for path in &files {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    for path in first_visit_files(dir)? {
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         let name = path
-            .strip_prefix(&dist)
-            .unwrap_or(path)
+            .strip_prefix(dir)
+            .unwrap_or(&path)
             .display()
             .to_string();
         rows.push(Row {
@@ -113,32 +96,232 @@ pub fn bench() -> Result {
         gzip: rows.iter().map(|r| r.gzip).sum(),
         brotli: rows.iter().map(|r| r.brotli).sum(),
     };
-    println!("\nFirst visit (release build, {}):", dist.display());
-    println!(
-        "{:<44} {:>10} {:>10} {:>10}",
-        "file", "raw", "gzip", "brotli"
-    );
-    for r in rows.iter().chain([&total]) {
-        println!(
-            "{:<44} {:>10} {:>10} {:>10}",
-            r.name.trim_matches('*'),
-            r.raw,
-            r.gzip,
-            r.brotli
-        );
+    Ok((rows, total))
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cores} cores, {cpu}")
+}
+
+fn file_table(rows: &[Row], total: &Row) -> String {
+    let mut out = String::from("| file | raw | gzip | brotli |\n| --- | ---: | ---: | ---: |\n");
+    for r in rows.iter().chain([total]) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.name, r.raw, r.gzip, r.brotli
+        ));
     }
-    let verdict = if total.brotli <= BUDGET_BROTLI {
-        "within"
+    out
+}
+
+/// The framework floor (`benches/framework-floor`), built like the portal.
+fn build_framework_floor() -> Result<PathBuf> {
+    let dist = root().join("target/bench/framework-floor");
+    run(command(
+        "trunk",
+        &[
+            "build",
+            "--release",
+            "--dist",
+            &dist.to_string_lossy(),
+            "benches/framework-floor/index.html",
+        ],
+    )
+    .env("TRUNK_OFFLINE", "true"))?;
+    precompress(&dist)?;
+    Ok(dist)
+}
+
+/// The physical floor (`benches/physical-floor`): the form as static HTML with the portal's
+/// own stylesheet beside it, so the difference is the script.
+fn physical_floor(portal: &Path) -> Result<PathBuf> {
+    let dist = root().join("target/bench/physical-floor");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    std::fs::copy(
+        root().join("benches/physical-floor/index.html"),
+        dist.join("index.html"),
+    )
+    .map_err(|e| e.to_string())?;
+    let css = std::fs::read_dir(portal)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "css"))
+        .ok_or("the portal build has no stylesheet")?;
+    std::fs::copy(css, dist.join("main.css")).map_err(|e| e.to_string())?;
+    precompress(&dist)?;
+    Ok(dist)
+}
+
+/// The wasm's largest contributors, by name: wasm-bindgen's output (release builds keep the
+/// names section until wasm-opt) optimised like the shipped file but keeping names.
+fn twiggy_top() -> Result<String> {
+    tools::ensure_twiggy()?;
+    let bindgen = root().join("target/wasm-bindgen/release/lapor-portal_bg.wasm");
+    let named = root().join("target/bench/portal-named.wasm");
+    run(&mut command(
+        "wasm-opt",
+        &[
+            "-Oz",
+            "-g",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--enable-mutable-globals",
+            &bindgen.to_string_lossy(),
+            "-o",
+            &named.to_string_lossy(),
+        ],
+    ))?;
+    crate::cmd::output(&mut command(
+        "twiggy",
+        &["top", "-n", "15", &named.to_string_lossy()],
+    ))
+    .ok_or_else(|| "twiggy failed".into())
+}
+
+/// Lighthouse figures of one target, as `xtask/bench/browser.mjs` prints them.
+struct Lighthouse {
+    score: f64,
+    fcp: f64,
+    lcp: f64,
+    tbt: f64,
+    cls: f64,
+}
+
+fn lighthouse(value: &serde_json::Value) -> Lighthouse {
+    let get = |k: &str| value[k].as_f64().unwrap_or(f64::NAN);
+    Lighthouse {
+        score: get("score"),
+        fcp: get("fcp"),
+        lcp: get("lcp"),
+        tbt: get("tbt"),
+        cls: get("cls"),
+    }
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 && a.is_finite() && b.is_finite() {
+        format!("{:.2}×", a / b)
     } else {
-        "OVER"
-    };
-    let summary = format!(
-        "brotli total {:.1} KB: {verdict} the {} KB budget",
-        total.brotli as f64 / 1024.0,
-        BUDGET_BROTLI / 1024
+        "–".into()
+    }
+}
+
+/// The side-by-side table: one row per measure, the three targets and the two ratios.
+fn comparison(sizes: [&Row; 3], lh: [&Lighthouse; 3]) -> String {
+    let mut out = String::from(
+        "| measure | portal | framework floor | physical floor | portal / framework | portal / physical |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
-    println!("{summary}");
-    rows.push(total);
+    let mut row = |name: &str, v: [f64; 3], show: &dyn Fn(f64) -> String| {
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} | {} | {} |\n",
+            show(v[0]),
+            show(v[1]),
+            show(v[2]),
+            ratio(v[0], v[1]),
+            ratio(v[0], v[2])
+        ));
+    };
+    let kb = |v: f64| format!("{:.1} KB", v / 1024.0);
+    let ms = |v: f64| format!("{v:.0} ms");
+    row("first visit, raw", sizes.map(|r| r.raw as f64), &kb);
+    row("first visit, gzip", sizes.map(|r| r.gzip as f64), &kb);
+    row("first visit, brotli", sizes.map(|r| r.brotli as f64), &kb);
+    row("Lighthouse performance", lh.map(|l| l.score), &|v| {
+        format!("{v:.0}")
+    });
+    row("First Contentful Paint", lh.map(|l| l.fcp), &ms);
+    row("Largest Contentful Paint", lh.map(|l| l.lcp), &ms);
+    row("Total Blocking Time", lh.map(|l| l.tbt), &ms);
+    row("Cumulative Layout Shift", lh.map(|l| l.cls), &|v| {
+        format!("{v:.3}")
+    });
+    out
+}
+
+pub fn bench() -> Result {
+    let dist = build_app(true)?;
+    let framework = build_framework_floor()?;
+    let physical = physical_floor(&dist)?;
+    let (portal_rows, portal_total) = rows_of(&dist)?;
+    let (_, framework_total) = rows_of(&framework)?;
+    let (_, physical_total) = rows_of(&physical)?;
+    let top = twiggy_top()?;
+
+    // The three served the same way: the reference server, pre-compressed files, caching.
+    let server = build_server(true)?;
+    let token = "bench-admin";
+    let portal_server = TestServer::start(&server, &dist, token, &[])?;
+    let framework_server = TestServer::start(&server, &framework, token, &[])?;
+    let physical_server = TestServer::start(&server, &physical, token, &[])?;
+    let plan = serde_json::json!({
+        "targets": {
+            "portal": format!("{}/", portal_server.url),
+            "framework": format!("{}/", framework_server.url),
+            "physical": format!("{}/", physical_server.url),
+        },
+        "portal": portal_server.url,
+        "runs": 3,
+    });
+    let script = root().join("xtask/bench/browser.mjs");
+    let printed = crate::cmd::output(
+        command("node", &[&script.to_string_lossy(), &plan.to_string()])
+            .env("CHROME_PATH", tools::CHROMIUM)
+            .stderr(std::process::Stdio::inherit()),
+    )
+    .ok_or("the browser measurements failed")?;
+    let measured: serde_json::Value =
+        serde_json::from_str(printed.lines().last().unwrap_or("")).map_err(|e| e.to_string())?;
+    let lh = ["portal", "framework", "physical"].map(|k| lighthouse(&measured["lighthouse"][k]));
+
+    let comparison = comparison(
+        [&portal_total, &framework_total, &physical_total],
+        [&lh[0], &lh[1], &lh[2]],
+    );
+    let send_ms = measured["sendMs"].as_f64().unwrap_or(f64::NAN);
+    let repeat = &measured["repeat"];
+    let repeat_line = format!(
+        "Repeat visit with the service worker active: {} bytes of app shell from the network {}, \
+         {} bytes for the browser's check for a new worker (API requests go through the worker, \
+         network-first, and are not counted).",
+        repeat["shell"], repeat["shellFiles"], repeat["updateCheck"]
+    );
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let kb = |b: u64| b as f64 / 1024.0;
+    let targets = format!(
+        "Targets: first visit ≤ {} KB brotli (budget) — {:.1} KB, {}; ≤ 150 KB (aim) — {}; \
+         Lighthouse ≥ 95 — {:.0}, {}; LCP < 2 s — {:.0} ms, {}; CLS < 0.05 — {:.3}, {}.",
+        BUDGET_BROTLI / 1024,
+        kb(portal_total.brotli),
+        verdict(portal_total.brotli <= BUDGET_BROTLI),
+        verdict(portal_total.brotli <= 150 * 1024),
+        lh[0].score,
+        verdict(lh[0].score >= 95.0),
+        lh[0].lcp,
+        verdict(lh[0].lcp < 2000.0),
+        lh[0].cls,
+        verdict(lh[0].cls < 0.05),
+    );
+    println!("\n{comparison}");
+    println!("Send → confirmation (median of 5, local reference server): {send_ms:.0} ms");
+    println!("{repeat_line}");
+    println!("{targets}");
+    println!("\nLargest contributors to the portal's wasm (twiggy top, names kept):\n{top}");
+
     let date = crate::cmd::output(
         std::process::Command::new("date")
             .arg("-u")
@@ -146,12 +329,18 @@ pub fn bench() -> Result {
     )
     .unwrap_or_default();
     let report = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench`; git history keeps the earlier runs.\n\n\
-         ## First visit download, {date}\n\nMachine: {}.\n\n{}\n{summary}.\n",
+        "# Benchmarks\n\nWritten by `cargo xtask bench`; git history keeps the earlier runs. \
+         Lighthouse 12.2.3, mobile defaults (simulated slow 4G, 4× CPU slowdown), median of \
+         three runs, Debian Chromium, each target served by the release reference server.\n\n\
+         ## {date}\n\nMachine: {}.\n\n{comparison}\n\
+         Send → confirmation (median of 5, local reference server): {send_ms:.0} ms.\n\n\
+         {repeat_line}\n\n{targets}\n\n### Portal first visit, file by file\n\n{}\n\
+         PNG icons are fetched when the portal is installed, not on a visit.\n\n\
+         ### Largest contributors to the wasm (twiggy top)\n\n```\n{top}\n```\n",
         machine(),
-        table(&rows)
+        file_table(&portal_rows, &portal_total),
     );
-    std::fs::write(crate::root().join("BENCHMARKS.md"), report).map_err(|e| e.to_string())
+    std::fs::write(root().join("BENCHMARKS.md"), report).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

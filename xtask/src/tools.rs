@@ -137,3 +137,14 @@ pub fn ensure_schemathesis() -> Result<std::path::PathBuf> {
     }
     Ok(exe)
 }
+
+pub const TWIGGY_VERSION: &str = "0.8.0";
+
+/// twiggy, for the bench's list of the wasm's largest contributors.
+pub fn ensure_twiggy() -> Result {
+    let twiggy = output(&mut command("twiggy", &["--version"])).unwrap_or_default();
+    if !twiggy.ends_with(&format!(" {TWIGGY_VERSION}")) {
+        cargo_install("twiggy", TWIGGY_VERSION)?;
+    }
+    Ok(())
+}
