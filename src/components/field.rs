@@ -5,7 +5,7 @@ use lapor_core::Locale;
 use lapor_core::validation::Rule;
 use leptos::prelude::*;
 
-use crate::i18n::{Texts, fill, texts, use_i18n};
+use crate::i18n::{Texts, fill, texts, tr, use_i18n};
 
 /// What is wrong with a field: a shared `core` rule, a rule of the form itself, or the
 /// server's own words.
@@ -116,7 +116,7 @@ pub fn ErrorSummary(problems: Problems, node_ref: NodeRef<leptos::html::Div>) ->
         <div class="error-summary" tabindex="-1" node_ref=node_ref
             role="alert" aria-labelledby="error-summary-title"
             style:display=move || if problems.with(Vec::is_empty) { "none" } else { "block" }>
-            <h2 id="error-summary-title">{move || i18n.t().err_summary_title}</h2>
+            <h2 id="error-summary-title">{tr(|t| t.err_summary_title)}</h2>
             <ul>
                 {move || problems.get().into_iter().map(|p| {
                     let target = input_id(&p.field);

@@ -1,12 +1,11 @@
 use leptos::prelude::*;
 
 use crate::config::Config;
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 /// The footer: what the portal is, the configured contact channel, and the data attribution.
 #[component]
 pub fn Footer() -> impl IntoView {
-    let i18n = use_i18n();
     let contact = expect_context::<Config>().contact;
     view! {
         <footer class="site-footer">
@@ -14,7 +13,7 @@ pub fn Footer() -> impl IntoView {
                 let href = c.link.clone().unwrap_or_default();
                 view! { <p class="contact"><a href=href>{format!("{}: {}", c.label, c.value)}</a></p> }
             })}
-            <p>{move || i18n.t().footer_note}</p>
+            <p>{tr(|t| t.footer_note)}</p>
         </footer>
     }
 }

@@ -1,14 +1,14 @@
 use lapor_core::Locale;
 use leptos::prelude::*;
 
-use crate::i18n::{texts, use_i18n};
+use crate::i18n::{texts, tr, use_i18n};
 
 /// Buttons naming each language in itself; the current one is marked as pressed.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="language-switch" role="group" aria-label=move || i18n.t().language>
+        <div class="language-switch" role="group" aria-label=tr(|t| t.language)>
             {Locale::ALL
                 .into_iter()
                 .map(|locale| {

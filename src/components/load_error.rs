@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 /// A failed load: what went wrong in the visitor's language, and a retry.
 #[component]
@@ -18,7 +18,7 @@ pub fn LoadError(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl 
         <div class="notice notice--error" role="alert">
             <p>{message}</p>
             <button type="button" class="button button--secondary" on:click=move |_| on_retry.run(())>
-                {move || i18n.t().retry}
+                {tr(|t| t.retry)}
             </button>
         </div>
     }

@@ -2,7 +2,7 @@ use lapor_core::tracking::{TrackingError, TrackingId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 
 pub fn tracking_error_text(t: &'static Texts, error: TrackingError) -> &'static str {
     match error {
@@ -43,8 +43,8 @@ pub fn TrackingForm(#[prop(into)] id: String) -> impl IntoView {
     };
     view! {
         <form class="tracking-form" on:submit=on_submit novalidate>
-            <label for=input_id.clone()>{move || i18n.t().track_label}</label>
-            <p class="hint" id=hint_id>{move || i18n.t().track_hint}</p>
+            <label for=input_id.clone()>{tr(|t| t.track_label)}</label>
+            <p class="hint" id=hint_id>{tr(|t| t.track_hint)}</p>
             {
                 let error_id = error_id.clone();
                 move || error.get().map(|e| view! {
@@ -65,7 +65,7 @@ pub fn TrackingForm(#[prop(into)] id: String) -> impl IntoView {
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
-                <button type="submit" class="button">{move || i18n.t().track_button}</button>
+                <button type="submit" class="button">{tr(|t| t.track_button)}</button>
             </div>
         </form>
     }

@@ -292,6 +292,16 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// A text of the catalogue that follows the language: `tr(|t| t.nav_home)`. Every call
+/// returns the same closure type, so the wasm holds one copy of the reactive text code instead
+/// of one per string (each `tr(|t| t.x)` was a type of its own).
+pub fn tr(
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || pick(i18n.t())
+}
+
 /// "Jumat, 27 Maret 2026" / "Friday, 27 March 2026".
 pub fn format_date(locale: Locale, date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
@@ -337,6 +347,26 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(back["id"]["nav_home"], "Beranda");
         assert_eq!(back["en"]["nav_home"], "Home");
+    }
+
+    /// The static first paint in index.html repeats the Indonesian header and home intro; it
+    /// must say what the app will say, or the page changes under the reader when it mounts.
+    #[test]
+    fn the_first_paint_matches_the_catalogue() {
+        let html = include_str!("../../index.html");
+        let t = &id::TEXTS;
+        for text in [
+            t.home_title,
+            t.home_lead,
+            t.nav_report,
+            t.nav_track,
+            t.nav_mine,
+            t.nav_faq,
+            t.nav_label,
+            t.language,
+        ] {
+            assert!(html.contains(text), "index.html lacks {text:?}");
+        }
     }
 
     #[test]

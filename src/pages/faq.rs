@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use crate::api::Api;
 use crate::app::use_page_title;
 use crate::components::field::focus_by_id;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 /// Entries grouped by category, in the order categories first appear.
 pub fn group(entries: Vec<FaqEntry>) -> Vec<(String, Vec<FaqEntry>)> {
@@ -71,9 +71,9 @@ pub fn FaqPage() -> impl IntoView {
         true
     });
     view! {
-        <h1 tabindex="-1">{move || i18n.t().faq_title}</h1>
+        <h1 tabindex="-1">{tr(|t| t.faq_title)}</h1>
         <div class="field">
-            <label for="faq-search">{move || i18n.t().faq_search_label}</label>
+            <label for="faq-search">{tr(|t| t.faq_search_label)}</label>
             <input id="faq-search" type="search" prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))/>
         </div>

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::tracking_form::TrackingForm;
-use crate::i18n::{Texts, fill, use_i18n};
+use crate::i18n::{Texts, fill, tr, use_i18n};
 use lapor_core::api::Channel;
 
 pub fn status_text(t: &'static Texts, status: &Status) -> String {
@@ -80,27 +80,27 @@ pub fn HomePage() -> impl IntoView {
     };
     view! {
         <section class="hero">
-            <h1 tabindex="-1">{move || i18n.t().home_title}</h1>
-            <p class="lead">{move || i18n.t().home_lead}</p>
+            <h1 tabindex="-1">{tr(|t| t.home_title)}</h1>
+            <p class="lead">{tr(|t| t.home_lead)}</p>
         </section>
         <div class="cards">
             <section class="card">
-                <h2>{move || i18n.t().home_report_cta}</h2>
-                <p>{move || i18n.t().home_report_hint}</p>
-                <A href=link("/lapor") attr:class="button button--primary">{move || i18n.t().home_report_cta}</A>
+                <h2>{tr(|t| t.home_report_cta)}</h2>
+                <p>{tr(|t| t.home_report_hint)}</p>
+                <A href=link("/lapor") attr:class="button button--primary">{tr(|t| t.home_report_cta)}</A>
             </section>
             <section class="card">
-                <h2>{move || i18n.t().home_track_heading}</h2>
+                <h2>{tr(|t| t.home_track_heading)}</h2>
                 <TrackingForm id="home-tracking"/>
             </section>
             <section class="card">
-                <h2>{move || i18n.t().home_faq_heading}</h2>
-                <p>{move || i18n.t().home_faq_hint}</p>
-                <A href=link("/faq")>{move || i18n.t().nav_faq}</A>
+                <h2>{tr(|t| t.home_faq_heading)}</h2>
+                <p>{tr(|t| t.home_faq_hint)}</p>
+                <A href=link("/faq")>{tr(|t| t.nav_faq)}</A>
             </section>
         </div>
         <section>
-            <h2>{move || i18n.t().home_how_heading}</h2>
+            <h2>{tr(|t| t.home_how_heading)}</h2>
             <ol class="steps">
                 {move || {
                     let t = i18n.t();
@@ -110,7 +110,7 @@ pub fn HomePage() -> impl IntoView {
             {sla}
         </section>
         <section id="channels">
-            <h2>{move || i18n.t().home_channels_heading}</h2>
+            <h2>{tr(|t| t.home_channels_heading)}</h2>
             <ul class="channels">{channels}</ul>
         </section>
     }

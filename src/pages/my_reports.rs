@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use crate::api::Api;
 use crate::app::use_page_title;
 use crate::components::outbox_list::OutboxList;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::my_reports::{self, SavedReport};
 use crate::pages::home::status_text;
 use crate::pages::track::remember_view;
@@ -56,15 +56,15 @@ pub fn MyReportsPage() -> impl IntoView {
         my_reports::replace(&list.get_untracked());
     };
     view! {
-        <h1 tabindex="-1">{move || i18n.t().mine_title}</h1>
-        <p>{move || i18n.t().mine_lead}</p>
+        <h1 tabindex="-1">{tr(|t| t.mine_title)}</h1>
+        <p>{tr(|t| t.mine_lead)}</p>
         <OutboxList/>
         {move || if list.with(Vec::is_empty) {
             view! { <p class="notice">{i18n.t().mine_empty}</p> }.into_any()
         } else {
             view! {
                 <button type="button" class="button button--secondary" disabled=move || refreshing.get() on:click=refresh.clone()>
-                    {move || i18n.t().mine_refresh}
+                    {tr(|t| t.mine_refresh)}
                 </button>
                 <ul class="my-reports" aria-busy=move || refreshing.get().to_string()>
                     {move || list.get().into_iter().map(|r: SavedReport| {
@@ -80,7 +80,7 @@ pub fn MyReportsPage() -> impl IntoView {
                                     None => i18n.t().mine_unknown_status.to_owned(),
                                 }}</span>
                                 <button type="button" class="button button--link" on:click=move |_| remove(tracking.clone())>
-                                    {move || i18n.t().mine_remove}
+                                    {tr(|t| t.mine_remove)}
                                     <span class="visually-hidden">" "{hidden}</span>
                                 </button>
                             </li>

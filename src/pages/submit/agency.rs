@@ -8,7 +8,7 @@ use super::draft::Draft;
 use crate::api::Api;
 use crate::components::combobox::{Combobox, Picked, Source, tier_text};
 use crate::components::field::{FieldError, Problems};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 #[component]
 pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
@@ -36,22 +36,22 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
     };
     view! {
         <fieldset class="fieldset">
-            <legend>{move || i18n.t().sub_agency_legend}</legend>
+            <legend>{tr(|t| t.sub_agency_legend)}</legend>
             <FieldError problems field="agency_id"/>
             <div class="radio">
                 <input type="radio" id="agency-unknown" name="agency-known"
                     prop:checked=move || !knows.get()
                     on:change=move |_| { knows.set(false); draft.update(|d| d.agency = None); }/>
-                <label for="agency-unknown">{move || i18n.t().sub_agency_unknown}</label>
+                <label for="agency-unknown">{tr(|t| t.sub_agency_unknown)}</label>
             </div>
             <div class="radio">
                 <input type="radio" id="agency-known" name="agency-known"
                     prop:checked=move || knows.get() on:change=move |_| knows.set(true)/>
-                <label for="agency-known">{move || i18n.t().sub_agency_known}</label>
+                <label for="agency-known">{tr(|t| t.sub_agency_known)}</label>
             </div>
             {move || knows.get().then(|| view! {
                 <div class="field conditional">
-                    <label for="agency">{move || i18n.t().sub_agency_search}</label>
+                    <label for="agency">{tr(|t| t.sub_agency_search)}</label>
                     <p class="hint" id="agency-hint">
                         {move || draft.with(|d| d.agency.as_ref().map(|a| format!("✔ {} ({})", a.name, tier_text(i18n.t(), a.tier))))}
                     </p>
@@ -62,14 +62,14 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
             })}
         </fieldset>
         <div class="field">
-            <label for="category">{move || i18n.t().sub_category_label}</label>
+            <label for="category">{tr(|t| t.sub_category_label)}</label>
             <FieldError problems field="category_id"/>
             <select id="category" on:change=move |ev| {
                 let value = event_target_value(&ev);
                 draft.update(|d| d.category_id = value);
             }>
                 <option value="" selected=move || draft.with(|d| d.category_id.is_empty())>
-                    {move || i18n.t().sub_category_none}
+                    {tr(|t| t.sub_category_none)}
                 </option>
                 {move || categories.get().unwrap_or_default().into_iter().map(|c| {
                     let id = c.id.clone();

@@ -12,7 +12,7 @@ use super::draft::Draft;
 use crate::api::{Api, ApiError, upload};
 use crate::app::InstanceResource;
 use crate::components::field::{FieldError, Problems};
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, tr, use_i18n};
 use crate::image::downscale_to_jpeg;
 use crate::outbox::files;
 
@@ -175,7 +175,7 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
     let accept = "image/jpeg,image/png,image/webp,application/pdf";
     view! {
         <div class="field" id="attachments-field">
-            <label for="attachments">{move || i18n.t().sub_files_label}</label>
+            <label for="attachments">{tr(|t| t.sub_files_label)}</label>
             <p class="hint" id="attachments-hint">
                 {move || fill(i18n.t().sub_files_hint, &[("n", &max_files().to_string())])}
             </p>
@@ -191,10 +191,10 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                     view! {
                         <li class="file">
                             <span class="file__name">{a.filename.clone()}</span>
-                            <span class="file__state">{move || i18n.t().sub_file_done}" · "{format!("{} KB", a.size.div_ceil(1024))}</span>
+                            <span class="file__state">{tr(|t| t.sub_file_done)}" · "{format!("{} KB", a.size.div_ceil(1024))}</span>
                             <button type="button" class="button button--link"
                                 on:click=move |_| draft.update(|d| d.attachments.retain(|x| x.id != id))>
-                                {move || i18n.t().sub_file_remove}
+                                {tr(|t| t.sub_file_remove)}
                             </button>
                         </li>
                     }
@@ -204,13 +204,13 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                     view! {
                         <li class="file">
                             <span class="file__name">{f.filename.clone()}</span>
-                            <span class="file__state">{move || i18n.t().sub_file_queued}" · "{format!("{} KB", f.size.div_ceil(1024))}</span>
+                            <span class="file__state">{tr(|t| t.sub_file_queued)}" · "{format!("{} KB", f.size.div_ceil(1024))}</span>
                             <button type="button" class="button button--link" on:click=move |_| {
                                 let file = forget.clone();
                                 draft.update(|d| d.queued_files.retain(|x| x.key != file.key));
                                 leptos::task::spawn_local(async move { files::forget(&file).await });
                             }>
-                                {move || i18n.t().sub_file_remove}
+                                {tr(|t| t.sub_file_remove)}
                             </button>
                         </li>
                     }
@@ -230,14 +230,14 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                             <span class="file__state" role="status">{state}</span>
                             {failed.then(|| view! {
                                 <button type="button" class="button button--link" on:click=move |_| send(key)>
-                                    {move || i18n.t().sub_file_retry}
+                                    {tr(|t| t.sub_file_retry)}
                                 </button>
                             })}
                             <button type="button" class="button button--link" on:click=move |_| {
                                 pending.update(|list| list.retain(|x| x.key != key));
                                 blobs.update_value(|b| { b.remove(&key); });
                             }>
-                                {move || i18n.t().sub_file_remove}
+                                {tr(|t| t.sub_file_remove)}
                             </button>
                         </li>
                     }

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use wasm_bindgen::JsValue;
 
 use crate::app::InstanceResource;
-use crate::i18n::{fill, format_date, use_i18n};
+use crate::i18n::{fill, format_date, tr, use_i18n};
 
 /// Shares through the Web Share API where the phone has it; elsewhere copies the link.
 fn share(title: &str, text: &str, url: &str) -> bool {
@@ -59,15 +59,15 @@ pub fn Confirmation(
     let copy_tracking = tracking.clone();
     view! {
         <div class="panel panel--success">
-            <h1 tabindex="-1">{move || i18n.t().done_title}</h1>
-            <p>{move || i18n.t().done_tracking_label}</p>
+            <h1 tabindex="-1">{tr(|t| t.done_title)}</h1>
+            <p>{tr(|t| t.done_tracking_label)}</p>
             <p class="tracking-number tracking-number--large" id="tracking-number">{tracking.clone()}</p>
         </div>
         <div class="actions">
             <button type="button" class="button button--secondary" on:click=move |_| {
                 copy(&copy_tracking);
                 copied.set(true);
-            }>{move || i18n.t().done_copy}</button>
+            }>{tr(|t| t.done_copy)}</button>
             <button type="button" class="button button--secondary" on:click={
                 let href = track_href.clone();
                 move |_| {
@@ -81,24 +81,24 @@ pub fn Confirmation(
                         copied.set(true);
                     }
                 }
-            }>{move || i18n.t().done_share}</button>
+            }>{tr(|t| t.done_share)}</button>
         </div>
         <p role="status">{move || copied.get().then(|| i18n.t().done_copied)}</p>
-        <h2>{move || i18n.t().done_access_label}</h2>
+        <h2>{tr(|t| t.done_access_label)}</h2>
         <p class="access-code" id="access-code">{created.access_code.clone()}</p>
-        <div class="notice notice--warning"><p>{move || i18n.t().done_access_warning}</p></div>
+        <div class="notice notice--warning"><p>{tr(|t| t.done_access_warning)}</p></div>
         <p id="due-date">
             {move || fill(i18n.t().done_due, &[
                 ("date", &format_date(i18n.locale.get(), due)),
                 ("n", &days().to_string()),
             ])}
         </p>
-        {created.due_date_estimate.then(|| view! { <p class="hint">{move || i18n.t().done_due_estimate}</p> })}
-        <p class="hint">{move || i18n.t().done_saved_device}</p>
+        {created.due_date_estimate.then(|| view! { <p class="hint">{tr(|t| t.done_due_estimate)}</p> })}
+        <p class="hint">{tr(|t| t.done_saved_device)}</p>
         <div class="actions">
-            <A href=link(&track_href) attr:class="button button--primary">{move || i18n.t().done_track_link}</A>
+            <A href=link(&track_href) attr:class="button button--primary">{tr(|t| t.done_track_link)}</A>
             <button type="button" class="button button--link" on:click=move |_| on_new.run(())>
-                {move || i18n.t().done_new}
+                {tr(|t| t.done_new)}
             </button>
         </div>
     }

@@ -10,7 +10,7 @@ use super::draft::Draft;
 use super::location::LocationSection;
 use super::privacy::PrivacySection;
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 use crate::pages::track::classification_text;
 
 fn kind_hint(t: &'static Texts, c: Classification) -> &'static str {
@@ -35,7 +35,7 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <fieldset class="fieldset" id="kind">
-            <legend class="legend--large">{move || i18n.t().sub_kind_legend}</legend>
+            <legend class="legend--large">{tr(|t| t.sub_kind_legend)}</legend>
             <FieldError problems field="classification"/>
             {Classification::ALL.into_iter().map(|c| {
                 let id = kind_id(c);
@@ -57,12 +57,11 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
 
 #[component]
 fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
-    let i18n = use_i18n();
     let problem = problem_for(problems, "incident_date");
     view! {
         <div class="field" class:field--error=move || problem().is_some()>
-            <label for="incident-date">{move || i18n.t().sub_date_label}</label>
-            <p class="hint" id="incident-date-hint">{move || i18n.t().sub_date_hint}</p>
+            <label for="incident-date">{tr(|t| t.sub_date_label)}</label>
+            <p class="hint" id="incident-date-hint">{tr(|t| t.sub_date_hint)}</p>
             <FieldError problems field="incident_date"/>
             <input type="date" id="incident-date" max=today
                 aria-describedby=described_by("incident-date", true, problems, "incident_date")
@@ -81,7 +80,6 @@ pub fn ReportForm(
     on_continue: Callback<()>,
     on_discard: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let features = expect_context::<crate::config::Config>().features;
     let chosen = move || draft.with(|d| d.classification.is_some());
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
@@ -104,9 +102,9 @@ pub fn ReportForm(
                 <PrivacySection draft problems/>
             </div>
             <div class="actions">
-                <button type="submit" class="button button--primary">{move || i18n.t().sub_continue}</button>
+                <button type="submit" class="button button--primary">{tr(|t| t.sub_continue)}</button>
                 <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>
-                    {move || i18n.t().sub_discard}
+                    {tr(|t| t.sub_discard)}
                 </button>
             </div>
         </form>

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::draft::Draft;
 use crate::components::combobox::{Combobox, Picked, Source};
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, tr, use_i18n};
 
 /// A coordinate with six decimals (about 10 cm), written without float formatting, which
 /// would cost the wasm more than this whole page.
@@ -88,14 +88,14 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
         <fieldset class="fieldset" id="location">
             <legend>{move || if complaint() { i18n.t().sub_location_incident } else { i18n.t().sub_location_home }}</legend>
             <div class="field" class:field--error=move || region_problem().is_some()>
-                <label for="region">{move || i18n.t().sub_location_hint}</label>
+                <label for="region">{tr(|t| t.sub_location_hint)}</label>
                 <p class="hint" id="region-hint">
                     {move || draft.with(|d| d.region.as_ref().map(|r| format!("✔ {} — {}", r.name, r.parents.join(", "))))}
                 </p>
                 <FieldError problems field="location.region_id"/>
                 {move || draft.with(|d| d.region.is_some()).then(|| view! {
                     <button type="button" class="button button--link" on:click=move |_| draft.update(|d| d.region = None)>
-                        {move || i18n.t().sub_location_clear}
+                        {tr(|t| t.sub_location_clear)}
                     </button>
                 })}
                 <Combobox id="region" source=Source::Regions described_by=region_described
@@ -107,7 +107,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 on_input=Callback::new(move |v| draft.update(|d| d.location_text = v))/>
             <div class="field" hidden=!geolocation>
                 <button type="button" id="use-location" class="button button--secondary" on:click=use_location>
-                    {move || i18n.t().sub_geo_button}
+                    {tr(|t| t.sub_geo_button)}
                 </button>
                 <FieldError problems field="location.lat"/>
                 <p role="status" class="hint">
@@ -122,7 +122,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 {move || draft.with(|d| d.lat.is_some()).then(|| view! {
                     <button type="button" class="button button--link"
                         on:click=move |_| draft.update(|d| { d.lat = None; d.lon = None; })>
-                        {move || i18n.t().sub_geo_remove}
+                        {tr(|t| t.sub_geo_remove)}
                     </button>
                 })}
             </div>

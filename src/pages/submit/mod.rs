@@ -21,7 +21,7 @@ use crate::api::{Api, ApiError};
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::field::{ErrorSummary, FieldProblem, Problem};
 use crate::components::outbox_list::OutboxList;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::outbox::{self, use_outbox, worth_retrying};
 use confirmation::Confirmation;
 use draft::Draft;
@@ -215,14 +215,14 @@ pub fn SubmitPage() -> impl IntoView {
 
     move || match step.get() {
         Step::Form => view! {
-            <h1 tabindex="-1">{move || i18n.t().submit_title}</h1>
-            <p class="lead">{move || i18n.t().sub_lead}</p>
+            <h1 tabindex="-1">{tr(|t| t.submit_title)}</h1>
+            <p class="lead">{tr(|t| t.sub_lead)}</p>
             <ErrorSummary problems=problems.into() node_ref=summary/>
             <ReportForm draft problems=problems.into() today=today() on_continue on_discard/>
         }
         .into_any(),
         Step::Review => view! {
-            <h1 tabindex="-1">{move || i18n.t().review_title}</h1>
+            <h1 tabindex="-1">{tr(|t| t.review_title)}</h1>
             <Review draft sending=sending.into() error=send_error.into() on_change on_submit/>
         }
         .into_any(),
@@ -231,8 +231,8 @@ pub fn SubmitPage() -> impl IntoView {
         }
         .into_any(),
         Step::Queued(_) => view! {
-            <h1 tabindex="-1">{move || i18n.t().queued_title}</h1>
-            <p class="lead">{move || i18n.t().queued_lead}</p>
+            <h1 tabindex="-1">{tr(|t| t.queued_title)}</h1>
+            <p class="lead">{tr(|t| t.queued_lead)}</p>
             <OutboxList/>
         }
         .into_any(),

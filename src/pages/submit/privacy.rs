@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::draft::Draft;
 use crate::components::field::{Problems, TextField, TextOf};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 #[component]
 fn Switch(
@@ -29,13 +29,12 @@ fn Switch(
 
 #[component]
 pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
-    let i18n = use_i18n();
     let anonymous = Signal::derive(move || draft.with(|d| d.anonymous));
     let text =
         move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
     view! {
         <fieldset class="fieldset" id="privacy">
-            <legend>{move || i18n.t().sub_privacy_legend}</legend>
+            <legend>{tr(|t| t.sub_privacy_legend)}</legend>
             <Switch id="anonymous" label=|t| t.sub_anonymous_label hint=|t| t.sub_anonymous_hint
                 checked=anonymous on_toggle=Callback::new(move |on| draft.update(|d| d.anonymous = on))/>
             <Switch id="confidential" label=|t| t.sub_confidential_label hint=|t| t.sub_confidential_hint
@@ -43,12 +42,12 @@ pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVi
                 on_toggle=Callback::new(move |on| draft.update(|d| d.confidential = on))/>
         </fieldset>
         <fieldset class="fieldset" id="contact">
-            <legend>{move || i18n.t().sub_contact_legend}</legend>
+            <legend>{tr(|t| t.sub_contact_legend)}</legend>
             {move || if anonymous.get() {
-                view! { <p class="hint">{move || i18n.t().sub_contact_anonymous}</p> }.into_any()
+                view! { <p class="hint">{tr(|t| t.sub_contact_anonymous)}</p> }.into_any()
             } else {
                 view! {
-                    <p class="hint">{move || i18n.t().sub_contact_hint}</p>
+                    <p class="hint">{tr(|t| t.sub_contact_hint)}</p>
                     <TextField id="name" field="reporter.name" label=|t| t.sub_name_label problems
                         autocomplete="name" value=text(|d| &d.name)
                         on_input=Callback::new(move |v| draft.update(|d| d.name = v))/>

@@ -8,7 +8,7 @@ use super::form::kind_id;
 use super::location::coordinate;
 use crate::api::ApiError;
 use crate::components::combobox::tier_text;
-use crate::i18n::{Texts, fill, format_date, texts, use_i18n};
+use crate::i18n::{Texts, fill, format_date, texts, tr, use_i18n};
 use crate::pages::track::classification_text;
 use lapor_core::Locale;
 
@@ -43,7 +43,7 @@ fn Row(
             <dd class="review__value">{move || value.get()}</dd>
             <dd class="review__action">
                 <a href=format!("#{target}") on:click=move |ev| { ev.prevent_default(); on_change.run(target); }>
-                    {move || i18n.t().review_change}
+                    {tr(|t| t.review_change)}
                     <span class="visually-hidden">" " {move || label(i18n.t())}</span>
                 </a>
             </dd>

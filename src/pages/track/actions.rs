@@ -8,7 +8,7 @@ use lapor_core::tracking::normalize_access_code;
 use leptos::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::i18n::{Texts, fill, use_i18n};
+use crate::i18n::{Texts, fill, tr, use_i18n};
 
 fn failure_text(t: &'static Texts, error: &ApiError) -> String {
     let detail = match error {
@@ -57,10 +57,10 @@ pub fn AccessForm(
     let show_error = move || failed.get() || wrong.get();
     view! {
         <form class="access-form" on:submit=on_submit novalidate>
-            <h2>{move || i18n.t().track_access_label}</h2>
-            {(!confidential).then(|| view! { <p>{move || i18n.t().track_access_needed}</p> })}
-            <label for="access-code-input">{move || i18n.t().track_access_label}</label>
-            <p class="hint" id="access-code-hint">{move || i18n.t().track_access_hint}</p>
+            <h2>{tr(|t| t.track_access_label)}</h2>
+            {(!confidential).then(|| view! { <p>{tr(|t| t.track_access_needed)}</p> })}
+            <label for="access-code-input">{tr(|t| t.track_access_label)}</label>
+            <p class="hint" id="access-code-hint">{tr(|t| t.track_access_hint)}</p>
             {move || show_error().then(|| view! {
                 <p class="field-error" id="access-code-error" role="alert">{i18n.t().track_access_wrong}</p>
             })}
@@ -69,7 +69,7 @@ pub fn AccessForm(
                     aria-describedby=move || if show_error() { "access-code-hint access-code-error" } else { "access-code-hint" }
                     aria-invalid=move || show_error().then_some("true")
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
-                <button type="submit" class="button">{move || i18n.t().track_access_button}</button>
+                <button type="submit" class="button">{tr(|t| t.track_access_button)}</button>
             </div>
         </form>
     }
@@ -134,8 +134,8 @@ fn ReplyForm(
     };
     view! {
         <form class="reply-form" on:submit=on_submit novalidate>
-            <h2>{move || i18n.t().track_reply_heading}</h2>
-            <label for="reply">{move || i18n.t().track_reply_label}</label>
+            <h2>{tr(|t| t.track_reply_heading)}</h2>
+            <label for="reply">{tr(|t| t.track_reply_label)}</label>
             <textarea id="reply" rows="4" prop:value=move || message.get()
                 on:input=move |ev| message.set(event_target_value(&ev))></textarea>
             <p role="status">{move || match outcome.get() {
@@ -143,7 +143,7 @@ fn ReplyForm(
                 Some(Err(e)) => failure_text(i18n.t(), &e),
                 None => String::new(),
             }}</p>
-            <button type="submit" class="button" disabled=move || sending.get()>{move || i18n.t().track_reply_button}</button>
+            <button type="submit" class="button" disabled=move || sending.get()>{tr(|t| t.track_reply_button)}</button>
         </form>
     }
 }
@@ -192,9 +192,9 @@ fn RatingForm(
     };
     view! {
         <form class="rating-form" on:submit=on_submit novalidate>
-            <h2>{move || i18n.t().track_rating_heading}</h2>
+            <h2>{tr(|t| t.track_rating_heading)}</h2>
             <fieldset class="fieldset stars">
-                <legend>{move || i18n.t().track_rating_legend}</legend>
+                <legend>{tr(|t| t.track_rating_legend)}</legend>
                 {(1..=5u8).map(|n| {
                     let id = format!("stars-{n}");
                     view! {
@@ -206,11 +206,11 @@ fn RatingForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="rating-comment">{move || i18n.t().track_rating_comment}</label>
+            <label for="rating-comment">{tr(|t| t.track_rating_comment)}</label>
             <textarea id="rating-comment" rows="3" prop:value=move || comment.get()
                 on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             <p role="status">{move || error.get().map(|e| failure_text(i18n.t(), &e))}</p>
-            <button type="submit" class="button">{move || i18n.t().track_rating_button}</button>
+            <button type="submit" class="button">{tr(|t| t.track_rating_button)}</button>
         </form>
     }
     .into_any()

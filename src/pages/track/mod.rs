@@ -14,7 +14,7 @@ use crate::api::{Api, ApiError};
 use crate::app::use_page_title;
 use crate::components::load_error::LoadError;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
-use crate::i18n::{Texts, fill, use_i18n};
+use crate::i18n::{Texts, fill, tr, use_i18n};
 use crate::my_reports::{self, SavedReport};
 use crate::storage;
 use actions::{AccessForm, Actions};
@@ -32,10 +32,9 @@ pub fn classification_text(t: &'static Texts, c: lapor_core::api::Classification
 
 #[component]
 pub fn TrackLookupPage() -> impl IntoView {
-    let i18n = use_i18n();
     use_page_title(|t| (t.track_title, t.desc_track));
     view! {
-        <h1 tabindex="-1">{move || i18n.t().track_title}</h1>
+        <h1 tabindex="-1">{tr(|t| t.track_title)}</h1>
         <TrackingForm id="tracking"/>
     }
 }
@@ -138,7 +137,7 @@ pub fn TrackReportPage() -> impl IntoView {
         }
     });
     view! {
-        <h1 tabindex="-1">{move || i18n.t().track_title}</h1>
+        <h1 tabindex="-1">{tr(|t| t.track_title)}</h1>
         {move || match tracking.get() {
             Err(e) => view! {
                 <p class="notice notice--error" role="alert">{tracking_error_text(i18n.t(), e)}</p>
@@ -175,12 +174,11 @@ fn ReportDetails(
     on_view: Callback<(ReportView, Option<String>)>,
     on_refresh: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let needs_code = code.get_untracked().is_none();
     view! {
         <ReportSummary report=view.clone()/>
         <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
-            {move || i18n.t().track_refresh}
+            {tr(|t| t.track_refresh)}
         </button>
         {needs_code.then(|| view! {
             <AccessForm tracking=view.tracking_id.clone() confidential=view.confidential wrong=wrong_code on_view/>

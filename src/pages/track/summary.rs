@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::classification_text;
 use crate::app::InstanceResource;
 use crate::components::rich_text::RichText;
-use crate::i18n::{Texts, fill, format_date, use_i18n};
+use crate::i18n::{Texts, fill, format_date, tr, use_i18n};
 use crate::pages::home::status_text;
 
 /// The badge's style: known statuses by name, anything else neutral.
@@ -37,7 +37,7 @@ fn Progress(status: Status) -> impl IntoView {
     let current = status.lifecycle_step();
     let finished = matches!(status, Status::Resolved | Status::Closed);
     view! {
-        <h2>{move || i18n.t().track_progress}</h2>
+        <h2>{tr(|t| t.track_progress)}</h2>
         {current.is_none().then(|| {
             let status = status.clone();
             view! { <p class="notice">{move || fill(i18n.t().track_off_path, &[("status", &status_text(i18n.t(), &status))])}</p> }
@@ -89,28 +89,28 @@ pub fn ReportSummary(report: ReportView) -> impl IntoView {
     let visible = report.details_visible;
     view! {
         <dl class="summary">
-            <dt>{move || i18n.t().track_label}</dt>
+            <dt>{tr(|t| t.track_label)}</dt>
             <dd class="tracking-number">{report.tracking_id.clone()}</dd>
-            <dt>{move || i18n.t().track_status}</dt>
+            <dt>{tr(|t| t.track_status)}</dt>
             <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
-            <dt>{move || i18n.t().track_classification}</dt>
+            <dt>{tr(|t| t.track_classification)}</dt>
             <dd>{move || classification_text(i18n.t(), report.classification)}</dd>
             {visible.then(|| view! {
-                <dt>{move || i18n.t().track_agency}</dt>
+                <dt>{tr(|t| t.track_agency)}</dt>
                 <dd>{move || agency.clone().unwrap_or_else(|| i18n.t().track_not_routed.to_owned())}</dd>
-                <dt>{move || i18n.t().track_category}</dt>
+                <dt>{tr(|t| t.track_category)}</dt>
                 <dd>{move || category.clone().unwrap_or_else(|| "—".to_owned())}</dd>
             })}
-            <dt>{move || i18n.t().track_submitted}</dt>
+            <dt>{tr(|t| t.track_submitted)}</dt>
             <dd>{move || submitted.map(|d| format_date(i18n.locale.get(), d))}</dd>
-            <dt>{move || i18n.t().track_due}</dt>
+            <dt>{tr(|t| t.track_due)}</dt>
             <dd id="due">
                 {move || format_date(i18n.locale.get(), due)}
                 {move || (!final_status).then(|| remaining().map(|r| format!(" ({})", remaining_text(i18n.t(), r))))}
                 {report.due_date_estimate.then(|| view! { <span class="hint">{move || format!(" — {}", i18n.t().track_due_estimate)}</span> })}
             </dd>
         </dl>
-        {(!visible).then(|| view! { <p class="notice">{move || i18n.t().track_confidential_hidden}</p> })}
+        {(!visible).then(|| view! { <p class="notice">{tr(|t| t.track_confidential_hidden)}</p> })}
         {report.title.clone().map(|title| view! { <h2 class="report-title">{title}</h2> })}
         {report.body.clone().map(|body| view! { <RichText text=body class="report-body"/> })}
         <Progress status=report.status.clone()/>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::summary::date_of;
 use crate::api::Api;
 use crate::components::rich_text::RichText;
-use crate::i18n::{Texts, format_date, use_i18n};
+use crate::i18n::{Texts, format_date, tr, use_i18n};
 use crate::pages::home::status_text;
 
 fn kind_text(t: &'static Texts, kind: &str) -> &'static str {
@@ -32,12 +32,12 @@ pub fn Timeline(events: Vec<ReportEvent>) -> impl IntoView {
         list
     };
     view! {
-        <h2>{move || i18n.t().track_timeline}</h2>
-        <div class="actions" role="group" aria-label=move || i18n.t().track_timeline>
+        <h2>{tr(|t| t.track_timeline)}</h2>
+        <div class="actions" role="group" aria-label=tr(|t| t.track_timeline)>
             <button type="button" class="button button--link" aria-pressed=move || newest_first.get().to_string()
-                on:click=move |_| newest_first.set(true)>{move || i18n.t().track_newest_first}</button>
+                on:click=move |_| newest_first.set(true)>{tr(|t| t.track_newest_first)}</button>
             <button type="button" class="button button--link" aria-pressed=move || (!newest_first.get()).to_string()
-                on:click=move |_| newest_first.set(false)>{move || i18n.t().track_oldest_first}</button>
+                on:click=move |_| newest_first.set(false)>{tr(|t| t.track_oldest_first)}</button>
         </div>
         <ol class="timeline">
             {move || ordered().into_iter().map(|event| {
@@ -61,7 +61,7 @@ pub fn Timeline(events: Vec<ReportEvent>) -> impl IntoView {
                             <ul class="timeline__files">
                                 {event.attachments.into_iter().map(|a| {
                                     let href = api.url(&format!("/attachments/{}", a.id));
-                                    view! { <li><a href=href rel="noopener" target="_blank">{move || i18n.t().track_attachment}": "{a.filename.clone()}</a></li> }
+                                    view! { <li><a href=href rel="noopener" target="_blank">{tr(|t| t.track_attachment)}": "{a.filename.clone()}</a></li> }
                                 }).collect_view()}
                             </ul>
                         })}
