@@ -28,6 +28,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Bearer token of the admin API; `None` disables it.
     pub admin_token: Option<String>,
+    /// The api_key Open311 clients send with `POST requests`; `None` disables posting there.
+    pub open311_api_key: Option<String>,
     /// Write requests one client may burst before 429, refilled at one per second.
     pub write_burst: u32,
     /// The sub-path the portal is served under (`/lapor`); empty for the site root.
@@ -44,6 +46,7 @@ impl Default for Config {
             static_dir: None,
             cors_origins: Vec::new(),
             admin_token: None,
+            open311_api_key: None,
             write_burst: 30,
             base_path: String::new(),
             app_config: None,
@@ -99,7 +102,10 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// The whole HTTP application.
 pub fn app(state: AppState) -> std::io::Result<Router> {
     let api = routes::api_router(state.clone()).layer(cors(&state.config.cors_origins));
-    let router = Router::new().nest(lapor_core::api::API_PREFIX, api);
+    let open311 = routes::open311_router(state.clone()).layer(cors(&state.config.cors_origins));
+    let router = Router::new()
+        .nest(lapor_core::api::API_PREFIX, api)
+        .nest("/open311/v2", open311);
     let base = shell::normalize_base(&state.config.base_path);
     let dist = state.config.static_dir.as_deref();
     shell::mount(router, dist, &base, state.config.app_config.clone())

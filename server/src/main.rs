@@ -12,7 +12,7 @@ fn usage() -> ! {
         "usage: lapor-server [--addr HOST:PORT] [--data DIR] [--static DIR] [--cors ORIGIN,...] \
          [--write-burst N] [--base-path /PATH] [--app-config FILE]\n\
          env: LAPOR_ADDR, LAPOR_DATA_DIR, LAPOR_STATIC_DIR, LAPOR_CORS_ORIGINS, \
-         LAPOR_WRITE_BURST, LAPOR_BASE_PATH, LAPOR_APP_CONFIG, LAPOR_ADMIN_TOKEN"
+         LAPOR_WRITE_BURST, LAPOR_BASE_PATH, LAPOR_APP_CONFIG, LAPOR_ADMIN_TOKEN, LAPOR_OPEN311_API_KEY"
     );
     std::process::exit(2)
 }
@@ -58,6 +58,7 @@ fn parse_config() -> Config {
         set(&mut config, &flag, value);
     }
     config.admin_token = env("LAPOR_ADMIN_TOKEN");
+    config.open311_api_key = env("LAPOR_OPEN311_API_KEY");
     config
 }
 

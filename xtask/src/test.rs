@@ -98,6 +98,7 @@ impl TestServer {
             .arg(&data)
             .args(extra)
             .env("LAPOR_ADMIN_TOKEN", admin_token)
+            .env("LAPOR_OPEN311_API_KEY", open311_api_key(admin_token))
             .env("LAPOR_WRITE_BURST", "1000")
             .spawn()
             .map_err(|e| format!("could not start the server: {e}"))?;
@@ -123,6 +124,24 @@ impl Drop for TestServer {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.data);
     }
+}
+
+/// The api_key of the test servers' Open311 dialect.
+fn open311_api_key(admin_token: &str) -> String {
+    format!("{admin_token}-open311")
+}
+
+/// The Open311 dialect through a client we did not write (`end2end/open311_client.py`).
+fn open311_client(server: &TestServer, admin_token: &str, counts: &mut Counts) -> Result {
+    let python = tools::ensure_georeport()?;
+    run_counted(
+        Command::new(python).current_dir(crate::root()).args([
+            "end2end/open311_client.py",
+            &server.url,
+            &open311_api_key(admin_token),
+        ]),
+        counts,
+    )
 }
 
 /// The server against its own OpenAPI document: Schemathesis generates requests from the
@@ -235,6 +254,7 @@ pub fn test() -> Result {
         &mut counts,
     )?;
     conformance(&server, &admin_token)?;
+    open311_client(&server, &admin_token, &mut counts)?;
     drop((server, sub_path));
     let _ = std::fs::remove_file(&app_config);
 

@@ -138,6 +138,28 @@ pub fn ensure_schemathesis() -> Result<std::path::PathBuf> {
     Ok(exe)
 }
 
+pub const GEOREPORT_VERSION: &str = "0.3.1";
+
+/// Python with `georeport` (a third-party Open311 client from PyPI) in the tools venv.
+pub fn ensure_georeport() -> Result<std::path::PathBuf> {
+    ensure_schemathesis()?;
+    let python = root().join(".tools/venv/bin/python");
+    let python_path = python.to_string_lossy().into_owned();
+    let version = output(&mut command(
+        &python_path,
+        &["-c", "import georeport; print(georeport.__version__)"],
+    ))
+    .unwrap_or_default();
+    if version != GEOREPORT_VERSION {
+        let wanted = format!("georeport=={GEOREPORT_VERSION}");
+        run(&mut command(
+            &python_path,
+            &["-m", "pip", "install", "--quiet", &wanted],
+        ))?;
+    }
+    Ok(python)
+}
+
 pub const TWIGGY_VERSION: &str = "0.8.0";
 
 /// twiggy, for the bench's list of the wasm's largest contributors.

@@ -4,6 +4,7 @@ mod admin;
 mod attachments;
 mod directory;
 mod instance;
+mod open311;
 mod reports;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -47,6 +48,24 @@ pub fn api_router(state: AppState) -> Router {
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found") })
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .with_state(state)
+}
+
+/// Open311 GeoReport v2 over the same data (`/open311/v2/`), JSON only.
+pub fn open311_router(state: AppState) -> Router {
+    use open311::*;
+    Router::new()
+        .route("/discovery.json", get(discovery))
+        .route("/discovery", get(discovery))
+        .route("/services.json", get(services))
+        .route("/services", get(services))
+        .route("/services/{code}", get(service_definition))
+        .route("/requests.json", get(get_requests).post(post_request))
+        .route("/requests", get(get_requests).post(post_request))
+        .route("/requests/{id}", get(get_request))
+        .route("/tokens/{token}", get(get_token))
+        .fallback(|| async { open311::Open311Error(StatusCode::NOT_FOUND, "Not found".into()) })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
 }

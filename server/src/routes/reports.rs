@@ -134,7 +134,7 @@ fn exists(tx: &Transaction, sql: &str, id: &Option<String>) -> rusqlite::Result<
 pub async fn create(
     State(state): State<AppState>,
     parts: Parts,
-    ApiJson(mut report): ApiJson<NewReport>,
+    ApiJson(report): ApiJson<NewReport>,
 ) -> Result<(StatusCode, Json<ReportCreated>), ApiError> {
     check_rate(&state, &parts)?;
     let key = idempotency_key(&parts.headers, true)?.expect("required");
@@ -143,6 +143,18 @@ pub async fn create(
         .as_deref()
         .and_then(Locale::parse)
         .unwrap_or_else(|| request_locale(&parts.headers));
+    let created = store(&state, report, key, locale).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Validates and stores a new report once per idempotency key: the native `POST /reports`
+/// and the Open311 dialect's `POST requests` both end here.
+pub(crate) async fn store(
+    state: &AppState,
+    mut report: NewReport,
+    key: String,
+    locale: Locale,
+) -> Result<ReportCreated, ApiError> {
     let hash = sha256_hex(&serde_json::to_vec(&report).map_err(ApiError::internal)?);
 
     reject(
@@ -157,7 +169,7 @@ pub async fn create(
         *text = text.trim().to_owned();
     }
 
-    let result = state
+    state
         .with_db(move |conn| -> Result<ReportCreated, ApiError> {
             let tx = conn.transaction()?;
             match replay(&tx, "report", &key, &hash)? {
@@ -264,8 +276,7 @@ pub async fn create(
             tx.commit()?;
             Ok(created)
         })
-        .await?;
-    Ok((StatusCode::CREATED, Json(result)))
+        .await
 }
 
 struct StoredReport {

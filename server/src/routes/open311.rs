@@ -1,0 +1,544 @@
+//! The same reports as Open311 GeoReport v2 (`/open311/v2/`, JSON), so that existing Open311
+//! clients and apps can use the reference server. Services are the categories; every service
+//! has a definition whose `classification` attribute (required) says which kind of report it
+//! is, as GeoReport has no such notion. Service requests are created through the native
+//! validation and storage (`reports::store`), realtime: the id is the tracking number.
+//! `POST requests` needs the configured api_key; errors use the spec's `[{code, description}]`.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use lapor_core::Locale;
+use lapor_core::api::{Classification, Location, NewReport, Reporter};
+use lapor_core::tracking::TrackingId;
+use rusqlite::params_from_iter;
+use serde_json::{Value, json};
+
+use super::{check_rate, random_u64, reports};
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// An Open311 error: the HTTP status and `[{"code", "description"}]`.
+#[derive(Debug)]
+pub struct Open311Error(pub StatusCode, pub String);
+
+impl IntoResponse for Open311Error {
+    fn into_response(self) -> Response {
+        let body = json!([{ "code": self.0.as_u16(), "description": self.1 }]);
+        (self.0, Json(body)).into_response()
+    }
+}
+
+impl From<ApiError> for Open311Error {
+    fn from(e: ApiError) -> Self {
+        let mut description = e.detail.clone().unwrap_or_else(|| e.title.to_owned());
+        if !e.errors.is_empty() {
+            description = e
+                .errors
+                .iter()
+                .map(|f| format!("{}: {}", open311_field(&f.field), f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        // Validation failures are 400 in GeoReport.
+        let status = if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+            StatusCode::BAD_REQUEST
+        } else {
+            e.status
+        };
+        Open311Error(status, description)
+    }
+}
+
+/// The GeoReport name of a native field, for error messages.
+fn open311_field(native: &str) -> String {
+    match native {
+        "body" => "description".into(),
+        "category_id" => "service_code".into(),
+        "location.region_id" | "location.text" => "address_string".into(),
+        "location.lat" | "location.lon" => "lat/long".into(),
+        "reporter.email" => "email".into(),
+        "reporter.phone" => "phone".into(),
+        "reporter.name" => "first_name".into(),
+        other => format!("attribute[{other}]"),
+    }
+}
+
+type Result<T> = std::result::Result<T, Open311Error>;
+
+fn bad(description: impl Into<String>) -> Open311Error {
+    Open311Error(StatusCode::BAD_REQUEST, description.into())
+}
+
+/// `services/abc.json` and `services/abc` name the same service; other formats are refused.
+fn strip_format(raw: &str) -> Result<&str> {
+    match raw.rsplit_once('.') {
+        Some((id, "json")) => Ok(id),
+        Some((_, "xml")) => Err(bad("Only the JSON format is supported.")),
+        _ => Ok(raw),
+    }
+}
+
+pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
+    let base = format!(
+        "{}/open311/v2/",
+        state.config.base_path.trim_end_matches('/')
+    );
+    Json(json!({
+        "changeset": "2026-11-28T00:00:00Z",
+        "contact": "Lapor Portal reference server",
+        "key_service": "Ask the operator of this server for an api_key.",
+        "endpoints": [{
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": base,
+            "changeset": "2026-11-28T00:00:00Z",
+            "type": "production",
+            "formats": ["application/json"]
+        }]
+    }))
+}
+
+fn locale_of(params: &HashMap<String, String>) -> Locale {
+    params
+        .get("locale")
+        .and_then(|l| Locale::parse(l))
+        .unwrap_or_default()
+}
+
+pub async fn services(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>> {
+    let english = locale_of(&params) == Locale::En;
+    let list = state
+        .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
+            let mut stmt =
+                conn.prepare("SELECT id, name_id, name_en FROM categories ORDER BY position")?;
+            let rows = stmt.query_map([], |r| {
+                let (id, name_id, name_en): (String, String, String) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?);
+                Ok(json!({
+                    "service_code": id,
+                    "service_name": if english { name_en } else { name_id },
+                    "description": null,
+                    "metadata": true,
+                    "type": "realtime",
+                    "keywords": "",
+                    "group": if english { "Public services" } else { "Pelayanan publik" },
+                }))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await?;
+    Ok(Json(Value::Array(list)))
+}
+
+pub async fn service_definition(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>> {
+    let code = strip_format(&raw)?.to_owned();
+    let english = locale_of(&params) == Locale::En;
+    let lookup = code.clone();
+    let known = state
+        .with_db(move |conn| -> std::result::Result<bool, ApiError> {
+            Ok(conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)",
+                [lookup],
+                |r| r.get(0),
+            )?)
+        })
+        .await?;
+    if !known {
+        return Err(Open311Error(
+            StatusCode::NOT_FOUND,
+            format!("Unknown service_code {code}."),
+        ));
+    }
+    let (kind, kinds, title, date) = if english {
+        (
+            "Kind of report",
+            ["Complaint", "Aspiration", "Information request"],
+            "Title (short; taken from the description when empty)",
+            "Date of the incident (required for complaints)",
+        )
+    } else {
+        (
+            "Jenis laporan",
+            ["Pengaduan", "Aspirasi", "Permintaan informasi"],
+            "Judul (singkat; diambil dari uraian bila kosong)",
+            "Tanggal kejadian (wajib untuk pengaduan)",
+        )
+    };
+    let values: Vec<Value> = Classification::ALL
+        .iter()
+        .zip(kinds)
+        .map(|(c, name)| json!({ "key": c.code(), "name": name }))
+        .collect();
+    Ok(Json(json!({
+        "service_code": code,
+        "attributes": [
+            { "variable": true, "code": "classification", "datatype": "singlevaluelist",
+              "required": true, "datatype_description": null, "order": 1,
+              "description": kind, "values": values },
+            { "variable": true, "code": "title", "datatype": "string", "required": false,
+              "datatype_description": null, "order": 2, "description": title },
+            { "variable": true, "code": "incident_date", "datatype": "datetime",
+              "required": false, "datatype_description": "YYYY-MM-DD", "order": 3,
+              "description": date },
+        ]
+    })))
+}
+
+/// A title from the description when the client sends none: its first sentence, cut at a
+/// word boundary.
+fn title_from(description: &str) -> String {
+    let first = description
+        .split(['.', '!', '?', '\n'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    if first.chars().count() <= 100 {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(100).collect();
+    match cut.rsplit_once(' ') {
+        Some((head, _)) if head.len() > 20 => format!("{head}…"),
+        _ => format!("{cut}…"),
+    }
+}
+
+fn filled(form: &HashMap<String, String>, key: &str) -> Option<String> {
+    form.get(key)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The native report a GeoReport POST describes.
+pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
+    let classification = filled(form, "attribute[classification]").ok_or_else(|| {
+        bad("attribute[classification] is required (complaint, aspiration or information_request).")
+    })?;
+    let classification = Classification::from_code(&classification).ok_or_else(|| {
+        bad(format!(
+            "attribute[classification]: unknown value {classification}."
+        ))
+    })?;
+    let description = filled(form, "description").unwrap_or_default();
+    let number = |key: &str| -> Result<Option<f64>> {
+        filled(form, key)
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| bad(format!("{key} must be a number.")))
+            })
+            .transpose()
+    };
+    let (lat, lon) = (number("lat")?, number("long")?);
+    let address = filled(form, "address_string");
+    // Exactly one form of location: coordinates win over an address.
+    let location = if lat.is_some() && lon.is_some() {
+        Location {
+            lat,
+            lon,
+            ..Location::default()
+        }
+    } else {
+        Location {
+            text: address,
+            ..Location::default()
+        }
+    };
+    let name = [filled(form, "first_name"), filled(form, "last_name")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let reporter = Reporter {
+        name: (!name.is_empty()).then_some(name),
+        email: filled(form, "email"),
+        phone: filled(form, "phone"),
+    };
+    let has_contact = reporter != Reporter::default();
+    let incident_date = filled(form, "attribute[incident_date]")
+        .map(|d| {
+            lapor_core::date::parse(d.get(..10).unwrap_or(&d))
+                .ok_or_else(|| bad("attribute[incident_date] must be a date (YYYY-MM-DD)."))
+        })
+        .transpose()?;
+    Ok(NewReport {
+        classification,
+        title: filled(form, "attribute[title]").unwrap_or_else(|| title_from(&description)),
+        body: description,
+        incident_date,
+        location: Some(location),
+        agency_id: None,
+        category_id: filled(form, "service_code"),
+        field_inspection: false,
+        anonymous: !has_contact,
+        confidential: false,
+        reporter: has_contact.then_some(reporter),
+        attachment_ids: Vec::new(),
+        locale: Some(locale_of(form).tag().to_owned()),
+    })
+}
+
+pub async fn post_request(
+    State(state): State<AppState>,
+    parts: Parts,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let Some(expected) = state
+        .config
+        .open311_api_key
+        .as_deref()
+        .filter(|k| !k.is_empty())
+    else {
+        return Err(Open311Error(
+            StatusCode::FORBIDDEN,
+            "Posting requests is not enabled on this server.".into(),
+        ));
+    };
+    let given = filled(&form, "api_key").unwrap_or_default();
+    if given.len() != expected.len()
+        || given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            != 0
+    {
+        return Err(Open311Error(
+            StatusCode::FORBIDDEN,
+            "Invalid api_key.".into(),
+        ));
+    }
+    check_rate(&state, &parts)?;
+    let report = report_from_form(&form)?;
+    let locale = locale_of(&form);
+    // GeoReport has no idempotency key: every POST is a new request.
+    let key = format!("open311-{:016x}{:016x}", random_u64(), random_u64());
+    let created = reports::store(&state, report, key, locale).await?;
+    let notice = match locale {
+        Locale::En => format!(
+            "Keep your access code {} to reply to the agency.",
+            created.access_code
+        ),
+        Locale::Id => format!(
+            "Simpan kode akses {} untuk membalas instansi.",
+            created.access_code
+        ),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(json!([{
+            "service_request_id": created.tracking_id,
+            "service_notice": notice,
+            "account_id": null,
+        }])),
+    ))
+}
+
+const REQUEST_COLUMNS: &str = "r.tracking_id, r.status, r.confidential, r.body, r.category_id,
+    c.name_id, a.name, r.submitted_at, r.due_date, r.location_text, r.lat, r.lon,
+    (SELECT e.at FROM events e WHERE e.report_id = r.id ORDER BY e.id DESC LIMIT 1),
+    (SELECT e.message FROM events e WHERE e.report_id = r.id AND e.message IS NOT NULL
+       ORDER BY e.id DESC LIMIT 1)";
+
+/// One stored report as a GeoReport service request; a confidential one keeps its content,
+/// place and notes to itself.
+fn request_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
+    let tracking: String = r.get(0)?;
+    let status: String = r.get(1)?;
+    let confidential: bool = r.get(2)?;
+    let open = !lapor_core::Status::from_code(&status).is_final();
+    let shown = |v: Value| if confidential { Value::Null } else { v };
+    let due: String = r.get(8)?;
+    Ok(json!({
+        "service_request_id": TrackingId::parse(&tracking).map(|t| t.to_string()).unwrap_or(tracking),
+        "status": if open { "open" } else { "closed" },
+        "status_notes": shown(json!(r.get::<_, Option<String>>(13)?)),
+        "service_name": r.get::<_, Option<String>>(5)?,
+        "service_code": r.get::<_, Option<String>>(4)?,
+        "description": shown(json!(r.get::<_, String>(3)?)),
+        "agency_responsible": r.get::<_, Option<String>>(6)?,
+        "service_notice": null,
+        "requested_datetime": r.get::<_, String>(7)?,
+        "updated_datetime": r.get::<_, Option<String>>(12)?,
+        "expected_datetime": format!("{due}T16:00:00+07:00"),
+        "address": shown(json!(r.get::<_, Option<String>>(9)?)),
+        "address_id": null,
+        "zipcode": null,
+        "lat": shown(json!(r.get::<_, Option<f64>>(10)?)),
+        "long": shown(json!(r.get::<_, Option<f64>>(11)?)),
+        "media_url": null,
+    }))
+}
+
+async fn query_requests(state: &AppState, filter: String, args: Vec<String>) -> Result<Vec<Value>> {
+    let list = state
+        .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
+            let sql = format!(
+                "SELECT {REQUEST_COLUMNS} FROM reports r
+                 LEFT JOIN categories c ON c.id = r.category_id
+                 LEFT JOIN agencies a ON a.id = r.agency_id
+                 WHERE {filter} ORDER BY r.id DESC LIMIT 1000"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args.iter()), request_json)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await?;
+    Ok(list)
+}
+
+pub async fn get_requests(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>> {
+    let mut filter = vec!["1 = 1".to_owned()];
+    let mut args = Vec::new();
+    let list = |key: &str| -> Vec<String> {
+        params
+            .get(key)
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let ids = list("service_request_id");
+    if !ids.is_empty() {
+        // Ids override every other filter (the spec's rule).
+        let compact: Vec<String> = ids
+            .iter()
+            .filter_map(|id| TrackingId::parse(id).ok().map(|t| t.compact()))
+            .collect();
+        if compact.is_empty() {
+            return Ok(Json(json!([])));
+        }
+        filter.push(format!(
+            "r.tracking_id IN ({})",
+            vec!["?"; compact.len()].join(",")
+        ));
+        args.extend(compact);
+    } else {
+        let codes = list("service_code");
+        if !codes.is_empty() {
+            filter.push(format!(
+                "r.category_id IN ({})",
+                vec!["?"; codes.len()].join(",")
+            ));
+            args.extend(codes);
+        }
+        for (key, op) in [("start_date", ">="), ("end_date", "<=")] {
+            if let Some(value) = params.get(key) {
+                filter.push(format!("r.submitted_at {op} ?"));
+                args.push(value.clone());
+            }
+        }
+        match params.get("status").map(String::as_str) {
+            None | Some("") | Some("open,closed") | Some("closed,open") => {}
+            Some("open") => {
+                filter.push("r.status NOT IN ('resolved', 'closed', 'rejected')".into())
+            }
+            Some("closed") => filter.push("r.status IN ('resolved', 'closed', 'rejected')".into()),
+            Some(other) => return Err(bad(format!("Unknown status {other}: use open or closed."))),
+        }
+    }
+    Ok(Json(Value::Array(
+        query_requests(&state, filter.join(" AND "), args).await?,
+    )))
+}
+
+pub async fn get_request(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>> {
+    let id = strip_format(&raw)?;
+    let not_found = || Open311Error(StatusCode::NOT_FOUND, format!("No service request {id}."));
+    let tracking = TrackingId::parse(id).map_err(|_| not_found())?;
+    let found =
+        query_requests(&state, "r.tracking_id = ?".into(), vec![tracking.compact()]).await?;
+    if found.is_empty() {
+        return Err(not_found());
+    }
+    Ok(Json(Value::Array(found)))
+}
+
+/// Every request is realtime here, so no token ever stands for one.
+pub async fn get_token(Path(raw): Path<String>) -> Open311Error {
+    Open311Error(
+        StatusCode::NOT_FOUND,
+        format!("No token {raw}: requests here are realtime."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect()
+    }
+
+    #[test]
+    fn a_post_becomes_a_native_report_with_one_location() {
+        let report = report_from_form(&form(&[
+            ("service_code", "jalan"),
+            ("attribute[classification]", "complaint"),
+            ("attribute[incident_date]", "2026-03-01T08:00:00+07:00"),
+            (
+                "description",
+                "Lubang besar di depan pasar. Sudah dua minggu.",
+            ),
+            ("lat", "-6.92"),
+            ("long", "110.20"),
+            ("address_string", "Jl. Pemuda"),
+            ("first_name", "Siti"),
+        ]))
+        .unwrap();
+        assert_eq!(report.title, "Lubang besar di depan pasar");
+        assert_eq!(report.category_id.as_deref(), Some("jalan"));
+        let location = report.location.unwrap();
+        assert_eq!(
+            (location.lat, location.lon, location.text),
+            (Some(-6.92), Some(110.2), None)
+        );
+        assert_eq!(report.incident_date.unwrap().to_string(), "2026-03-01");
+        assert!(!report.anonymous);
+        assert_eq!(report.reporter.unwrap().name.as_deref(), Some("Siti"));
+    }
+
+    #[test]
+    fn a_post_without_contact_is_anonymous_and_needs_a_classification() {
+        let report = report_from_form(&form(&[
+            ("attribute[classification]", "aspiration"),
+            ("description", "Tambah lampu taman"),
+            ("address_string", "Alun-alun"),
+        ]))
+        .unwrap();
+        assert!(report.anonymous && report.reporter.is_none());
+        assert_eq!(report.location.unwrap().text.as_deref(), Some("Alun-alun"));
+        assert!(report_from_form(&form(&[("description", "x")])).is_err());
+        assert!(report_from_form(&form(&[("attribute[classification]", "x")])).is_err());
+    }
+
+    #[test]
+    fn long_descriptions_give_a_short_title() {
+        let long = "kata ".repeat(60);
+        let title = title_from(&long);
+        assert!(
+            title.chars().count() <= 101 && title.ends_with('…'),
+            "{title}"
+        );
+    }
+}
