@@ -84,6 +84,17 @@ pub fn random_u64() -> u64 {
     u64::from_le_bytes(buf)
 }
 
+/// Whether a secret a client sent equals the configured one, compared without an early exit
+/// so that timing tells nothing about it.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

@@ -18,7 +18,7 @@ use lapor_core::tracking::TrackingId;
 use rusqlite::params_from_iter;
 use serde_json::{Value, json};
 
-use super::{check_rate, random_u64, reports};
+use super::{check_rate, random_u64, reports, same_secret};
 use crate::AppState;
 use crate::problem::ApiError;
 
@@ -304,13 +304,7 @@ pub async fn post_request(
         ));
     };
     let given = filled(&form, "api_key").unwrap_or_default();
-    if given.len() != expected.len()
-        || given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            != 0
-    {
+    if !same_secret(&given, expected) {
         return Err(Open311Error(
             StatusCode::FORBIDDEN,
             "Invalid api_key.".into(),
