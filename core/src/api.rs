@@ -147,6 +147,9 @@ pub struct Category {
     pub id: String,
     pub name_id: String,
     pub name_en: String,
+    /// A heading to group categories under (Open311 services' `group`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod color;
 pub mod date;
 pub mod faq;
 pub mod locale;
+pub mod open311;
 pub mod status;
 pub mod text;
 pub mod tracking;

@@ -78,6 +78,7 @@ pub async fn list_categories(
                     id: r.get(0)?,
                     name_id: r.get(1)?,
                     name_en: r.get(2)?,
+                    group: None,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()

@@ -1,0 +1,697 @@
+//! Open311 GeoReport v2 as a client reads it: lenient parsing of its JSON (ids and codes as
+//! numbers or strings, missing optional fields, one object where a list was expected, and the
+//! spec's own examples, which write codes as `001`), the form body of `POST requests`, and the
+//! mapping of a service request onto this portal's tracking view.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::api::{Category, Classification, NewReport, ReportEvent, ReportView};
+use crate::status::Status;
+
+/// How a service answers a new request (the service list's `type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceType {
+    /// The request's id comes back at once.
+    Realtime,
+    /// A token comes back, to exchange for the id later (`tokens/{token}`).
+    Batch,
+    /// Nothing comes back.
+    Blackbox,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub group: Option<String>,
+    /// Whether a service definition (extra attributes) must be fetched.
+    pub metadata: bool,
+    pub kind: ServiceType,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Datatype {
+    String,
+    Number,
+    Datetime,
+    Text,
+    SingleValueList,
+    MultiValueList,
+}
+
+/// One extra field of a service definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    pub code: String,
+    /// `false`: information for the citizen only, no input.
+    pub variable: bool,
+    pub datatype: Datatype,
+    pub required: bool,
+    pub description: String,
+    pub datatype_description: Option<String>,
+    pub order: i64,
+    /// `(key, name)` of list options.
+    pub values: Vec<(String, String)>,
+}
+
+/// What `POST requests` gave back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Created {
+    Id(String),
+    Token(String),
+    /// A blackbox service: no id and no token.
+    Nothing,
+}
+
+/// A service request as `GET requests` describes it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ServiceRequest {
+    pub id: String,
+    pub open: bool,
+    pub status_notes: Option<String>,
+    pub service_name: Option<String>,
+    pub service_code: Option<String>,
+    pub description: Option<String>,
+    pub agency_responsible: Option<String>,
+    pub service_notice: Option<String>,
+    pub requested: Option<String>,
+    pub updated: Option<String>,
+    pub expected: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Parses JSON as Open311 servers write it: number tokens with leading zeros (`001`, as in the
+/// spec's examples) become strings instead of failing the whole document.
+pub fn parse_json(text: &str) -> Option<Value> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Some(value);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    let mut prev_structural = true;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => out.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c.is_ascii_digit() && prev_structural {
+            let mut number = String::from(c);
+            while let Some(&d) = chars.peek() {
+                if d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-') {
+                    number.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if number.len() > 1 && number.starts_with('0') && !number.starts_with("0.") {
+                out.push('"');
+                out.push_str(&number);
+                out.push('"');
+            } else {
+                out.push_str(&number);
+            }
+        } else {
+            out.push(c);
+        }
+        if !c.is_whitespace() {
+            prev_structural = matches!(c, ':' | ',' | '[');
+        }
+    }
+    serde_json::from_str(&out).ok()
+}
+
+/// A list, or the one object a server sent instead of a list.
+fn items(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(list) => list.iter().collect(),
+        Value::Null => Vec::new(),
+        // Some servers wrap lists: `{"services": [...]}`, `{"service_requests": {"request": …}}`.
+        Value::Object(map) if map.len() == 1 => {
+            let inner = map.values().next().expect("one entry");
+            if inner.is_array() || inner.is_object() {
+                items(inner)
+            } else {
+                vec![value]
+            }
+        }
+        other => vec![other],
+    }
+}
+
+/// A field as text, whether the server wrote a string or a number; empty means absent.
+fn text(value: &Value, key: &str) -> Option<String> {
+    match value.get(key)? {
+        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    match value.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true") || s == "1",
+        Some(Value::Number(n)) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+pub fn services(value: &Value) -> Vec<Service> {
+    items(value)
+        .into_iter()
+        .filter_map(|s| {
+            let code = text(s, "service_code")?;
+            Some(Service {
+                name: text(s, "service_name").unwrap_or_else(|| code.clone()),
+                description: text(s, "description"),
+                group: text(s, "group"),
+                metadata: flag(s, "metadata"),
+                kind: match text(s, "type").as_deref() {
+                    Some("batch") => ServiceType::Batch,
+                    Some("blackbox") => ServiceType::Blackbox,
+                    _ => ServiceType::Realtime,
+                },
+                code,
+            })
+        })
+        .collect()
+}
+
+/// Services as this portal's categories (the name in both languages, the group kept).
+pub fn categories(services: &[Service]) -> Vec<Category> {
+    services
+        .iter()
+        .map(|s| Category {
+            id: s.code.clone(),
+            name_id: s.name.clone(),
+            name_en: s.name.clone(),
+            group: s.group.clone(),
+        })
+        .collect()
+}
+
+/// The attributes of a service definition, in their `order`.
+pub fn attributes(value: &Value) -> Vec<Attribute> {
+    let list = value.get("attributes").map(items).unwrap_or_default();
+    let mut out: Vec<Attribute> = list
+        .into_iter()
+        .filter_map(|a| {
+            let code = text(a, "code")?;
+            let datatype = match text(a, "datatype").as_deref() {
+                Some("number") => Datatype::Number,
+                Some("datetime") => Datatype::Datetime,
+                Some("text") => Datatype::Text,
+                Some("singlevaluelist") => Datatype::SingleValueList,
+                Some("multivaluelist") => Datatype::MultiValueList,
+                _ => Datatype::String,
+            };
+            let values = a
+                .get("values")
+                .map(items)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| {
+                    let key = text(v, "key")?;
+                    Some((key.clone(), text(v, "name").unwrap_or(key)))
+                })
+                .collect();
+            Some(Attribute {
+                variable: a.get("variable").is_none() || flag(a, "variable"),
+                required: flag(a, "required"),
+                description: text(a, "description").unwrap_or_else(|| code.clone()),
+                datatype_description: text(a, "datatype_description"),
+                order: text(a, "order")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(i64::MAX),
+                code,
+                datatype,
+                values,
+            })
+        })
+        .collect();
+    out.sort_by_key(|a| a.order);
+    out
+}
+
+/// The id, token or nothing a `POST requests` answered, and its notice.
+pub fn created(value: &Value) -> (Created, Option<String>) {
+    let Some(first) = items(value).into_iter().next() else {
+        return (Created::Nothing, None);
+    };
+    let notice = text(first, "service_notice");
+    let created = match (text(first, "service_request_id"), text(first, "token")) {
+        (Some(id), _) => Created::Id(id),
+        (None, Some(token)) => Created::Token(token),
+        (None, None) => Created::Nothing,
+    };
+    (created, notice)
+}
+
+pub fn requests(value: &Value) -> Vec<ServiceRequest> {
+    items(value)
+        .into_iter()
+        .filter_map(|r| {
+            Some(ServiceRequest {
+                id: text(r, "service_request_id")?,
+                open: !text(r, "status").is_some_and(|s| s.eq_ignore_ascii_case("closed")),
+                status_notes: text(r, "status_notes"),
+                service_name: text(r, "service_name"),
+                service_code: text(r, "service_code"),
+                description: text(r, "description"),
+                agency_responsible: text(r, "agency_responsible"),
+                service_notice: text(r, "service_notice"),
+                requested: text(r, "requested_datetime"),
+                updated: text(r, "updated_datetime"),
+                expected: text(r, "expected_datetime"),
+                address: text(r, "address"),
+            })
+        })
+        .collect()
+}
+
+/// The descriptions of an error answer (`[{code, description}]`), joined.
+pub fn error_message(value: &Value) -> Option<String> {
+    let messages: Vec<String> = items(value)
+        .into_iter()
+        .filter_map(|e| text(e, "description"))
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
+}
+
+/// `application/x-www-form-urlencoded` escaping.
+pub fn form_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Where the report is: exactly one location form, coordinates before an address.
+fn location_fields(report: &NewReport) -> Vec<(String, String)> {
+    let location = report.location.clone().unwrap_or_default();
+    match (location.lat, location.lon) {
+        (Some(lat), Some(lon)) => vec![
+            ("lat".into(), lat.to_string()),
+            ("long".into(), lon.to_string()),
+        ],
+        _ => location
+            .text
+            .map(|t| vec![("address_string".into(), t)])
+            .unwrap_or_default(),
+    }
+}
+
+/// The body of `POST requests`: the report's own fields, then the service's attributes
+/// (`attribute[code]`, repeated with `[]` for a multi-value list).
+pub fn request_form(
+    report: &NewReport,
+    attributes: &[(String, Vec<String>)],
+    api_key: Option<&str>,
+    jurisdiction_id: Option<&str>,
+) -> String {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut push = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            fields.push((k.to_owned(), v.to_owned()));
+        }
+    };
+    push("api_key", api_key);
+    push("jurisdiction_id", jurisdiction_id);
+    push("service_code", report.category_id.as_deref());
+    let description = if report.title.is_empty() || report.body.starts_with(&report.title) {
+        report.body.clone()
+    } else {
+        format!("{}\n\n{}", report.title, report.body)
+    };
+    push("description", Some(&description));
+    if let Some(reporter) = &report.reporter {
+        push("email", reporter.email.as_deref());
+        push("phone", reporter.phone.as_deref());
+        if let Some(name) = &reporter.name {
+            let (first, last) = name.trim().split_once(' ').unwrap_or((name.trim(), ""));
+            push("first_name", Some(first));
+            push("last_name", Some(last.trim()));
+        }
+    }
+    fields.extend(location_fields(report));
+    for (code, values) in attributes {
+        let key = if values.len() > 1 {
+            format!("attribute[{code}][]")
+        } else {
+            format!("attribute[{code}]")
+        };
+        for value in values.iter().filter(|v| !v.is_empty()) {
+            fields.push((key.clone(), value.clone()));
+        }
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The date part of an ISO 8601 date-time (`2010-04-15T06:37:38-08:00` → 15 April 2010).
+fn date_of(datetime: &str) -> Option<NaiveDate> {
+    crate::date::parse(datetime.get(..10)?)
+}
+
+/// A service request in this portal's tracking view: `open` is in progress, `closed` is
+/// closed; the status notes are the latest event; the expected date is the due date.
+pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
+    let status = if request.open {
+        Status::InProgress
+    } else {
+        Status::Closed
+    };
+    let requested = request.requested.clone().unwrap_or_default();
+    let mut events = vec![ReportEvent {
+        at: requested.clone(),
+        status: Status::Received,
+        agency: None,
+        message: None,
+        kind: "status".into(),
+        attachments: Vec::new(),
+    }];
+    if request.status_notes.is_some() || !request.open {
+        events.insert(
+            0,
+            ReportEvent {
+                at: request.updated.clone().unwrap_or_else(|| requested.clone()),
+                status: status.clone(),
+                agency: request.agency_responsible.clone(),
+                message: request.status_notes.clone(),
+                kind: "response".into(),
+                attachments: Vec::new(),
+            },
+        );
+    }
+    let due = request.expected.as_deref().and_then(date_of);
+    ReportView {
+        tracking_id: request.id.clone(),
+        overdue: request.open && due.is_some_and(|d| today > d),
+        status,
+        classification: Classification::Complaint,
+        agency: request.agency_responsible.clone(),
+        category: request.service_name.clone(),
+        submitted_at: requested,
+        due_date: due.unwrap_or(today),
+        due_date_estimate: due.is_none(),
+        confidential: false,
+        anonymous: false,
+        details_visible: true,
+        title: request.service_name.clone(),
+        body: request.description.clone(),
+        rating: None,
+        events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Location, Reporter};
+
+    // The example responses of the GeoReport v2 specification (wiki.open311.org), verbatim,
+    // including their `001`-style codes, which strict JSON parsers reject.
+    const SPEC_SERVICES: &str = r#"[
+      {
+        "service_code":001,
+        "service_name":"Cans left out 24x7",
+        "description":"Garbage or recycling cans that have been left out for more than 24 hours after collection. Violators will be cited.",
+        "metadata":true,
+        "type":"realtime",
+        "keywords":"lorem, ipsum, dolor",
+        "group":"sanitation"
+      },
+      {
+        "service_code":002,
+        "metadata":true,
+        "type":"realtime",
+        "keywords":"lorem, ipsum, dolor",
+        "group":"street",
+        "service_name":"Construction plate shifted",
+        "description":"Metal construction plate covering the street or sidewalk has been moved."
+      },
+      {
+        "service_code":003,
+        "metadata":true,
+        "type":"realtime",
+        "keywords":"lorem, ipsum, dolor",
+        "group":"street",
+        "service_name":"Curb or curb ramp defect",
+        "description":"Sidewalk curb or ramp has problems such as cracking, missing pieces, holes, and/or chipped curb."
+      }
+    ]"#;
+
+    const SPEC_DEFINITION: &str = r#"{
+      "service_code":"DMV66",
+      "attributes":[
+        {
+          "variable":true,
+          "code":"WHISHETN",
+          "datatype":"singlevaluelist",
+          "required":true,
+          "datatype_description":null,
+          "order":1,
+          "description":"What is the ticket/tag/DL number?",
+          "values":[
+            {
+              "key":123,
+              "name":"Ford"
+            },
+            {
+              "key":124,
+              "name":"Chrysler"
+            }
+          ]
+        }
+      ]
+    }"#;
+
+    const SPEC_POST_RESPONSE: &str = r#"[
+      {
+        "service_request_id":293944,
+        "service_notice":"The City will inspect and require the responsible party to correct within 24 hours and/or issue a Correction Notice or Notice of Violation of the Public Works Code",
+        "account_id":null
+      }
+    ]"#;
+
+    const SPEC_TOKEN: &str = r#"[
+      {
+        "service_request_id":638344,
+        "token":12345
+      }
+    ]"#;
+
+    const SPEC_REQUESTS: &str = r#"[
+      {
+        "service_request_id":638344,
+        "status":"closed",
+        "status_notes":"Duplicate request.",
+        "service_name":"Sidewalk and Curb Issues",
+        "service_code":006,
+        "description":null,
+        "agency_responsible":null,
+        "service_notice":null,
+        "requested_datetime":"2010-04-14T06:37:38-08:00",
+        "updated_datetime":"2010-04-14T06:37:38-08:00",
+        "expected_datetime":"2010-04-15T06:37:38-08:00",
+        "address":"8TH AVE and JUDAH ST",
+        "address_id":545483,
+        "zipcode":94122,
+        "lat":37.762221815,
+        "long":-122.4651145,
+        "media_url":"http://city.gov.s3.amazonaws.com/requests/media/638344.jpg "
+      },
+      {
+        "service_request_id":638349,
+        "status":"open",
+        "status_notes":null,
+        "service_name":"Sidewalk and Curb Issues",
+        "service_code":006,
+        "description":null,
+        "agency_responsible":null,
+        "service_notice":null,
+        "requested_datetime":"2010-04-19T06:37:38-08:00",
+        "updated_datetime":"2010-04-19T06:37:38-08:00",
+        "expected_datetime":"2010-04-19T06:37:38-08:00",
+        "address":"8TH AVE and JUDAH ST",
+        "address_id":545483,
+        "zipcode":94122,
+        "lat":37.762221815,
+        "long":-122.4651145,
+        "media_url":"http://city.gov.s3.amazonaws.com/requests/media/638349.jpg"
+      }
+    ]"#;
+
+    #[test]
+    fn reads_the_specs_service_list_with_its_leading_zero_codes() {
+        let list = services(&parse_json(SPEC_SERVICES).unwrap());
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0].code, "001");
+        assert_eq!(list[0].name, "Cans left out 24x7");
+        assert_eq!(list[1].group.as_deref(), Some("street"));
+        assert!(
+            list.iter()
+                .all(|s| s.metadata && s.kind == ServiceType::Realtime)
+        );
+        let cats = categories(&list);
+        assert_eq!(cats[2].id, "003");
+        assert_eq!(cats[2].group.as_deref(), Some("street"));
+    }
+
+    #[test]
+    fn reads_the_specs_service_definition() {
+        let attrs = attributes(&parse_json(SPEC_DEFINITION).unwrap());
+        assert_eq!(attrs.len(), 1);
+        let a = &attrs[0];
+        assert_eq!(
+            (a.code.as_str(), a.datatype, a.required, a.variable),
+            ("WHISHETN", Datatype::SingleValueList, true, true)
+        );
+        assert_eq!(
+            a.values,
+            vec![
+                ("123".into(), "Ford".into()),
+                ("124".into(), "Chrysler".into())
+            ]
+        );
+        assert_eq!(a.datatype_description, None);
+    }
+
+    #[test]
+    fn reads_ids_tokens_and_blackbox_answers() {
+        let (id, notice) = created(&parse_json(SPEC_POST_RESPONSE).unwrap());
+        assert_eq!(id, Created::Id("293944".into()));
+        assert!(notice.unwrap().starts_with("The City will inspect"));
+        assert_eq!(
+            created(&parse_json(SPEC_TOKEN).unwrap()).0,
+            Created::Id("638344".into())
+        );
+        assert_eq!(
+            created(&parse_json(r#"[{"token":"12345"}]"#).unwrap()).0,
+            Created::Token("12345".into())
+        );
+        assert_eq!(
+            created(&parse_json(r#"[{"service_notice":"Terima kasih"}]"#).unwrap()).0,
+            Created::Nothing
+        );
+        assert_eq!(created(&parse_json("[]").unwrap()).0, Created::Nothing);
+    }
+
+    #[test]
+    fn reads_the_specs_requests_into_the_tracking_view() {
+        let list = requests(&parse_json(SPEC_REQUESTS).unwrap());
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].id, "638344");
+        assert!(!list[0].open && list[1].open);
+        assert_eq!(list[0].service_code.as_deref(), Some("006"));
+        assert_eq!(list[0].description, None);
+        let today = NaiveDate::from_ymd_opt(2010, 4, 20).unwrap();
+        let closed = report_view(&list[0], today);
+        assert_eq!(closed.status, Status::Closed);
+        assert_eq!(
+            closed.events[0].message.as_deref(),
+            Some("Duplicate request.")
+        );
+        assert_eq!(
+            closed.due_date,
+            NaiveDate::from_ymd_opt(2010, 4, 15).unwrap()
+        );
+        assert!(!closed.overdue, "closed requests are never overdue");
+        let open = report_view(&list[1], today);
+        assert_eq!(open.status, Status::InProgress);
+        assert!(open.overdue);
+        assert_eq!(open.events.len(), 1);
+    }
+
+    #[test]
+    fn parses_leniently() {
+        // One object where a list was expected, string ids, wrapped lists, missing fields.
+        let one = parse_json(r#"{"service_request_id":"A-1","status":"open"}"#).unwrap();
+        assert_eq!(requests(&one)[0].id, "A-1");
+        let wrapped = parse_json(r#"{"services":[{"service_code":"x"}]}"#).unwrap();
+        assert_eq!(services(&wrapped)[0].name, "x");
+        assert!(services(&parse_json(r#"[{"service_name":"no code"}]"#).unwrap()).is_empty());
+        assert_eq!(
+            parse_json(r#"{"a":"001","b":0.5,"c":[0,10]}"#).unwrap()["a"],
+            "001"
+        );
+        assert!(parse_json("not json").is_none());
+        assert_eq!(
+            error_message(
+                &parse_json(r#"[{"code":400,"description":"service_code missing"}]"#).unwrap()
+            )
+            .as_deref(),
+            Some("service_code missing")
+        );
+    }
+
+    #[test]
+    fn builds_the_post_body_with_one_location() {
+        let report = NewReport {
+            classification: Classification::Complaint,
+            title: "Lampu mati".into(),
+            body: "Sudah seminggu & gelap".into(),
+            incident_date: None,
+            location: Some(Location {
+                region_id: None,
+                text: Some("Jl. Pemuda".into()),
+                lat: Some(-6.9),
+                lon: Some(110.2),
+            }),
+            agency_id: None,
+            category_id: Some("001".into()),
+            field_inspection: false,
+            anonymous: false,
+            confidential: false,
+            reporter: Some(Reporter {
+                name: Some("Siti Aminah".into()),
+                email: Some("s@x.id".into()),
+                phone: None,
+            }),
+            attachment_ids: Vec::new(),
+            locale: None,
+        };
+        let body = request_form(
+            &report,
+            &[
+                ("WHISHETN".into(), vec!["123".into()]),
+                ("MULTI".into(), vec!["a".into(), "b".into()]),
+            ],
+            Some("k"),
+            None,
+        );
+        assert_eq!(
+            body,
+            "api_key=k&service_code=001&description=Lampu+mati%0A%0ASudah+seminggu+%26+gelap\
+             &email=s%40x.id&first_name=Siti&last_name=Aminah&lat=-6.9&long=110.2\
+             &attribute%5BWHISHETN%5D=123&attribute%5BMULTI%5D%5B%5D=a&attribute%5BMULTI%5D%5B%5D=b"
+        );
+        assert!(
+            !body.contains("address_string"),
+            "exactly one location form"
+        );
+    }
+}
