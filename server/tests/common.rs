@@ -35,26 +35,41 @@ impl Server {
     }
 
     fn launch(data: PathBuf, flags: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_lapor-server"))
-            .args(["--addr", &format!("127.0.0.1:{port}"), "--data"])
-            .arg(&data)
-            .args(flags)
-            .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("LAPOR_WRITE_BURST", "1000")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("server starts");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        // A free port can be taken by a parallel test's server between our check and the
+        // bind: a server that exits at once lost that race, and we try another port.
+        for _ in 0..10 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-server"))
+                .args(["--addr", &format!("127.0.0.1:{port}"), "--data"])
+                .arg(&data)
+                .args(flags)
+                .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
+                .env("LAPOR_WRITE_BURST", "1000")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("server starts");
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    // Listening, and still ours a moment later.
+                    std::thread::sleep(Duration::from_millis(50));
+                    if child.try_wait().unwrap().is_none() {
+                        return Server { child, port, data };
+                    }
+                    break;
+                }
+                assert!(Instant::now() < deadline, "server did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        Server { child, port, data }
+        panic!("no free port for the server after 10 tries")
     }
 
     pub fn request(
