@@ -73,6 +73,8 @@ test.describe('embedded on another origin', () => {
   test('the accent colour attribute themes the portal', async ({ page }) => {
     await page.goto(hostUrl);
     const frame = page.frameLocator('iframe');
+    // The static first paint has a heading too: wait for the app itself.
+    await expect(frame.locator('#splash')).toHaveCount(0);
     await expect(frame.locator('main h1')).toBeVisible();
     const accent = await frame.locator('html').evaluate((e) => getComputedStyle(e).getPropertyValue('--color-accent').trim());
     expect(accent).toBe('#7c2d12');
