@@ -36,6 +36,8 @@ class GeoReportClient(unittest.TestCase):
         self.assertTrue(kind["required"])
         self.assertEqual(kind["datatype"], "singlevaluelist")
         self.assertEqual([v["key"] for v in kind["values"]], ["complaint", "aspiration", "information_request"])
+        urgency = next(a for a in definition["attributes"] if a["code"] == "urgency")
+        self.assertTrue(urgency["required"])
 
     def test_posts_a_request_and_reads_it_back(self):
         description = f"Lampu jalan di Jalan Pemuda mati sejak seminggu. Ref {time.time_ns()}."
@@ -47,7 +49,7 @@ class GeoReportClient(unittest.TestCase):
             long="110.2034",
             email="warga@example.id",
             first_name="Siti",
-            **{"attribute[classification]": "aspiration"},
+            **{"attribute[classification]": "aspiration", "attribute[urgency]": "urgent"},
         )
         self.assertEqual(response.status_code, 201, response.text)
         [created] = response.json()
@@ -58,7 +60,8 @@ class GeoReportClient(unittest.TestCase):
         self.assertEqual(one["service_request_id"], request_id)
         self.assertEqual(one["status"], "open")
         self.assertEqual(one["service_code"], "infrastruktur")
-        self.assertEqual(one["description"], description)
+        self.assertTrue(one["description"].startswith(description))
+        self.assertIn("Urgensi: Mendesak", one["description"])
         self.assertAlmostEqual(one["lat"], -6.9232)
         self.assertNotIn("warga@example.id", str(one), "the reporter's identity is never shown")
         self.assertTrue(one["expected_datetime"])
@@ -73,7 +76,8 @@ class GeoReportClient(unittest.TestCase):
             ({"service_code": "infrastruktur", "description": "x"}, 403),  # no api_key
             ({"api_key": API_KEY, "service_code": "infrastruktur", "description": "Lampu mati"}, 400),
             ({"api_key": API_KEY, "service_code": "tidak-ada", "description": "Lampu mati di taman kota",
-              "address_string": "Alun-alun", "attribute[classification]": "aspiration"}, 400),
+              "address_string": "Alun-alun", "attribute[classification]": "aspiration",
+              "attribute[urgency]": "normal"}, 400),
         ]:
             response = post(**fields)
             self.assertEqual(response.status_code, status, response.text)

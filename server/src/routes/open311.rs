@@ -160,12 +160,14 @@ pub async fn service_definition(
             format!("Unknown service_code {code}."),
         ));
     }
-    let (kind, kinds, title, date) = if english {
+    let (kind, kinds, title, date, urgency, urgencies) = if english {
         (
             "Kind of report",
             ["Complaint", "Aspiration", "Information request"],
             "Title (short; taken from the description when empty)",
             "Date of the incident (required for complaints)",
+            "How urgent is it?",
+            URGENCY.map(|(_, _, en)| en),
         )
     } else {
         (
@@ -173,8 +175,15 @@ pub async fn service_definition(
             ["Pengaduan", "Aspirasi", "Permintaan informasi"],
             "Judul (singkat; diambil dari uraian bila kosong)",
             "Tanggal kejadian (wajib untuk pengaduan)",
+            "Seberapa mendesak?",
+            URGENCY.map(|(_, id, _)| id),
         )
     };
+    let urgency_values: Vec<Value> = URGENCY
+        .iter()
+        .zip(urgencies)
+        .map(|((key, _, _), name)| json!({ "key": key, "name": name }))
+        .collect();
     let values: Vec<Value> = Classification::ALL
         .iter()
         .zip(kinds)
@@ -191,9 +200,23 @@ pub async fn service_definition(
             { "variable": true, "code": "incident_date", "datatype": "datetime",
               "required": false, "datatype_description": "YYYY-MM-DD", "order": 3,
               "description": date },
+            { "variable": true, "code": "urgency", "datatype": "singlevaluelist",
+              "required": true, "datatype_description": null, "order": 4,
+              "description": urgency, "values": urgency_values },
         ]
     })))
 }
+
+/// The `urgency` attribute every service asks (key, Indonesian, English); the answer is
+/// added to the report's text, where the agency reads it.
+const URGENCY: [(&str, &str, &str); 2] = [
+    ("normal", "Biasa", "Normal"),
+    (
+        "urgent",
+        "Mendesak: membahayakan keselamatan",
+        "Urgent: a danger to safety",
+    ),
+];
 
 /// A title from the description when the client sends none: its first sentence, cut at a
 /// word boundary.
@@ -229,6 +252,12 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
             "attribute[classification]: unknown value {classification}."
         ))
     })?;
+    let urgency = filled(form, "attribute[urgency]")
+        .ok_or_else(|| bad("attribute[urgency] is required (normal or urgent)."))?;
+    let (_, urgency_id, _) = URGENCY
+        .iter()
+        .find(|(key, _, _)| *key == urgency)
+        .ok_or_else(|| bad(format!("attribute[urgency]: unknown value {urgency}.")))?;
     let description = filled(form, "description").unwrap_or_default();
     let number = |key: &str| -> Result<Option<f64>> {
         filled(form, key)
@@ -273,7 +302,11 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
     Ok(NewReport {
         classification,
         title: filled(form, "attribute[title]").unwrap_or_else(|| title_from(&description)),
-        body: description,
+        body: if description.is_empty() {
+            description
+        } else {
+            format!("{description}\n\nUrgensi: {urgency_id}")
+        },
         incident_date,
         location: Some(location),
         agency_id: None,
@@ -490,6 +523,7 @@ mod tests {
             ("service_code", "jalan"),
             ("attribute[classification]", "complaint"),
             ("attribute[incident_date]", "2026-03-01T08:00:00+07:00"),
+            ("attribute[urgency]", "urgent"),
             (
                 "description",
                 "Lubang besar di depan pasar. Sudah dua minggu.",
@@ -516,6 +550,7 @@ mod tests {
     fn a_post_without_contact_is_anonymous_and_needs_a_classification() {
         let report = report_from_form(&form(&[
             ("attribute[classification]", "aspiration"),
+            ("attribute[urgency]", "normal"),
             ("description", "Tambah lampu taman"),
             ("address_string", "Alun-alun"),
         ]))
@@ -523,6 +558,11 @@ mod tests {
         assert!(report.anonymous && report.reporter.is_none());
         assert_eq!(report.location.unwrap().text.as_deref(), Some("Alun-alun"));
         assert!(report_from_form(&form(&[("description", "x")])).is_err());
+        let no_urgency = form(&[
+            ("attribute[classification]", "aspiration"),
+            ("description", "x"),
+        ]);
+        assert!(report_from_form(&no_urgency).is_err());
         assert!(report_from_form(&form(&[("attribute[classification]", "x")])).is_err());
     }
 
