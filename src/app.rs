@@ -54,7 +54,7 @@ pub fn App(config: Config) -> impl IntoView {
     let features = config.features.clone();
     let configured_name = config.name.clone();
     let logo = config.logo.clone();
-    let api = Api::new(&config.api_base);
+    let api = Api::from_config(&config);
     provide_context(api.clone());
     let pwa = crate::pwa::start();
     let outbox = crate::outbox::Outbox::start(api.clone(), pwa.online.into());

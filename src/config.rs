@@ -52,14 +52,27 @@ pub struct Embed {
     pub allowed_parents: Vec<String>,
 }
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Open311 {
+    /// The api_key the Open311 server gave this portal for creating requests.
+    pub api_key: Option<String>,
+    /// Sent with every request when the endpoint serves several jurisdictions.
+    pub jurisdiction_id: Option<String>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Base URL of the backend's API, absolute or relative to the page's base, e.g. `api/v1`.
     pub api_base: String,
-    /// The backend's dialect: `native` (this project's API).
+    /// The backend's dialect: `native` (this project's API) or `open311` (GeoReport v2;
+    /// `api_base` is then the Open311 endpoint, e.g. `https://city.go.id/open311/v2`).
     #[serde(default = "native")]
     pub dialect: String,
+    /// Settings of the `open311` dialect.
+    #[serde(default)]
+    pub open311: Open311,
     /// Shown instead of the instance's own name.
     #[serde(default)]
     pub name: Option<String>,
@@ -108,9 +121,9 @@ impl Config {
         if self.api_base.trim().is_empty() {
             return Err("`api_base` must not be empty".into());
         }
-        if self.dialect != "native" {
+        if !matches!(self.dialect.as_str(), "native" | "open311") {
             return Err(format!(
-                "`dialect` must be \"native\", not {:?}",
+                "`dialect` must be \"native\" or \"open311\", not {:?}",
                 self.dialect
             ));
         }
@@ -177,13 +190,20 @@ mod tests {
                       "background": "#ffffff", "radius": "4px", "font_stack": "Noto Sans, sans-serif"},
             "features": {"faq": false, "my_reports": true, "attachments": false, "geolocation": true},
             "contact": {"label": "SMS", "value": "1708", "link": "sms:1708"},
-            "embed": {"allowed_parents": ["https://kendalkab.go.id"]}}"##,
+            "embed": {"allowed_parents": ["https://kendalkab.go.id"]},
+            "open311": {"api_key": "k", "jurisdiction_id": "kendalkab.go.id"}}"##,
         )
         .unwrap();
         assert_eq!(c.name.as_deref(), Some("Lapor Kendal"));
         assert!(!c.features.faq && !c.features.attachments);
         assert_eq!(c.embed.allowed_parents, ["https://kendalkab.go.id"]);
         assert_eq!(c.theme.radius.as_deref(), Some("4px"));
+        assert_eq!(
+            c.open311.jurisdiction_id.as_deref(),
+            Some("kendalkab.go.id")
+        );
+        let open311 = parse(r#"{"api_base": "open311/v2", "dialect": "open311"}"#).unwrap();
+        assert_eq!(open311.dialect, "open311");
     }
 
     #[test]

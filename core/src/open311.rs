@@ -376,13 +376,14 @@ fn date_of(datetime: &str) -> Option<NaiveDate> {
     crate::date::parse(datetime.get(..10)?)
 }
 
-/// A service request in this portal's tracking view: `open` is in progress, `closed` is
-/// closed; the status notes are the latest event; the expected date is the due date.
+/// A service request in this portal's tracking view: `open` is in progress, `closed` ("it has
+/// been resolved", says the spec) is resolved; the status notes are the latest event; the
+/// expected date is the due date.
 pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
     let status = if request.open {
         Status::InProgress
     } else {
-        Status::Closed
+        Status::Resolved
     };
     let requested = request.requested.clone().unwrap_or_default();
     let mut events = vec![ReportEvent {
@@ -393,18 +394,16 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
         kind: "status".into(),
         attachments: Vec::new(),
     }];
+    // Oldest first, as the native API lists them.
     if request.status_notes.is_some() || !request.open {
-        events.insert(
-            0,
-            ReportEvent {
-                at: request.updated.clone().unwrap_or_else(|| requested.clone()),
-                status: status.clone(),
-                agency: request.agency_responsible.clone(),
-                message: request.status_notes.clone(),
-                kind: "response".into(),
-                attachments: Vec::new(),
-            },
-        );
+        events.push(ReportEvent {
+            at: request.updated.clone().unwrap_or_else(|| requested.clone()),
+            status: status.clone(),
+            agency: request.agency_responsible.clone(),
+            message: request.status_notes.clone(),
+            kind: "response".into(),
+            attachments: Vec::new(),
+        });
     }
     let due = request.expected.as_deref().and_then(date_of);
     ReportView {
@@ -610,9 +609,10 @@ mod tests {
         assert_eq!(list[0].description, None);
         let today = NaiveDate::from_ymd_opt(2010, 4, 20).unwrap();
         let closed = report_view(&list[0], today);
-        assert_eq!(closed.status, Status::Closed);
+        assert_eq!(closed.status, Status::Resolved);
+        assert_eq!(closed.events.len(), 2, "received, then the closing note");
         assert_eq!(
-            closed.events[0].message.as_deref(),
+            closed.events[1].message.as_deref(),
             Some("Duplicate request.")
         );
         assert_eq!(

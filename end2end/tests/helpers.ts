@@ -65,8 +65,8 @@ export async function createReport(request: APIRequestContext, overrides: Record
 }
 
 /** Moves a report through its lifecycle as an admin would, through the admin API. */
-export async function adminEvent(request: APIRequestContext, tracking: string, event: Record<string, unknown>) {
-  const response = await request.post(`/api/v1/admin/reports/${tracking}/events`, {
+export async function adminEvent(request: APIRequestContext, tracking: string, event: Record<string, unknown>, base = '') {
+  const response = await request.post(`${base}/api/v1/admin/reports/${tracking}/events`, {
     headers: { Authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
     data: event,
   });

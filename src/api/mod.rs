@@ -1,6 +1,8 @@
-//! The backend behind one interface. Today it speaks the native dialect (`/api/v1`, described
-//! by the reference server's OpenAPI document); other dialects plug in here.
+//! The backend behind one interface, in two dialects: the native API (`/api/v1`, described by
+//! the reference server's OpenAPI document) and Open311 GeoReport v2 (`open311.rs`), chosen by
+//! `config.json`. Views ask `features()` what the backend can do and hide the rest.
 
+mod open311;
 mod upload;
 
 use lapor_core::Locale;
@@ -10,7 +12,19 @@ use lapor_core::api::{
 };
 use serde::de::DeserializeOwned;
 
+pub use lapor_core::open311::{Attribute, Datatype};
 pub use upload::{Uploaded, upload};
+
+/// What a backend can do beyond reports and categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    /// Regions, agencies and the FAQ from the backend.
+    pub directory: bool,
+    /// Attachments, confidentiality, access codes, replies and ratings.
+    pub reporter_actions: bool,
+    /// Tracking numbers follow this portal's codec (check symbol).
+    pub checked_numbers: bool,
+}
 
 /// Why a request failed, so each case gets its own message and a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +45,7 @@ impl ApiError {
 #[derive(Clone, Debug)]
 pub struct Api {
     base: String,
+    open311: Option<open311::Open311>,
 }
 
 async fn problem_of(response: gloo_net::http::Response) -> ApiError {
@@ -46,6 +61,46 @@ impl Api {
     pub fn new(base: &str) -> Api {
         Api {
             base: base.trim_end_matches('/').to_owned(),
+            open311: None,
+        }
+    }
+
+    /// The backend `config.json` describes, in its dialect.
+    pub fn from_config(config: &crate::config::Config) -> Api {
+        let mut api = Api::new(&config.api_base);
+        if config.dialect == "open311" {
+            api.open311 = Some(open311::Open311 {
+                base: api.base.clone(),
+                settings: config.open311.clone(),
+            });
+        }
+        api
+    }
+
+    pub fn features(&self) -> Features {
+        let native = self.open311.is_none();
+        Features {
+            directory: native,
+            reporter_actions: native,
+            checked_numbers: native,
+        }
+    }
+
+    /// A report number as typed, ready for the backend and the address bar: this portal's
+    /// tracking numbers are checked and normalised (`k7m 2qx 9pd` → `K7M-2QX-9PD`); other
+    /// backends' ids are opaque.
+    pub fn report_number(
+        &self,
+        typed: &str,
+    ) -> Result<String, lapor_core::tracking::TrackingError> {
+        if self.features().checked_numbers {
+            return lapor_core::tracking::TrackingId::parse(typed).map(|t| t.to_string());
+        }
+        let id = typed.trim();
+        if id.is_empty() {
+            Err(lapor_core::tracking::TrackingError::Empty)
+        } else {
+            Ok(id.to_owned())
         }
     }
 
@@ -70,26 +125,65 @@ impl Api {
     }
 
     pub async fn instance(&self) -> Result<Instance, ApiError> {
+        if self.open311.is_some() {
+            // GeoReport does not describe itself: the national defaults, no channels.
+            return Ok(Instance {
+                name: "Lapor".into(),
+                region: String::new(),
+                default_agency_id: None,
+                locales: vec!["id".into(), "en".into()],
+                channels: Vec::new(),
+                time_zone: "Asia/Jakarta".into(),
+                sla: Default::default(),
+                calendar: vec![lapor_core::calendar::indonesia_2026()],
+                attachments: lapor_core::api::AttachmentLimits {
+                    max_files: 0,
+                    max_bytes_per_file: 0,
+                    accepted_types: Vec::new(),
+                },
+            });
+        }
         self.get("/instance", &[]).await
     }
 
     pub async fn faq(&self, locale: Locale) -> Result<Vec<FaqEntry>, ApiError> {
+        if self.open311.is_some() {
+            // The bundled FAQ takes over.
+            return Err(ApiError::NotFound);
+        }
         self.get(&format!("/faq?locale={}", locale.tag()), &[])
             .await
     }
 
     pub async fn regions(&self, query: &str) -> Result<Vec<Region>, ApiError> {
+        if self.open311.is_some() {
+            return Ok(Vec::new());
+        }
         self.get(&format!("/regions?q={}", encode(query)), &[])
             .await
     }
 
     pub async fn agencies(&self, query: &str) -> Result<Vec<Agency>, ApiError> {
+        if self.open311.is_some() {
+            return Ok(Vec::new());
+        }
         self.get(&format!("/agencies?q={}", encode(query)), &[])
             .await
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
-        self.get("/categories", &[]).await
+        match &self.open311 {
+            Some(o) => o.categories().await,
+            None => self.get("/categories", &[]).await,
+        }
+    }
+
+    /// The extra fields a category asks for (Open311 service definitions); none natively.
+    pub async fn attributes(&self, category: &str) -> Result<Vec<Attribute>, ApiError> {
+        match &self.open311 {
+            Some(o) => o.attributes(category).await,
+            None => Ok(Vec::new()),
+        }
     }
 
     pub async fn report(
@@ -97,11 +191,16 @@ impl Api {
         tracking: &str,
         access_code: Option<&str>,
     ) -> Result<ReportView, ApiError> {
+        if let Some(o) = &self.open311 {
+            return o.report(tracking, crate::clock::today(None)).await;
+        }
         let headers: Vec<(&str, &str)> = access_code
             .map(|c| ("X-Access-Code", c))
             .into_iter()
             .collect();
-        self.get(&format!("/reports/{tracking}"), &headers).await
+        // The native API's canonical form is the compact one (`K7M2QX9PD`).
+        let compact = tracking.replace('-', "");
+        self.get(&format!("/reports/{compact}"), &headers).await
     }
 
     async fn post<B: serde::Serialize, T: DeserializeOwned>(
@@ -130,9 +229,16 @@ impl Api {
     pub async fn submit(
         &self,
         report: &NewReport,
+        attributes: &[(String, Vec<String>)],
         idempotency_key: &str,
         locale: Locale,
     ) -> Result<ReportCreated, ApiError> {
+        if let Some(o) = &self.open311 {
+            // GeoReport has no idempotency key: a retried POST may create a second request.
+            return o
+                .submit(report, attributes, locale, crate::clock::today(None))
+                .await;
+        }
         let headers = [
             ("Idempotency-Key", idempotency_key),
             ("Accept-Language", locale.tag()),

@@ -49,6 +49,7 @@ pub fn input_id(field: &str) -> &'static str {
         "reporter.email" => "email",
         "reporter.phone" => "phone",
         "attachment_ids" => "attachments",
+        f if f.starts_with("attribute.") => "attributes",
         _ => "report-form",
     }
 }

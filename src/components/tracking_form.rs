@@ -1,4 +1,4 @@
-use lapor_core::tracking::{TrackingError, TrackingId};
+use lapor_core::tracking::TrackingError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -19,6 +19,7 @@ pub fn tracking_error_text(t: &'static Texts, error: TrackingError) -> &'static 
 pub fn TrackingForm(#[prop(into)] id: String) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
+    let api = expect_context::<crate::api::Api>();
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<TrackingError>);
     let input_id = id.clone();
@@ -33,10 +34,13 @@ pub fn TrackingForm(#[prop(into)] id: String) -> impl IntoView {
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match TrackingId::parse(&value.get_untracked()) {
+        match api.report_number(&value.get_untracked()) {
             Ok(tracking) => {
                 error.set(None);
-                navigate(&format!("/lacak/{tracking}"), Default::default());
+                navigate(
+                    &format!("/lacak/{}", crate::api::encode(&tracking)),
+                    Default::default(),
+                );
             }
             Err(e) => error.set(Some(e)),
         }

@@ -226,6 +226,13 @@ pub const TEXTS: Texts = Texts {
     dismiss: "Dismiss",
     sub_file_queued: "Waiting for a connection — uploaded with the report",
 
+    sub_service_label: "Service",
+    sub_service_hint: "Choose the service that best fits your report.",
+    sub_attributes_legend: "Details this service asks for",
+    sub_attribute_choose: "Choose…",
+    sub_attribute_required: "Required.",
+    conf_no_number: "Your report has been received, but this service does not give a tracking number right away. Keep the time you sent it in case you need to ask about it.",
+
     months: [
         "January",
         "February",

@@ -226,6 +226,13 @@ pub const TEXTS: Texts = Texts {
     dismiss: "Tutup",
     sub_file_queued: "Menunggu koneksi — diunggah bersama laporan",
 
+    sub_service_label: "Jenis layanan",
+    sub_service_hint: "Pilih layanan yang paling sesuai dengan laporan Anda.",
+    sub_attributes_legend: "Keterangan yang diminta layanan ini",
+    sub_attribute_choose: "Pilih…",
+    sub_attribute_required: "Wajib diisi.",
+    conf_no_number: "Laporan Anda sudah diterima, tetapi layanan ini tidak memberikan nomor pelacakan secara langsung. Simpan waktu pengiriman ini bila perlu menanyakannya.",
+
     months: [
         "Januari",
         "Februari",

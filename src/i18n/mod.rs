@@ -237,6 +237,13 @@ pub struct Texts {
     pub dismiss: &'static str,
     pub sub_file_queued: &'static str,
 
+    pub sub_service_label: &'static str,
+    pub sub_service_hint: &'static str,
+    pub sub_attributes_legend: &'static str,
+    pub sub_attribute_choose: &'static str,
+    pub sub_attribute_required: &'static str,
+    pub conf_no_number: &'static str,
+
     pub months: [&'static str; 12],
     pub weekdays: [&'static str; 7],
 }

@@ -74,7 +74,9 @@ pub async fn send(
     let report = draft
         .to_report(locale)
         .ok_or_else(|| ApiError::Problem(lapor_core::api::Problem::new(422, "")))?;
-    api.submit(&report, &draft.idempotency_key, locale).await
+    let attributes = draft.attribute_values(&draft.attribute_codes);
+    api.submit(&report, &attributes, &draft.idempotency_key, locale)
+        .await
 }
 
 /// Whether a failed send should wait in the outbox and be retried, rather than be shown.
@@ -84,9 +86,12 @@ pub fn worth_retrying(error: &ApiError) -> bool {
 
 /// Keeps the tracking number and access code of a report that was just created.
 pub fn remember(created: &ReportCreated) {
+    if created.tracking_id.is_empty() {
+        return;
+    }
     my_reports::remember(SavedReport {
         tracking_id: created.tracking_id.clone(),
-        access_code: Some(created.access_code.clone()),
+        access_code: Some(created.access_code.clone()).filter(|c| !c.is_empty()),
         last_status: Some(created.status.code().to_owned()),
     });
 }

@@ -33,8 +33,10 @@ pub fn MyReportsPage() -> impl IntoView {
         refreshing.set(true);
         leptos::task::spawn_local(async move {
             for saved in list.get_untracked() {
-                let tracking = saved.tracking_id.replace('-', "");
-                if let Ok(view) = api.report(&tracking, saved.access_code.as_deref()).await {
+                if let Ok(view) = api
+                    .report(&saved.tracking_id, saved.access_code.as_deref())
+                    .await
+                {
                     remember_view(&view, saved.access_code.clone());
                 }
             }
@@ -70,7 +72,7 @@ pub fn MyReportsPage() -> impl IntoView {
                     {move || list.get().into_iter().map(|r: SavedReport| {
                         let tracking = r.tracking_id.clone();
                         let (shown, hidden) = (r.tracking_id.clone(), r.tracking_id.clone());
-                        let href = format!("/lacak/{tracking}");
+                        let href = format!("/lacak/{}", crate::api::encode(&tracking));
                         let status = r.last_status.clone().map(|s| Status::from_code(&s));
                         view! {
                             <li class="my-report">

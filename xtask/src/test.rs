@@ -236,6 +236,21 @@ pub fn test() -> Result {
         &admin_token,
         &["--base-path", "/lapor/"],
     )?;
+    // The same build configured for the Open311 dialect, talking to the server's /open311/v2.
+    let open311_config =
+        std::env::temp_dir().join(format!("lapor-e2e-open311-{}.json", std::process::id()));
+    let config = format!(
+        r#"{{"api_base": "open311/v2", "dialect": "open311", "open311": {{"api_key": "{}"}}}}"#,
+        open311_api_key(&admin_token)
+    );
+    std::fs::write(&open311_config, config).map_err(|e| e.to_string())?;
+    let open311_config_arg = open311_config.to_string_lossy().into_owned();
+    let open311 = TestServer::start(
+        &server_bin,
+        &dist,
+        &admin_token,
+        &["--app-config", &open311_config_arg],
+    )?;
     let playwright = [
         "playwright",
         "test",
@@ -248,6 +263,7 @@ pub fn test() -> Result {
         command("npx", &playwright)
             .env("BASE_URL", &server.url)
             .env("SUBPATH_URL", format!("{}/lapor", sub_path.url))
+            .env("OPEN311_URL", &open311.url)
             .env("EMBED_HOST_PORT", embed_host_port.to_string())
             .env("ADMIN_TOKEN", &admin_token)
             .env("CHROMIUM_PATH", tools::CHROMIUM),
@@ -255,8 +271,9 @@ pub fn test() -> Result {
     )?;
     conformance(&server, &admin_token)?;
     open311_client(&server, &admin_token, &mut counts)?;
-    drop((server, sub_path));
+    drop((server, sub_path, open311));
     let _ = std::fs::remove_file(&app_config);
+    let _ = std::fs::remove_file(&open311_config);
 
     println!(
         "\nAll checks passed in {:.0} s.",

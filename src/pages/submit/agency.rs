@@ -1,11 +1,8 @@
-//! The target agency, with an explicit "I don't know" (admins route it), and the category.
+//! The target agency, with an explicit "I don't know" (admins route it).
 
-use lapor_core::Locale;
-use lapor_core::api::Category;
 use leptos::prelude::*;
 
 use super::draft::Draft;
-use crate::api::Api;
 use crate::components::combobox::{Combobox, Picked, Source, tier_text};
 use crate::components::field::{FieldError, Problems};
 use crate::i18n::{tr, use_i18n};
@@ -13,7 +10,6 @@ use crate::i18n::{tr, use_i18n};
 #[component]
 pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
     // "I know the agency" is chosen explicitly; a chosen agency implies it.
     let knows = RwSignal::new(false);
     Effect::new(move |_| {
@@ -21,19 +17,11 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
             knows.set(true);
         }
     });
-    let categories = crate::load::Loaded::new(move || {
-        let api = api.clone();
-        async move { api.categories().await.unwrap_or_default() }
-    });
     let on_pick = Callback::new(move |picked: Picked| {
         if let Picked::Agency(agency) = picked {
             draft.update(|d| d.agency = Some(agency));
         }
     });
-    let category_name = move |c: &Category| match i18n.locale.get() {
-        Locale::Id => c.name_id.clone(),
-        Locale::En => c.name_en.clone(),
-    };
     view! {
         <fieldset class="fieldset">
             <legend>{tr(|t| t.sub_agency_legend)}</legend>
@@ -61,22 +49,5 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
                 </div>
             })}
         </fieldset>
-        <div class="field">
-            <label for="category">{tr(|t| t.sub_category_label)}</label>
-            <FieldError problems field="category_id"/>
-            <select id="category" on:change=move |ev| {
-                let value = event_target_value(&ev);
-                draft.update(|d| d.category_id = value);
-            }>
-                <option value="" selected=move || draft.with(|d| d.category_id.is_empty())>
-                    {tr(|t| t.sub_category_none)}
-                </option>
-                {move || categories.get().unwrap_or_default().into_iter().map(|c| {
-                    let id = c.id.clone();
-                    let selected = move || draft.with(|d| d.category_id == id);
-                    view! { <option value=c.id.clone() selected=selected>{category_name(&c)}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }

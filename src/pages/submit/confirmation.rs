@@ -53,40 +53,59 @@ pub fn Confirmation(
         sla.resolution_days(classification, false)
     };
     let tracking = created.tracking_id.clone();
-    let track_href = format!("/lacak/{tracking}");
+    let track_href = format!("/lacak/{}", crate::api::encode(&tracking));
+    let track_href_link = track_href.clone();
     let due = created.due_date;
     let share_tracking = tracking.clone();
     let copy_tracking = tracking.clone();
+    let has_number = !tracking.is_empty();
+    let access_code = created.access_code.clone();
+    let numbered = move || {
+        let track_href = track_href.clone();
+        let (copy_tracking, share_tracking) = (copy_tracking.clone(), share_tracking.clone());
+        view! {
+            <div class="actions">
+                <button type="button" class="button button--secondary" on:click=move |_| {
+                    copy(&copy_tracking);
+                    copied.set(true);
+                }>{tr(|t| t.done_copy)}</button>
+                <button type="button" class="button button--secondary" on:click={
+                    let href = track_href.clone();
+                    move |_| {
+                        let url = web_sys::window()
+                            .and_then(|w| w.location().origin().ok())
+                            .map(|origin| format!("{origin}{}{href}", crate::app::base_path()))
+                            .unwrap_or_default();
+                        let text = fill(i18n.t().done_share_text, &[("tracking", &share_tracking)]);
+                        if !share(i18n.t().done_title, &text, &url) {
+                            copy(&format!("{text} {url}"));
+                            copied.set(true);
+                        }
+                    }
+                }>{tr(|t| t.done_share)}</button>
+            </div>
+            <p role="status">{move || copied.get().then(|| i18n.t().done_copied)}</p>
+        }
+    };
     view! {
         <div class="panel panel--success">
             <h1 tabindex="-1">{tr(|t| t.done_title)}</h1>
-            <p>{tr(|t| t.done_tracking_label)}</p>
-            <p class="tracking-number tracking-number--large" id="tracking-number">{tracking.clone()}</p>
+            {if has_number {
+                view! {
+                    <p>{tr(|t| t.done_tracking_label)}</p>
+                    <p class="tracking-number tracking-number--large" id="tracking-number">{tracking.clone()}</p>
+                }.into_any()
+            } else {
+                // A blackbox service, or a batch one whose number is not ready yet.
+                view! { <p id="no-number">{tr(|t| t.conf_no_number)}</p> }.into_any()
+            }}
         </div>
-        <div class="actions">
-            <button type="button" class="button button--secondary" on:click=move |_| {
-                copy(&copy_tracking);
-                copied.set(true);
-            }>{tr(|t| t.done_copy)}</button>
-            <button type="button" class="button button--secondary" on:click={
-                let href = track_href.clone();
-                move |_| {
-                    let url = web_sys::window()
-                        .and_then(|w| w.location().origin().ok())
-                        .map(|origin| format!("{origin}{}{href}", crate::app::base_path()))
-                        .unwrap_or_default();
-                    let text = fill(i18n.t().done_share_text, &[("tracking", &share_tracking)]);
-                    if !share(i18n.t().done_title, &text, &url) {
-                        copy(&format!("{text} {url}"));
-                        copied.set(true);
-                    }
-                }
-            }>{tr(|t| t.done_share)}</button>
-        </div>
-        <p role="status">{move || copied.get().then(|| i18n.t().done_copied)}</p>
-        <h2>{tr(|t| t.done_access_label)}</h2>
-        <p class="access-code" id="access-code">{created.access_code.clone()}</p>
-        <div class="notice notice--warning"><p>{tr(|t| t.done_access_warning)}</p></div>
+        {has_number.then(numbered.clone())}
+        {(!access_code.is_empty()).then(|| view! {
+            <h2>{tr(|t| t.done_access_label)}</h2>
+            <p class="access-code" id="access-code">{access_code.clone()}</p>
+            <div class="notice notice--warning"><p>{tr(|t| t.done_access_warning)}</p></div>
+        })}
         <p id="due-date">
             {move || fill(i18n.t().done_due, &[
                 ("date", &format_date(i18n.locale.get(), due)),
@@ -94,9 +113,11 @@ pub fn Confirmation(
             ])}
         </p>
         {created.due_date_estimate.then(|| view! { <p class="hint">{tr(|t| t.done_due_estimate)}</p> })}
-        <p class="hint">{tr(|t| t.done_saved_device)}</p>
+        {has_number.then(|| view! { <p class="hint">{tr(|t| t.done_saved_device)}</p> })}
         <div class="actions">
-            <A href=link(&track_href) attr:class="button button--primary">{tr(|t| t.done_track_link)}</A>
+            {has_number.then(|| view! {
+                <A href=link(&track_href_link) attr:class="button button--primary">{tr(|t| t.done_track_link)}</A>
+            })}
             <button type="button" class="button button--link" on:click=move |_| on_new.run(())>
                 {tr(|t| t.done_new)}
             </button>

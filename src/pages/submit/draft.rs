@@ -35,7 +35,16 @@ pub struct Draft {
     pub attachments: Vec<Uploaded>,
     /// Prepared files that could not be uploaded yet (offline); they go up before the report.
     pub queued_files: Vec<QueuedFile>,
+    /// Values of the chosen service's extra fields (Open311 attributes), by code.
+    pub attributes: Vec<(String, Vec<String>)>,
+    /// The codes of the chosen service's fields, and those of them that must be answered.
+    pub attribute_codes: Vec<String>,
+    pub required_attributes: Vec<String>,
 }
+
+/// Open311 attribute codes the form already asks for as its own fields: their values come
+/// from those fields (the reference server's services define them).
+pub const NATIVE_ATTRIBUTES: [&str; 3] = ["classification", "title", "incident_date"];
 
 fn filled(value: &str) -> Option<String> {
     let value = value.trim();
@@ -76,6 +85,42 @@ impl Draft {
                 idempotency_key: self.idempotency_key.clone(),
                 ..Draft::default()
             }
+    }
+
+    /// The value of an extra field.
+    pub fn attribute(&self, code: &str) -> Vec<String> {
+        self.attributes
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_attribute(&mut self, code: &str, values: Vec<String>) {
+        self.attributes.retain(|(c, _)| c != code);
+        self.attributes.push((code.to_owned(), values));
+    }
+
+    /// What is sent for the service's fields `codes`: the values typed into them, and for
+    /// the codes the form asks natively, the form's own fields.
+    pub fn attribute_values(&self, codes: &[String]) -> Vec<(String, Vec<String>)> {
+        codes
+            .iter()
+            .map(|code| {
+                let native = match code.as_str() {
+                    "classification" => self.classification.map(|c| c.code().to_owned()),
+                    "title" => filled(&self.title),
+                    "incident_date" => filled(&self.incident_date),
+                    _ => None,
+                };
+                let values = match native {
+                    Some(v) => vec![v],
+                    None => self.attribute(code),
+                };
+                (code.clone(), values)
+            })
+            .filter(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
+            .collect()
     }
 
     /// The request body; `None` until a classification is chosen. Contact details of an
@@ -165,6 +210,30 @@ mod tests {
         );
         d.classification = None;
         assert!(d.to_report(Locale::Id).is_none());
+    }
+
+    #[test]
+    fn service_fields_take_the_forms_own_answers_where_it_has_them() {
+        let mut d = draft();
+        d.set_attribute("WHISHETN", vec!["123".into()]);
+        d.set_attribute("empty", vec![String::new()]);
+        let codes = [
+            "classification",
+            "title",
+            "WHISHETN",
+            "empty",
+            "incident_date",
+        ]
+        .map(String::from);
+        assert_eq!(
+            d.attribute_values(&codes),
+            vec![
+                ("classification".into(), vec!["aspiration".into()]),
+                ("title".into(), vec!["Taman kota perlu lampu".into()]),
+                ("WHISHETN".into(), vec!["123".into()]),
+                ("incident_date".into(), vec!["2026-03-01".into()]),
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use super::agency::AgencySection;
 use super::attachments::AttachmentsSection;
+use super::attributes::AttributesSection;
+use super::category::CategoryField;
 use super::draft::Draft;
 use super::location::LocationSection;
 use super::privacy::PrivacySection;
@@ -81,6 +83,7 @@ pub fn ReportForm(
     on_discard: Callback<()>,
 ) -> impl IntoView {
     let features = expect_context::<crate::config::Config>().features;
+    let backend = expect_context::<crate::api::Api>().features();
     let chosen = move || draft.with(|d| d.classification.is_some());
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let text =
@@ -97,8 +100,10 @@ pub fn ReportForm(
                     on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
                 {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
                 <LocationSection draft problems/>
-                <AgencySection draft problems/>
-                {features.attachments.then(|| view! { <AttachmentsSection draft problems/> })}
+                {backend.directory.then(|| view! { <AgencySection draft problems/> })}
+                <CategoryField draft problems/>
+                <AttributesSection draft problems/>
+                {(features.attachments && backend.reporter_actions).then(|| view! { <AttachmentsSection draft problems/> })}
                 <PrivacySection draft problems/>
             </div>
             <div class="actions">

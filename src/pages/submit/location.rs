@@ -65,6 +65,8 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
     let geolocation = expect_context::<crate::config::Config>()
         .features
         .geolocation;
+    // Backends without a region directory (Open311) get the place as text or coordinates.
+    let directory = expect_context::<crate::api::Api>().features().directory;
     let region_problem = problem_for(problems, "location.region_id");
     let region_described =
         Signal::derive(described_by("region", true, problems, "location.region_id"));
@@ -87,6 +89,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
     view! {
         <fieldset class="fieldset" id="location">
             <legend>{move || if complaint() { i18n.t().sub_location_incident } else { i18n.t().sub_location_home }}</legend>
+            {directory.then(|| view! {
             <div class="field" class:field--error=move || region_problem().is_some()>
                 <label for="region">{tr(|t| t.sub_location_hint)}</label>
                 <p class="hint" id="region-hint">
@@ -101,6 +104,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 <Combobox id="region" source=Source::Regions described_by=region_described
                     invalid=Signal::derive(move || region_problem().is_some()) on_pick/>
             </div>
+            })}
             <TextField id="location-text" field="location.text" label=|t| t.sub_location_detail
                 hint=|t| t.sub_location_detail_hint problems
                 value=Signal::derive(move || draft.with(|d| d.location_text.clone()))

@@ -4,6 +4,8 @@
 
 mod agency;
 mod attachments;
+mod attributes;
+mod category;
 mod confirmation;
 pub mod draft;
 mod form;
@@ -50,20 +52,34 @@ fn focus_later(selector: String) {
 }
 
 /// Problems the client can see before sending, with the shared `core` rules.
-fn check(draft: &Draft, today: chrono::NaiveDate, max_files: u32) -> Vec<FieldProblem> {
+fn check(
+    draft: &Draft,
+    today: chrono::NaiveDate,
+    max_files: u32,
+    backend: crate::api::Features,
+) -> Vec<FieldProblem> {
     let Some(report) = draft.to_report(Default::default()) else {
         return vec![FieldProblem {
             field: "classification".into(),
             problem: Problem::ChooseKind,
         }];
     };
-    validation::validate_report(&report, today, max_files)
+    let mut problems: Vec<FieldProblem> = validation::validate_report(&report, today, max_files)
         .into_iter()
         .map(|v| FieldProblem {
             field: v.field.into(),
             problem: Problem::Rule(v.rule),
         })
-        .collect()
+        .collect();
+    // Without a directory (Open311) the service is the one way to route a report.
+    if !backend.directory && draft.category_id.is_empty() {
+        problems.push(FieldProblem {
+            field: "category_id".into(),
+            problem: Problem::Rule(validation::Rule::Required),
+        });
+    }
+    problems.extend(attributes::missing_required(draft));
+    problems
 }
 
 /// `?classification=`, `?category=` and `?agency=` preset a blank draft (links and embeds).
@@ -105,6 +121,7 @@ pub fn SubmitPage() -> impl IntoView {
     // Every change is kept on the device at once.
     Effect::new(move |_| draft.with(Draft::save));
 
+    let api_features = api.features();
     let step = RwSignal::new(Step::Form);
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let sending = RwSignal::new(false);
@@ -128,7 +145,7 @@ pub fn SubmitPage() -> impl IntoView {
         });
     };
     let on_continue = Callback::new(move |()| {
-        let found = draft.with_untracked(|d| check(d, today(), max_files()));
+        let found = draft.with_untracked(|d| check(d, today(), max_files(), api_features));
         if found.is_empty() {
             problems.set(Vec::new());
             send_error.set(None);

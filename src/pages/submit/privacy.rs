@@ -30,6 +30,10 @@ fn Switch(
 #[component]
 pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let anonymous = Signal::derive(move || draft.with(|d| d.anonymous));
+    // Confidentiality rests on access codes, which Open311 backends do not have.
+    let confidential_possible = expect_context::<crate::api::Api>()
+        .features()
+        .reporter_actions;
     let text =
         move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
     view! {
@@ -37,9 +41,11 @@ pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVi
             <legend>{tr(|t| t.sub_privacy_legend)}</legend>
             <Switch id="anonymous" label=|t| t.sub_anonymous_label hint=|t| t.sub_anonymous_hint
                 checked=anonymous on_toggle=Callback::new(move |on| draft.update(|d| d.anonymous = on))/>
-            <Switch id="confidential" label=|t| t.sub_confidential_label hint=|t| t.sub_confidential_hint
-                checked=Signal::derive(move || draft.with(|d| d.confidential))
-                on_toggle=Callback::new(move |on| draft.update(|d| d.confidential = on))/>
+            {confidential_possible.then(|| view! {
+                <Switch id="confidential" label=|t| t.sub_confidential_label hint=|t| t.sub_confidential_hint
+                    checked=Signal::derive(move || draft.with(|d| d.confidential))
+                    on_toggle=Callback::new(move |on| draft.update(|d| d.confidential = on))/>
+            })}
         </fieldset>
         <fieldset class="fieldset" id="contact">
             <legend>{tr(|t| t.sub_contact_legend)}</legend>

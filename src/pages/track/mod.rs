@@ -5,7 +5,6 @@ mod summary;
 mod timeline;
 
 use lapor_core::api::ReportView;
-use lapor_core::tracking::TrackingId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -47,26 +46,24 @@ struct Cached {
     fetched_at: String,
 }
 
-fn cache_key(tracking: &TrackingId) -> String {
-    format!("report.{}", tracking.compact())
+fn cache_key(tracking: &str) -> String {
+    format!("report.{tracking}")
 }
 
-fn load_cached(tracking: &TrackingId) -> Option<Cached> {
+fn load_cached(tracking: &str) -> Option<Cached> {
     serde_json::from_str(&storage::get(&cache_key(tracking))?).ok()
 }
 
 /// Keeps a loaded view and the report's number on this device.
 pub fn remember_view(view: &ReportView, access_code: Option<String>) {
-    if let Ok(tracking) = TrackingId::parse(&view.tracking_id) {
-        let cached = Cached {
-            view: view.clone(),
-            fetched_at: js_sys::Date::new_0()
-                .to_locale_string("id-ID", &Default::default())
-                .into(),
-        };
-        if let Ok(json) = serde_json::to_string(&cached) {
-            storage::set(&cache_key(&tracking), &json);
-        }
+    let cached = Cached {
+        view: view.clone(),
+        fetched_at: js_sys::Date::new_0()
+            .to_locale_string("id-ID", &Default::default())
+            .into(),
+    };
+    if let Ok(json) = serde_json::to_string(&cached) {
+        storage::set(&cache_key(&view.tracking_id), &json);
     }
     my_reports::remember(SavedReport {
         tracking_id: view.tracking_id.clone(),
@@ -82,14 +79,15 @@ pub fn TrackReportPage() -> impl IntoView {
     use_page_title(|t| (t.track_title, t.desc_track));
     let params = use_params_map();
     let api = expect_context::<Api>();
-    let tracking =
-        Memo::new(move |_| TrackingId::parse(&params.read().get("tracking").unwrap_or_default()));
-    // Codes of reports made on this device are used automatically.
-    let saved_code = move |t: &Result<TrackingId, _>| {
-        t.as_ref()
-            .ok()
-            .and_then(|id| my_reports::access_code(&id.to_string()))
+    let number_of = {
+        let api = api.clone();
+        move |typed: &str| api.report_number(typed)
     };
+    let tracking =
+        Memo::new(move |_| number_of(&params.read().get("tracking").unwrap_or_default()));
+    // Codes of reports made on this device are used automatically.
+    let saved_code =
+        move |t: &Result<String, _>| t.as_ref().ok().and_then(|id| my_reports::access_code(id));
     let code = RwSignal::new(saved_code(&tracking.get_untracked()));
     let wrong_code = RwSignal::new(false);
     // Another number in the same page (a link from "my reports"): its own saved code.
@@ -105,7 +103,7 @@ pub fn TrackReportPage() -> impl IntoView {
         let code = code.get();
         async move {
             let id = tracking.ok()?;
-            let result = api.report(&id.compact(), code.as_deref()).await;
+            let result = api.report(&id, code.as_deref()).await;
             Some((id, result))
         }
     });
@@ -174,7 +172,9 @@ fn ReportDetails(
     on_view: Callback<(ReportView, Option<String>)>,
     on_refresh: Callback<()>,
 ) -> impl IntoView {
-    let needs_code = code.get_untracked().is_none();
+    // Backends without access codes (Open311) have no confidential details, replies or ratings.
+    let actions = expect_context::<Api>().features().reporter_actions;
+    let needs_code = actions && code.get_untracked().is_none();
     view! {
         <ReportSummary report=view.clone()/>
         <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
@@ -184,6 +184,6 @@ fn ReportDetails(
             <AccessForm tracking=view.tracking_id.clone() confidential=view.confidential wrong=wrong_code on_view/>
         })}
         <Timeline events=view.events.clone()/>
-        {code.get_untracked().map(|code| view! { <Actions report=view.clone() code on_view/> })}
+        {code.get_untracked().filter(|_| actions).map(|code| view! { <Actions report=view.clone() code on_view/> })}
     }
 }

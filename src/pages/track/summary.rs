@@ -72,6 +72,8 @@ fn remaining_text(t: &'static Texts, r: Remaining) -> String {
 
 #[component]
 pub fn ReportSummary(report: ReportView) -> impl IntoView {
+    let known_kind =
+        use_context::<crate::api::Api>().is_none_or(|api| api.features().checked_numbers);
     let i18n = use_i18n();
     let instance = expect_context::<InstanceResource>();
     let due = report.due_date;
@@ -93,8 +95,11 @@ pub fn ReportSummary(report: ReportView) -> impl IntoView {
             <dd class="tracking-number">{report.tracking_id.clone()}</dd>
             <dt>{tr(|t| t.track_status)}</dt>
             <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
-            <dt>{tr(|t| t.track_classification)}</dt>
-            <dd>{move || classification_text(i18n.t(), report.classification)}</dd>
+            // GeoReport requests carry no kind of report: none is claimed.
+            {known_kind.then(|| view! {
+                <dt>{tr(|t| t.track_classification)}</dt>
+                <dd>{move || classification_text(i18n.t(), report.classification)}</dd>
+            })}
             {visible.then(|| view! {
                 <dt>{tr(|t| t.track_agency)}</dt>
                 <dd>{move || agency.clone().unwrap_or_else(|| i18n.t().track_not_routed.to_owned())}</dd>

@@ -1,0 +1,158 @@
+//! The Open311 GeoReport v2 dialect: the same questions as the native API, asked of an Open311
+//! endpoint and answered through `lapor_core::open311` (lenient parsing, mapping onto the
+//! portal's types). What GeoReport lacks (regions, agencies, the FAQ, access codes, replies,
+//! ratings, uploads, idempotency keys) is reported as such, and the views hide it.
+
+use lapor_core::api::{Category, NewReport, Problem, ReportCreated, ReportView};
+use lapor_core::open311::{self, Attribute, Created};
+use lapor_core::{Locale, Status};
+use serde_json::Value;
+
+use super::{ApiError, encode};
+use crate::config;
+
+#[derive(Clone, Debug)]
+pub struct Open311 {
+    pub base: String,
+    pub settings: config::Open311,
+}
+
+/// How often a batch service's token is exchanged for an id before giving up for now.
+const TOKEN_TRIES: u32 = 4;
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+impl Open311 {
+    /// `{base}/{path}.json?jurisdiction_id=…&{query}`.
+    fn url(&self, path: &str, query: &str) -> String {
+        let mut params: Vec<String> = Vec::new();
+        if let Some(j) = &self.settings.jurisdiction_id {
+            params.push(format!("jurisdiction_id={}", encode(j)));
+        }
+        if !query.is_empty() {
+            params.push(query.to_owned());
+        }
+        let query = if params.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", params.join("&"))
+        };
+        format!("{}/{path}.json{query}", self.base)
+    }
+
+    async fn answer(response: gloo_net::http::Response) -> Result<Value, ApiError> {
+        let status = response.status();
+        let text = response.text().await.map_err(|_| ApiError::Network)?;
+        let value = open311::parse_json(&text);
+        if response.ok() {
+            return value.ok_or(ApiError::Network);
+        }
+        if status == 404 {
+            return Err(ApiError::NotFound);
+        }
+        let message = value.as_ref().and_then(open311::error_message);
+        let mut problem = Problem::new(status, response.status_text());
+        problem.detail = message;
+        Err(ApiError::Problem(problem))
+    }
+
+    async fn get(&self, path: &str, query: &str) -> Result<Value, ApiError> {
+        let response = gloo_net::http::Request::get(&self.url(path, query))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        Self::answer(response).await
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
+        let services = open311::services(&self.get("services", "").await?);
+        Ok(open311::categories(&services))
+    }
+
+    /// The extra fields of a service (its definition), or none.
+    pub async fn attributes(&self, service_code: &str) -> Result<Vec<Attribute>, ApiError> {
+        let services = open311::services(&self.get("services", "").await?);
+        let needs_definition = services
+            .iter()
+            .any(|s| s.code == service_code && s.metadata);
+        if !needs_definition {
+            return Ok(Vec::new());
+        }
+        let definition = self
+            .get(&format!("services/{}", encode(service_code)), "")
+            .await?;
+        Ok(open311::attributes(&definition))
+    }
+
+    pub async fn submit(
+        &self,
+        report: &NewReport,
+        attributes: &[(String, Vec<String>)],
+        locale: Locale,
+        today: chrono::NaiveDate,
+    ) -> Result<ReportCreated, ApiError> {
+        let body = open311::request_form(
+            report,
+            attributes,
+            self.settings.api_key.as_deref(),
+            self.settings.jurisdiction_id.as_deref(),
+        );
+        let response = gloo_net::http::Request::post(&format!("{}/requests.json", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept-Language", locale.tag())
+            .body(body)
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        let (created, _notice) = open311::created(&Self::answer(response).await?);
+        let id = match created {
+            Created::Id(id) => id,
+            Created::Token(token) => self.id_of_token(&token).await.unwrap_or_default(),
+            Created::Nothing => String::new(),
+        };
+        // GeoReport gives no deadline: the portal's own estimate from the national policy.
+        let days =
+            lapor_core::api::SlaPolicy::default().resolution_days(report.classification, false);
+        let due = lapor_core::calendar::Calendar::indonesia_default().add_working_days(today, days);
+        Ok(ReportCreated {
+            tracking_id: id,
+            access_code: String::new(),
+            status: Status::Received,
+            submitted_at: String::new(),
+            due_date: due.date,
+            due_date_estimate: true,
+        })
+    }
+
+    /// A batch service's id for its token, once the server has made it.
+    async fn id_of_token(&self, token: &str) -> Option<String> {
+        for attempt in 0..TOKEN_TRIES {
+            if attempt > 0 {
+                sleep(1500).await;
+            }
+            if let Ok(answer) = self.get(&format!("tokens/{}", encode(token)), "").await
+                && let Some(request) = open311::requests(&answer).into_iter().next()
+            {
+                return Some(request.id);
+            }
+        }
+        None
+    }
+
+    pub async fn report(&self, id: &str, today: chrono::NaiveDate) -> Result<ReportView, ApiError> {
+        let answer = self.get(&format!("requests/{}", encode(id)), "").await?;
+        let request = open311::requests(&answer)
+            .into_iter()
+            .next()
+            .ok_or(ApiError::NotFound)?;
+        Ok(open311::report_view(&request, today))
+    }
+}

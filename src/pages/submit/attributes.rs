@@ -1,0 +1,222 @@
+//! The extra fields an Open311 service asks for (its definition's attributes), in their
+//! `order`, each as its datatype says: a line, a number, a date and time, a text area, one
+//! choice (a select) or several (checkboxes). Fields the form already asks for itself
+//! (`draft::NATIVE_ATTRIBUTES`) are not asked twice; informational attributes are shown as
+//! text. Required ones are checked before "check your answers".
+
+use leptos::prelude::*;
+
+use super::draft::{Draft, NATIVE_ATTRIBUTES};
+use crate::api::{Api, Attribute, Datatype};
+use crate::components::field::{FieldProblem, Problems};
+use crate::i18n::{tr, use_i18n};
+
+/// The problem field of an attribute, as the error summary names it.
+pub fn problem_field(code: &str) -> String {
+    format!("attribute.{code}")
+}
+
+/// An element id from an attribute code (codes may hold any character).
+fn element_id(code: &str) -> String {
+    let safe: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("attr-{safe}")
+}
+
+/// The problems the form can see in the service's required fields.
+pub fn missing_required(draft: &Draft) -> Vec<FieldProblem> {
+    draft
+        .required_attributes
+        .iter()
+        .filter(|code| draft.attribute(code).iter().all(|v| v.trim().is_empty()))
+        .map(|code| FieldProblem {
+            field: problem_field(code),
+            problem: crate::components::field::Problem::Rule(
+                lapor_core::validation::Rule::Required,
+            ),
+        })
+        .collect()
+}
+
+#[component]
+fn AttributeField(
+    attribute: Attribute,
+    draft: RwSignal<Draft>,
+    problems: Problems,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = element_id(&attribute.code);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let field = problem_field(&attribute.code);
+    let message = move || {
+        problems.with(|list| {
+            list.iter()
+                .find(|p| p.field == field)
+                .map(|p| p.message(i18n.locale.get()))
+        })
+    };
+    let code = attribute.code.clone();
+    let value = {
+        let code = code.clone();
+        move || draft.with(|d| d.attribute(&code).first().cloned().unwrap_or_default())
+    };
+    let set = {
+        let code = code.clone();
+        move |v: String| draft.update(|d| d.set_attribute(&code, vec![v]))
+    };
+    let hint = attribute.datatype_description.clone();
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let message = message.clone();
+        move || {
+            let mut ids = vec![hint_id.clone()];
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    let required = attribute.required;
+    let label = attribute.description.clone();
+    let input = match attribute.datatype {
+        Datatype::Text => view! {
+            <textarea id=id.clone() rows="4" aria-describedby=described.clone() aria-required=required.then_some("true")
+                prop:value=value.clone() on:input=move |ev| set(event_target_value(&ev))></textarea>
+        }.into_any(),
+        Datatype::SingleValueList => {
+            let current = value.clone();
+            view! {
+                <select id=id.clone() aria-describedby=described.clone() aria-required=required.then_some("true")
+                    on:change=move |ev| set(event_target_value(&ev))>
+                    <option value="">{tr(|t| t.sub_attribute_choose)}</option>
+                    {attribute.values.iter().map(|(key, name)| {
+                        let (key, current) = (key.clone(), current.clone());
+                        let selected = { let key = key.clone(); move || current() == key };
+                        view! { <option value=key selected=selected>{name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            }.into_any()
+        }
+        Datatype::MultiValueList => view! {
+            <div role="group" aria-labelledby=format!("{id}-label") aria-describedby=described.clone()>
+                {attribute.values.iter().enumerate().map(|(i, (key, name))| {
+                    let box_id = format!("{id}-{i}");
+                    let (key, code) = (key.clone(), code.clone());
+                    let checked = { let (key, code) = (key.clone(), code.clone()); move || draft.with(|d| d.attribute(&code).contains(&key)) };
+                    view! {
+                        <div class="checkbox">
+                            <input type="checkbox" id=box_id.clone() prop:checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    draft.update(|d| {
+                                        let mut values: Vec<String> = d.attribute(&code).into_iter().filter(|v| v != &key).collect();
+                                        if on { values.push(key.clone()); }
+                                        d.set_attribute(&code, values);
+                                    });
+                                }/>
+                            <label for=box_id>{name.clone()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        }.into_any(),
+        datatype => {
+            let kind = match datatype {
+                Datatype::Number => "number",
+                Datatype::Datetime => "datetime-local",
+                _ => "text",
+            };
+            view! {
+                <input id=id.clone() type=kind aria-describedby=described.clone() aria-required=required.then_some("true")
+                    prop:value=value.clone() on:input=move |ev| set(event_target_value(&ev))/>
+            }.into_any()
+        }
+    };
+    let label_view = if attribute.datatype == Datatype::MultiValueList {
+        view! { <p class="label" id=format!("{id}-label")>{label}</p> }.into_any()
+    } else {
+        view! { <label for=id.clone()>{label}</label> }.into_any()
+    };
+    view! {
+        <div class="field">
+            {label_view}
+            <p class="hint" id=hint_id>
+                {required.then(|| tr(|t| t.sub_attribute_required))}" "{hint}
+            </p>
+            {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            {input}
+        </div>
+    }
+}
+
+#[component]
+pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let definition = RwSignal::new(Vec::<Attribute>::new());
+    let service = Memo::new(move |_| draft.with(|d| d.category_id.clone()));
+    Effect::new(move |_| {
+        let code = service.get();
+        let api = api.clone();
+        leptos::task::spawn_local(async move {
+            let attributes = if code.is_empty() {
+                Vec::new()
+            } else {
+                api.attributes(&code).await.unwrap_or_default()
+            };
+            // A later choice wins over a slower answer for an earlier one.
+            if service.get_untracked() != code {
+                return;
+            }
+            let asked = |a: &&Attribute| a.variable;
+            let codes: Vec<String> = attributes
+                .iter()
+                .filter(asked)
+                .map(|a| a.code.clone())
+                .collect();
+            let required: Vec<String> = attributes
+                .iter()
+                .filter(asked)
+                .filter(|a| a.required && !NATIVE_ATTRIBUTES.contains(&a.code.as_str()))
+                .map(|a| a.code.clone())
+                .collect();
+            draft.update(|d| {
+                if d.attribute_codes != codes || d.required_attributes != required {
+                    d.attribute_codes = codes;
+                    d.required_attributes = required;
+                }
+            });
+            definition.set(attributes);
+        });
+    });
+    move || {
+        let shown: Vec<Attribute> = definition
+            .get()
+            .into_iter()
+            .filter(|a| !NATIVE_ATTRIBUTES.contains(&a.code.as_str()))
+            .collect();
+        (!shown.is_empty()).then(|| {
+            view! {
+                <fieldset class="fieldset" id="attributes">
+                    <legend>{tr(|t| t.sub_attributes_legend)}</legend>
+                    {shown.into_iter().map(|a| if a.variable {
+                        view! { <AttributeField attribute=a draft problems/> }.into_any()
+                    } else {
+                        view! { <p class="hint">{a.description}</p> }.into_any()
+                    }).collect_view()}
+                </fieldset>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn element_ids_are_safe_for_any_code() {
+        assert_eq!(super::element_id("WHISHETN"), "attr-WHISHETN");
+        assert_eq!(super::element_id("a b/c"), "attr-a-b-c");
+    }
+}
