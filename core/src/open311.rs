@@ -293,17 +293,7 @@ pub fn error_message(value: &Value) -> Option<String> {
 
 /// `application/x-www-form-urlencoded` escaping.
 pub fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    crate::text::percent_encode(value, true)
 }
 
 /// Where the report is: exactly one location form, coordinates before an address.

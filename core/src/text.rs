@@ -1,4 +1,4 @@
-//! Text helpers shared by searches in the app and the server.
+//! Text helpers shared by the app and the server: search keys and URL percent-encoding.
 
 /// Lower-cases, strips accents and turns punctuation into spaces, so that a search typed
 /// without accents, in any case, or with other punctuation still matches.
@@ -27,9 +27,32 @@ pub fn matches_all_words(haystack: &str, query: &str) -> bool {
     search_key(query).split(' ').all(|word| hay.contains(word))
 }
 
+/// Percent-encoding of a URL part: RFC 3986's unreserved characters stay, every other byte
+/// becomes `%XX`. `form` is `application/x-www-form-urlencoded` (a space is `+`, `*` stays,
+/// `~` is encoded); otherwise it is safe for a path segment or a query value.
+pub fn percent_encode(value: &str, form: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            b'~' if !form => out.push('~'),
+            b'*' if form => out.push('*'),
+            b' ' if form => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encodes_paths_and_forms() {
+        assert_eq!(percent_encode("a b+c~*é", false), "a%20b%2Bc~%2A%C3%A9");
+        assert_eq!(percent_encode("a b+c~*é", true), "a+b%2Bc%7E*%C3%A9");
+    }
 
     #[test]
     fn search_keys_forgive_case_accents_and_punctuation() {

@@ -307,18 +307,9 @@ pub fn new_idempotency_key() -> String {
         })
 }
 
-/// Percent-encodes a query parameter value.
+/// Percent-encodes a path segment or query parameter value.
 pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    lapor_core::text::percent_encode(value, false)
 }
 
 #[cfg(test)]
