@@ -82,12 +82,9 @@ pub struct ServiceRequest {
     pub address: Option<String>,
 }
 
-/// Parses JSON as Open311 servers write it: number tokens with leading zeros (`001`, as in the
-/// spec's examples) become strings instead of failing the whole document.
-pub fn parse_json(text: &str) -> Option<Value> {
-    if let Ok(value) = serde_json::from_str(text) {
-        return Some(value);
-    }
+/// JSON text as Open311 servers write it, made valid: number tokens with leading zeros
+/// (`001`, as in the spec's examples) become strings instead of failing the whole document.
+pub fn lenient_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut chars = text.chars().peekable();
     let mut in_string = false;
@@ -129,49 +126,107 @@ pub fn parse_json(text: &str) -> Option<Value> {
             prev_structural = matches!(c, ':' | ',' | '[');
         }
     }
-    serde_json::from_str(&out).ok()
+    out
+}
+
+/// Parses Open311 JSON on the host (tests, tools); the app uses the browser's `JSON.parse`.
+pub fn parse_json(text: &str) -> Option<Value> {
+    serde_json::from_str(&lenient_text(text)).ok()
+}
+
+/// A scalar of a JSON document.
+pub enum Scalar {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Other,
+}
+
+/// A JSON value as the readers below walk it: serde_json's on the host, the browser's own
+/// (from `JSON.parse`) in the app, so that the wasm carries no JSON tree of its own.
+pub trait Json: Sized + Clone {
+    /// A field of an object; `None` when missing or null.
+    fn field(&self, key: &str) -> Option<Self>;
+    /// The elements, when this is an array.
+    fn list(&self) -> Option<Vec<Self>>;
+    /// The value of an object's only field.
+    fn only_field(&self) -> Option<Self>;
+    fn is_object(&self) -> bool;
+    fn scalar(&self) -> Scalar;
+}
+
+impl Json for Value {
+    fn field(&self, key: &str) -> Option<Value> {
+        self.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn list(&self) -> Option<Vec<Value>> {
+        self.as_array().cloned()
+    }
+    fn only_field(&self) -> Option<Value> {
+        let map = self.as_object()?;
+        (map.len() == 1)
+            .then(|| map.values().next().cloned())
+            .flatten()
+    }
+    fn is_object(&self) -> bool {
+        self.is_object()
+    }
+    fn scalar(&self) -> Scalar {
+        match self {
+            Value::String(s) => Scalar::Text(s.clone()),
+            Value::Number(n) => n.as_f64().map_or(Scalar::Other, Scalar::Number),
+            Value::Bool(b) => Scalar::Bool(*b),
+            _ => Scalar::Other,
+        }
+    }
+}
+
+/// A number as an id or code is written: `293944`, not `293944.0`.
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// A list, or the one object a server sent instead of a list.
-fn items(value: &Value) -> Vec<&Value> {
-    match value {
-        Value::Array(list) => list.iter().collect(),
-        Value::Null => Vec::new(),
-        // Some servers wrap lists: `{"services": [...]}`, `{"service_requests": {"request": …}}`.
-        Value::Object(map) if map.len() == 1 => {
-            let inner = map.values().next().expect("one entry");
-            if inner.is_array() || inner.is_object() {
-                items(inner)
-            } else {
-                vec![value]
-            }
-        }
-        other => vec![other],
+fn items<J: Json>(value: &J) -> Vec<J> {
+    if let Some(list) = value.list() {
+        return list;
+    }
+    if !value.is_object() {
+        return Vec::new();
+    }
+    // Some servers wrap lists: `{"services": [...]}`, `{"service_requests": {"request": …}}`.
+    match value.only_field() {
+        Some(inner) if inner.list().is_some() || inner.is_object() => items(&inner),
+        _ => vec![value.clone()],
     }
 }
 
 /// A field as text, whether the server wrote a string or a number; empty means absent.
-fn text(value: &Value, key: &str) -> Option<String> {
-    match value.get(key)? {
-        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+fn text<J: Json>(value: &J, key: &str) -> Option<String> {
+    match value.field(key)?.scalar() {
+        Scalar::Text(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Scalar::Number(n) => Some(number_text(n)),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Other => None,
     }
 }
 
-fn flag(value: &Value, key: &str) -> bool {
-    match value.get(key) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true") || s == "1",
-        Some(Value::Number(n)) => n.as_i64() == Some(1),
+fn flag<J: Json>(value: &J, key: &str) -> bool {
+    match value.field(key).map(|v| v.scalar()) {
+        Some(Scalar::Bool(b)) => b,
+        Some(Scalar::Text(s)) => s.eq_ignore_ascii_case("true") || s == "1",
+        Some(Scalar::Number(n)) => n == 1.0,
         _ => false,
     }
 }
 
-pub fn services(value: &Value) -> Vec<Service> {
+pub fn services<J: Json>(value: &J) -> Vec<Service> {
     items(value)
-        .into_iter()
+        .iter()
         .filter_map(|s| {
             let code = text(s, "service_code")?;
             Some(Service {
@@ -204,10 +259,13 @@ pub fn categories(services: &[Service]) -> Vec<Category> {
 }
 
 /// The attributes of a service definition, in their `order`.
-pub fn attributes(value: &Value) -> Vec<Attribute> {
-    let list = value.get("attributes").map(items).unwrap_or_default();
+pub fn attributes<J: Json>(value: &J) -> Vec<Attribute> {
+    let list = value
+        .field("attributes")
+        .map(|v| items(&v))
+        .unwrap_or_default();
     let mut out: Vec<Attribute> = list
-        .into_iter()
+        .iter()
         .filter_map(|a| {
             let code = text(a, "code")?;
             let datatype = match text(a, "datatype").as_deref() {
@@ -219,17 +277,17 @@ pub fn attributes(value: &Value) -> Vec<Attribute> {
                 _ => Datatype::String,
             };
             let values = a
-                .get("values")
-                .map(items)
+                .field("values")
+                .map(|v| items(&v))
                 .unwrap_or_default()
-                .into_iter()
+                .iter()
                 .filter_map(|v| {
                     let key = text(v, "key")?;
                     Some((key.clone(), text(v, "name").unwrap_or(key)))
                 })
                 .collect();
             Some(Attribute {
-                variable: a.get("variable").is_none() || flag(a, "variable"),
+                variable: a.field("variable").is_none() || flag(a, "variable"),
                 required: flag(a, "required"),
                 description: text(a, "description").unwrap_or_else(|| code.clone()),
                 datatype_description: text(a, "datatype_description"),
@@ -247,12 +305,12 @@ pub fn attributes(value: &Value) -> Vec<Attribute> {
 }
 
 /// The id, token or nothing a `POST requests` answered, and its notice.
-pub fn created(value: &Value) -> (Created, Option<String>) {
+pub fn created<J: Json>(value: &J) -> (Created, Option<String>) {
     let Some(first) = items(value).into_iter().next() else {
         return (Created::Nothing, None);
     };
-    let notice = text(first, "service_notice");
-    let created = match (text(first, "service_request_id"), text(first, "token")) {
+    let notice = text(&first, "service_notice");
+    let created = match (text(&first, "service_request_id"), text(&first, "token")) {
         (Some(id), _) => Created::Id(id),
         (None, Some(token)) => Created::Token(token),
         (None, None) => Created::Nothing,
@@ -260,9 +318,9 @@ pub fn created(value: &Value) -> (Created, Option<String>) {
     (created, notice)
 }
 
-pub fn requests(value: &Value) -> Vec<ServiceRequest> {
+pub fn requests<J: Json>(value: &J) -> Vec<ServiceRequest> {
     items(value)
-        .into_iter()
+        .iter()
         .filter_map(|r| {
             Some(ServiceRequest {
                 id: text(r, "service_request_id")?,
@@ -283,9 +341,9 @@ pub fn requests(value: &Value) -> Vec<ServiceRequest> {
 }
 
 /// The descriptions of an error answer (`[{code, description}]`), joined.
-pub fn error_message(value: &Value) -> Option<String> {
+pub fn error_message<J: Json>(value: &J) -> Option<String> {
     let messages: Vec<String> = items(value)
-        .into_iter()
+        .iter()
         .filter_map(|e| text(e, "description"))
         .collect();
     (!messages.is_empty()).then(|| messages.join(" "))

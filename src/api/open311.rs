@@ -4,9 +4,9 @@
 //! ratings, uploads, idempotency keys) is reported as such, and the views hide it.
 
 use lapor_core::api::{Category, NewReport, Problem, ReportCreated, ReportView};
-use lapor_core::open311::{self, Attribute, Created};
+use lapor_core::open311::{self, Attribute, Created, Json, Scalar};
 use lapor_core::{Locale, Status};
-use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::{ApiError, encode};
 use crate::config;
@@ -15,6 +15,61 @@ use crate::config;
 pub struct Open311 {
     pub base: String,
     pub settings: config::Open311,
+}
+
+/// A value from the browser's `JSON.parse`, read through `core::open311::Json`: the wasm then
+/// needs no JSON tree type of its own (serde_json's `Value` cost about 3 KB brotli).
+#[derive(Clone)]
+pub struct Js(JsValue);
+
+impl Json for Js {
+    fn field(&self, key: &str) -> Option<Js> {
+        if !self.0.is_object() {
+            return None;
+        }
+        let value = js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
+        (!value.is_null() && !value.is_undefined()).then_some(Js(value))
+    }
+    fn list(&self) -> Option<Vec<Js>> {
+        js_sys::Array::is_array(&self.0).then(|| {
+            self.0
+                .unchecked_ref::<js_sys::Array>()
+                .iter()
+                .map(Js)
+                .collect()
+        })
+    }
+    fn only_field(&self) -> Option<Js> {
+        if !Json::is_object(self) {
+            return None;
+        }
+        let keys = js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>());
+        if keys.length() != 1 {
+            return None;
+        }
+        self.field(&keys.get(0).as_string()?)
+    }
+    fn is_object(&self) -> bool {
+        self.0.is_object() && !js_sys::Array::is_array(&self.0)
+    }
+    fn scalar(&self) -> Scalar {
+        if let Some(text) = self.0.as_string() {
+            Scalar::Text(text)
+        } else if let Some(n) = self.0.as_f64() {
+            Scalar::Number(n)
+        } else if let Some(b) = self.0.as_bool() {
+            Scalar::Bool(b)
+        } else {
+            Scalar::Other
+        }
+    }
+}
+
+/// Parses an Open311 answer with the browser, after `lenient_text` has made it valid JSON.
+fn parse(text: &str) -> Option<Js> {
+    js_sys::JSON::parse(&open311::lenient_text(text))
+        .ok()
+        .map(Js)
 }
 
 /// How often a batch service's token is exchanged for an id before giving up for now.
@@ -47,10 +102,10 @@ impl Open311 {
         format!("{}/{path}.json{query}", self.base)
     }
 
-    async fn answer(response: gloo_net::http::Response) -> Result<Value, ApiError> {
+    async fn answer(response: gloo_net::http::Response) -> Result<Js, ApiError> {
         let status = response.status();
         let text = response.text().await.map_err(|_| ApiError::Network)?;
-        let value = open311::parse_json(&text);
+        let value = parse(&text);
         if response.ok() {
             return value.ok_or(ApiError::Network);
         }
@@ -63,7 +118,7 @@ impl Open311 {
         Err(ApiError::Problem(problem))
     }
 
-    async fn get(&self, path: &str, query: &str) -> Result<Value, ApiError> {
+    async fn get(&self, path: &str, query: &str) -> Result<Js, ApiError> {
         let response = gloo_net::http::Request::get(&self.url(path, query))
             .send()
             .await
