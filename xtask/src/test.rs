@@ -78,6 +78,8 @@ pub struct TestServer {
     child: Child,
     pub url: String,
     data: std::path::PathBuf,
+    /// The folder of an `--app-config` file, removed with the server.
+    config_dir: Option<std::path::PathBuf>,
 }
 
 impl TestServer {
@@ -106,6 +108,7 @@ impl TestServer {
             child,
             url: format!("http://127.0.0.1:{port}"),
             data,
+            config_dir: None,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -116,6 +119,25 @@ impl TestServer {
         }
         Ok(server)
     }
+
+    /// A server whose app reads `config_json` as its `config.json` (`--app-config`); the
+    /// file lives in a temporary folder removed with the server's data.
+    pub fn with_app_config(
+        binary: &Path,
+        dist: &Path,
+        admin_token: &str,
+        name: &str,
+        config_json: &str,
+    ) -> Result<TestServer> {
+        let dir = std::env::temp_dir().join(format!("lapor-e2e-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let file = dir.join("config.json");
+        std::fs::write(&file, config_json).map_err(|e| e.to_string())?;
+        let arg = file.to_string_lossy().into_owned();
+        let mut server = TestServer::start(binary, dist, admin_token, &["--app-config", &arg])?;
+        server.config_dir = Some(dir);
+        Ok(server)
+    }
 }
 
 impl Drop for TestServer {
@@ -123,6 +145,9 @@ impl Drop for TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.data);
+        if let Some(dir) = &self.config_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
@@ -217,18 +242,14 @@ pub fn test() -> Result {
     // The demo host page of the embedding tests runs on its own origin; the portal is told
     // to accept it as a parent through a test config.json.
     let embed_host_port = free_port()?;
-    let app_config =
-        std::env::temp_dir().join(format!("lapor-e2e-config-{}.json", std::process::id()));
-    let config = format!(
-        r#"{{"api_base": "api/v1", "embed": {{"allowed_parents": ["http://127.0.0.1:{embed_host_port}"]}}}}"#
-    );
-    std::fs::write(&app_config, config).map_err(|e| e.to_string())?;
-    let app_config_arg = app_config.to_string_lossy().into_owned();
-    let server = TestServer::start(
+    let server = TestServer::with_app_config(
         &server_bin,
         &dist,
         &admin_token,
-        &["--app-config", &app_config_arg],
+        "embed",
+        &format!(
+            r#"{{"api_base": "api/v1", "embed": {{"allowed_parents": ["http://127.0.0.1:{embed_host_port}"]}}}}"#
+        ),
     )?;
     let sub_path = TestServer::start(
         &server_bin,
@@ -237,19 +258,15 @@ pub fn test() -> Result {
         &["--base-path", "/lapor/"],
     )?;
     // The same build configured for the Open311 dialect, talking to the server's /open311/v2.
-    let open311_config =
-        std::env::temp_dir().join(format!("lapor-e2e-open311-{}.json", std::process::id()));
-    let config = format!(
-        r#"{{"api_base": "open311/v2", "dialect": "open311", "open311": {{"api_key": "{}"}}}}"#,
-        open311_api_key(&admin_token)
-    );
-    std::fs::write(&open311_config, config).map_err(|e| e.to_string())?;
-    let open311_config_arg = open311_config.to_string_lossy().into_owned();
-    let open311 = TestServer::start(
+    let open311 = TestServer::with_app_config(
         &server_bin,
         &dist,
         &admin_token,
-        &["--app-config", &open311_config_arg],
+        "open311",
+        &format!(
+            r#"{{"api_base": "open311/v2", "dialect": "open311", "open311": {{"api_key": "{}"}}}}"#,
+            open311_api_key(&admin_token)
+        ),
     )?;
     let playwright = [
         "playwright",
@@ -272,8 +289,6 @@ pub fn test() -> Result {
     conformance(&server, &admin_token)?;
     open311_client(&server, &admin_token, &mut counts)?;
     drop((server, sub_path, open311));
-    let _ = std::fs::remove_file(&app_config);
-    let _ = std::fs::remove_file(&open311_config);
 
     println!(
         "\nAll checks passed in {:.0} s.",
