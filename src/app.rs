@@ -12,9 +12,11 @@ use crate::components::sent_notices::SentNotices;
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
+use crate::lazy_routes::{FaqRoute, SubmitRoute, TrackReportRoute};
 use crate::pages::my_reports::MyReportsPage;
-use crate::pages::track::{TrackLookupPage, TrackReportPage};
-use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFound, submit::SubmitPage};
+use crate::pages::track::TrackLookupPage;
+use crate::pages::{home::HomePage, not_found::NotFound};
+use leptos_router::Lazy;
 
 /// The backend's description of itself, loaded once and shared.
 pub type InstanceResource = crate::load::Loaded<Result<Instance, ApiError>>;
@@ -97,19 +99,21 @@ pub fn App(config: Config) -> impl IntoView {
         _ => "Lapor".to_owned(),
     });
 
+    let is_routing = RwSignal::new(false);
     view! {
-        <Router base=base>
+        <Router base=base set_is_routing=is_routing>
             {(!embedded).then(|| view! { <Header name logo=logo.clone() features=features.clone()/> })}
             <ConnectionNotices/>
             <SentNotices/>
             <FocusOnNavigation/>
-            <main id="main" tabindex="-1">
+            // A page whose code is still on its way (release builds load routes on demand).
+            <main id="main" tabindex="-1" aria-busy=move || is_routing.get().then_some("true")>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/lapor") view=SubmitPage/>
+                    <Route path=path!("/lapor") view={Lazy::<SubmitRoute>::new()}/>
                     <Route path=path!("/lacak") view=TrackLookupPage/>
-                    <Route path=path!("/lacak/:tracking") view=TrackReportPage/>
-                    <Route path=path!("/faq") view=move || if features.faq { FaqPage().into_any() } else { NotFound().into_any() }/>
+                    <Route path=path!("/lacak/:tracking") view={Lazy::<TrackReportRoute>::new()}/>
+                    <Route path=path!("/faq") view={Lazy::<FaqRoute>::new()}/>
                     <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
                 </Routes>
             </main>

@@ -9,6 +9,7 @@ mod config;
 mod embed;
 mod i18n;
 mod image;
+mod lazy_routes;
 mod load;
 mod my_reports;
 mod outbox;

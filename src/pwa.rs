@@ -67,8 +67,15 @@ pub fn register_service_worker(pwa: Pwa, warm: Vec<String>, on_sync: impl Fn() +
             for url in &warm {
                 let _ = window().fetch_with_str(url);
             }
+            cache_pages(true);
         }
     });
+    if !first_install {
+        // From the second visit on, every page's code is kept for offline use, once this
+        // visit's own downloads are done.
+        set_timeout(|| cache_pages(false), std::time::Duration::from_secs(3));
+    }
+    let _ = window_event_listener_untyped("appinstalled", |_| cache_pages(false));
     container.set_oncontrollerchange(Some(on_controller.as_ref().unchecked_ref()));
     on_controller.forget();
     let on_message =
@@ -94,6 +101,20 @@ pub fn register_service_worker(pwa: Pwa, warm: Vec<String>, on_sync: impl Fn() +
         watch_for_updates(&registration, pwa.update_ready);
         REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
     });
+}
+
+/// Asks the worker to keep the pages' code (split off the main wasm) for offline use: only
+/// what this visit already downloaded (`http_cache_only`, no network), or all of it.
+fn cache_pages(http_cache_only: bool) {
+    let Some(worker) = container().and_then(|c| c.controller()) else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &"lapor-cache-pages".into());
+    if http_cache_only {
+        let _ = js_sys::Reflect::set(&message, &"httpCacheOnly".into(), &true.into());
+    }
+    let _ = worker.post_message(&message);
 }
 
 fn watch_for_updates(registration: &ServiceWorkerRegistration, update_ready: RwSignal<bool>) {

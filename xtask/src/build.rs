@@ -6,7 +6,7 @@ use crate::bench::{brotli, gzip};
 use crate::cmd::{command, run};
 use crate::{Result, root, tools};
 
-/// Builds the app into `dist/` (release: size-tuned wasm, wasm-opt -Oz).
+/// Builds the app into `dist/` (release: size-tuned wasm split at its lazy routes, wasm-opt -Oz).
 pub fn build_app(release: bool) -> Result<PathBuf> {
     tools::ensure_build_tools()?;
     let mut args = vec!["build"];
@@ -16,6 +16,9 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     // Trunk must never download a tool: everything is on the PATH `command` sets.
     run(command("trunk", &args).env("TRUNK_OFFLINE", "true"))?;
     let dist = root().join("dist");
+    if release {
+        crate::split::split_release_wasm(&dist)?;
+    }
     relativize_assets(&dist)?;
     lower_wasm_preload_priority(&dist)?;
     if release {

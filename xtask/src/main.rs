@@ -11,6 +11,7 @@ mod bench;
 mod build;
 mod cmd;
 mod serve;
+mod split;
 mod test;
 mod tools;
 

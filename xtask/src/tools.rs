@@ -1,5 +1,5 @@
 //! Installs what a fresh machine lacks: the wasm target, Trunk, wasm-bindgen-cli at the
-//! Cargo.lock version, the npm tools (wasm-opt from binaryen, Playwright, axe-core), and
+//! Cargo.lock version, wasm-split, the npm tools (wasm-opt from binaryen, Playwright, axe-core), and
 //! Debian's Chromium for the end-to-end tests. Nothing is downloaded from outside the package
 //! registries, so Trunk must find every tool on PATH.
 
@@ -10,6 +10,8 @@ use crate::{Result, root};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// wasm-split, which cuts the release wasm at Leptos' lazy routes (see `split.rs`).
+pub const WASM_SPLIT_VERSION: &str = "0.2.3";
 
 /// The `wasm-bindgen` version locked in Cargo.lock; the CLI must match it exactly.
 pub fn wasm_bindgen_version() -> Result<String> {
@@ -27,17 +29,17 @@ pub fn wasm_bindgen_version() -> Result<String> {
 }
 
 fn cargo_install(krate: &str, version: &str) -> Result {
+    cargo_install_with(krate, version, &[])
+}
+
+fn cargo_install_with(krate: &str, version: &str, extra: &[&str]) -> Result {
     let pinned = format!("={version}");
-    let locked = run(&mut command(
-        "cargo",
-        &["install", krate, "--version", &pinned, "--locked"],
-    ));
+    let mut args = vec!["install", krate, "--version", &pinned];
+    args.extend(extra);
+    let locked = run(&mut command("cargo", &[&args[..], &["--locked"]].concat()));
     if locked.is_err() {
         println!("`cargo install --locked` could not resolve; retrying without --locked");
-        run(&mut command(
-            "cargo",
-            &["install", krate, "--version", &pinned],
-        ))?;
+        run(&mut command("cargo", &args))?;
     }
     Ok(())
 }
@@ -60,6 +62,14 @@ pub fn ensure_build_tools() -> Result {
     let bindgen = output(&mut command("wasm-bindgen", &["--version"])).unwrap_or_default();
     if bindgen.split(' ').nth(1) != Some(wanted.as_str()) {
         cargo_install("wasm-bindgen-cli", &wanted)?;
+    }
+    let installed = output(&mut command("cargo", &["install", "--list"])).unwrap_or_default();
+    if !installed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:")) {
+        cargo_install_with(
+            "wasm_split_cli_support",
+            WASM_SPLIT_VERSION,
+            &["--features", "build-binary"],
+        )?;
     }
     ensure_npm_tools()
 }

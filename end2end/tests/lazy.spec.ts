@@ -1,0 +1,82 @@
+import { test, expect, type Page } from '@playwright/test';
+import { expectNoAxeViolations, waitForApp } from './helpers';
+
+// Release builds split the pages' code (form, tracking, FAQ) off the main wasm: a first visit
+// downloads the shell and the page it opens, and the service worker keeps the rest for offline
+// use from the second visit on.
+test.use({ serviceWorkers: 'allow' });
+
+const PAGE_CODE = /\/(submit_view|track_report_view|faq_view)-[0-9a-f]{16}\.wasm$/;
+
+/** The pages' code the service worker keeps, by page. */
+async function keptPages(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const cache = await caches.open('lapor-pages-v1');
+    return (await cache.keys())
+      .map((r) => new URL(r.url).pathname.match(/\/([a-z_]+_view)-/)?.[1])
+      .filter((name): name is string => name !== undefined)
+      .sort();
+  });
+}
+
+test('a first visit downloads no page code it does not show; opening a page fetches it', async ({ page, context }) => {
+  // The page's requests and the service worker's (which answers them) alike.
+  const fetched = new Set<string>();
+  context.on('requestfinished', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (PAGE_CODE.test(path)) fetched.add(path.match(PAGE_CODE)![1]);
+  });
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await page.waitForLoadState('networkidle');
+  expect([...fetched]).toEqual([]);
+
+  await page.getByRole('link', { name: 'Buat laporan' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  expect([...fetched]).toEqual(['submit_view']);
+});
+
+test('a page opened on the first visit opens offline; one never opened says it needs a connection, then loads', async ({ page, context }) => {
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  // Kept from what the visit already downloaded: the form, not the FAQ it never opened.
+  await expect.poll(() => keptPages(page)).toEqual(['submit_view']);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+  await expect(page.getByRole('alert')).toContainText('memerlukan koneksi internet');
+  await expectNoAxeViolations(page);
+  // The app is still alive: the header's links work.
+  await page.getByRole('link', { name: 'Buat laporan' }).first().click();
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+
+  await context.setOffline(false);
+  await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect(page.locator('.faq-item').first()).toBeVisible();
+});
+
+test('from the second visit on, every page opens offline', async ({ page, context }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  expect(await keptPages(page)).toEqual([]);
+
+  await page.reload();
+  await waitForApp(page);
+  await expect
+    .poll(() => keptPages(page), { timeout: 20_000 })
+    .toEqual(['faq_view', 'submit_view', 'track_report_view']);
+
+  await context.setOffline(true);
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await page.goto('/faq');
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+});

@@ -1,0 +1,227 @@
+//! Splitting the release wasm at Leptos' `#[lazy]` routes, so that a first visit downloads the
+//! shell and the page it opens, not the whole portal.
+//!
+//! Trunk 0.21 cannot split (wasm-split must run before wasm-bindgen, inside Trunk's pipeline),
+//! so Trunk builds the page, the stylesheet and an unsplit wasm with its bindings, and then
+//! [`split_release_wasm`] rebuilds the wasm and its bindings from the linked wasm Cargo left in
+//! `target/` (relocations kept by `.cargo/config.toml`):
+//!
+//! 1. `wasm-split-cli` (crate `wasm_split_cli_support`) cuts the linked wasm into the main module,
+//!    one module per `#[lazy]` function and chunks the lazy ones share, and writes the JS that
+//!    loads them (`__wasm_split.js`);
+//! 2. wasm-bindgen makes the bindings of the main module, under Trunk's file name;
+//! 3. wasm-opt shrinks every module;
+//! 4. every split file gets its content hash in its name (so it can be cached for good) and the
+//!    files that name it are rewritten to match; the integrity hashes Trunk wrote for the old
+//!    files are dropped from `index.html`.
+
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{command, run};
+use crate::{Result, root};
+
+/// The wasm features rustc emits; wasm-opt must accept all of them.
+const WASM_OPT_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+];
+
+/// The JS module the split wasm imports its loaders from (wasm-split's default name).
+const LOADER: &str = "__wasm_split.js";
+
+pub fn split_release_wasm(dist: &Path) -> Result {
+    let linked = root().join("target/wasm32-unknown-unknown/release/lapor-portal.wasm");
+    let stem = trunk_bindings_stem(dist)?;
+    let work = root().join("target/wasm-split");
+    let _ = std::fs::remove_dir_all(&work);
+    let split = work.join("split");
+    let bindings = work.join("bindings");
+    std::fs::create_dir_all(&split).map_err(|e| e.to_string())?;
+    run(&mut command(
+        "wasm-split-cli",
+        &[&path_str(&linked), &path_str(&split)],
+    ))?;
+    run(&mut command(
+        "wasm-bindgen",
+        &[
+            "--target=web",
+            &format!("--out-dir={}", bindings.display()),
+            &format!("--out-name={stem}"),
+            "--no-typescript",
+            // The split modules call into the main one through these exports.
+            "--keep-lld-exports",
+            "--no-demangle",
+            &path_str(&split.join("main.wasm")),
+        ],
+    ))?;
+
+    wasm_opt(
+        &bindings.join(format!("{stem}_bg.wasm")),
+        &dist.join(format!("{stem}_bg.wasm")),
+    )?;
+    let snippets = bindings.join("snippets");
+    if snippets.exists() {
+        copy_dir(&snippets, &dist.join("snippets"))?;
+    }
+
+    let mut loader = read(&split.join(LOADER))?;
+    loader = loader.replace("\"./main.js\"", &format!("\"./{stem}.js\""));
+    for entry in std::fs::read_dir(&split)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(module) = name.strip_suffix(".wasm") else {
+            continue;
+        };
+        if module == "main" {
+            continue;
+        }
+        let optimised = work.join(&name);
+        wasm_opt(&entry.path(), &optimised)?;
+        let bytes = std::fs::read(&optimised).map_err(|e| e.to_string())?;
+        let hashed = format!(
+            "{}-{}.wasm",
+            short_module_name(module),
+            content_hash(&bytes)
+        );
+        std::fs::write(dist.join(&hashed), bytes).map_err(|e| e.to_string())?;
+        let before = loader.len();
+        loader = loader.replace(&format!("\"./{name}\""), &format!("\"./{hashed}\""));
+        if loader.len() == before {
+            return Err(format!("{LOADER} does not name {name}"));
+        }
+    }
+    let loader_name = format!("__wasm_split-{}.js", content_hash(loader.as_bytes()));
+    std::fs::write(dist.join(&loader_name), &loader).map_err(|e| e.to_string())?;
+
+    let glue = read(&bindings.join(format!("{stem}.js")))?;
+    // Only the `import … from` lines: the wasm itself still names the module `./__wasm_split.js`.
+    let linked_glue = glue.replace(
+        &format!("from \"./{LOADER}\""),
+        &format!("from \"./{loader_name}\""),
+    );
+    if linked_glue == glue {
+        return Err(format!("the bindings do not import {LOADER}"));
+    }
+    std::fs::write(dist.join(format!("{stem}.js")), linked_glue).map_err(|e| e.to_string())?;
+
+    let index = dist.join("index.html");
+    let html = drop_integrity(&read(&index)?);
+    std::fs::write(&index, html).map_err(|e| e.to_string())
+}
+
+/// `lapor-portal-<hash>`: the name Trunk gave the bindings (and `…_bg.wasm`).
+fn trunk_bindings_stem(dist: &Path) -> Result<String> {
+    for entry in std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix("_bg.wasm") {
+            return Ok(stem.to_owned());
+        }
+    }
+    Err(format!("no *_bg.wasm in {}", dist.display()))
+}
+
+/// `split_submit_view_1491…` → `submit_view`; `chunk_7` stays.
+fn short_module_name(module: &str) -> String {
+    let name = module.strip_prefix("split_").unwrap_or(module);
+    match name.rsplit_once('_') {
+        Some((head, tail)) if tail.len() > 8 && tail.bytes().all(|b| b.is_ascii_digit()) => {
+            head.to_owned()
+        }
+        _ => name.to_owned(),
+    }
+}
+
+/// 16 hex digits of a content hash (FNV-1a, 64 bits): enough to tell versions apart, which is
+/// all a cache-busting file name needs.
+fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Trunk hashed the files it wrote; the split replaced them, so their `integrity` attributes
+/// would make the browser refuse them.
+fn drop_integrity(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(" integrity=\"") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + " integrity=\"".len()..];
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn wasm_opt(input: &Path, output: &Path) -> Result {
+    let mut args = vec!["-Oz"];
+    args.extend(WASM_OPT_FEATURES);
+    let (input, output) = (path_str(input), path_str(output));
+    args.extend([input.as_str(), "-o", output.as_str()]);
+    run(&mut command("wasm-opt", &args))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn path_str(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_modules_keep_a_readable_name() {
+        assert_eq!(
+            short_module_name("split_submit_view_14911813001234762678"),
+            "submit_view"
+        );
+        assert_eq!(short_module_name("chunk_14"), "chunk_14");
+    }
+
+    #[test]
+    fn different_contents_get_different_names() {
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+        assert_eq!(content_hash(b"a").len(), 16);
+    }
+
+    #[test]
+    fn integrity_attributes_are_dropped_and_nothing_else() {
+        let html = r#"<link rel="modulepreload" href="./a.js" integrity="sha384-x/y+z"><link rel="stylesheet" href="./m.css" integrity="sha384-q">"#;
+        assert_eq!(
+            drop_integrity(html),
+            r#"<link rel="modulepreload" href="./a.js"><link rel="stylesheet" href="./m.css">"#
+        );
+    }
+}
