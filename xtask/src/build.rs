@@ -20,7 +20,6 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
         crate::split::split_release_wasm(&dist)?;
     }
     relativize_assets(&dist)?;
-    lower_wasm_preload_priority(&dist)?;
     if release {
         // The service worker belongs to release builds only: in development it would serve
         // stale code.
@@ -82,18 +81,6 @@ pub fn relativize_assets(dist: &Path) -> Result {
     std::fs::write(&index, html).map_err(|e| e.to_string())
 }
 
-/// Preloads the wasm at low priority: the static first paint needs only the HTML and the
-/// stylesheet, which must not queue behind a few hundred KB of wasm on a slow link.
-pub fn lower_wasm_preload_priority(dist: &Path) -> Result {
-    let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).map_err(|e| e.to_string())?;
-    let lowered = html.replace(
-        r#"as="fetch" type="application/wasm""#,
-        r#"as="fetch" type="application/wasm" fetchpriority="low""#,
-    );
-    std::fs::write(&index, lowered).map_err(|e| e.to_string())
-}
-
 /// Builds the reference server and returns its binary. `optimised` uses the `server` profile
 /// (optimised without fat LTO); otherwise the debug build the host tests already made.
 pub fn build_server(optimised: bool) -> Result<PathBuf> {
@@ -126,22 +113,6 @@ mod tests {
             html.contains("href=\"/lapor\""),
             "only files of dist/ change"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn the_wasm_preload_yields_to_the_first_paint() {
-        let dir = std::env::temp_dir().join(format!("xtask-pri-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("index.html"),
-            r#"<link rel="preload" href="./a_bg.wasm" as="fetch" type="application/wasm"><link rel="modulepreload" href="./a.js">"#,
-        )
-        .unwrap();
-        super::lower_wasm_preload_priority(&dir).unwrap();
-        let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-        assert!(html.contains(r#"type="application/wasm" fetchpriority="low">"#));
-        assert_eq!(html.matches("fetchpriority").count(), 1, "only the wasm");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

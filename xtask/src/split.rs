@@ -12,8 +12,9 @@
 //! 2. wasm-bindgen makes the bindings of the main module, under Trunk's file name;
 //! 3. wasm-opt shrinks every module;
 //! 4. every split file gets its content hash in its name (so it can be cached for good) and the
-//!    files that name it are rewritten to match; the integrity hashes Trunk wrote for the old
-//!    files are dropped from `index.html`.
+//!    files that name it are rewritten to match;
+//! 5. Trunk's start-up script in `index.html` (and its preloads, with their integrity hashes of
+//!    the unsplit files) gives way to one that starts the app after the first paint.
 
 use std::path::{Path, PathBuf};
 
@@ -111,8 +112,57 @@ pub fn split_release_wasm(dist: &Path) -> Result {
     std::fs::write(dist.join(format!("{stem}.js")), linked_glue).map_err(|e| e.to_string())?;
 
     let index = dist.join("index.html");
-    let html = drop_integrity(&read(&index)?);
+    let html = start_after_first_paint(&read(&index)?, &stem, &loader_name)?;
     std::fs::write(&index, html).map_err(|e| e.to_string())
+}
+
+/// Replaces Trunk's start-up script and its preloads with one that starts the app after the
+/// first paint: the static page in `index.html` is readable at once, and the wasm does not
+/// compete with it for a slow link (nor count in its Largest Contentful Paint). The bindings and
+/// the split loader they import are fetched side by side. A hidden tab, which paints nothing,
+/// starts after half a second.
+fn start_after_first_paint(html: &str, stem: &str, loader_name: &str) -> Result<String> {
+    let script_start = html
+        .find("<script type=\"module\">")
+        .ok_or("index.html has no start-up script")?;
+    let script_end = html[script_start..]
+        .find("</script>")
+        .map(|end| script_start + end + "</script>".len())
+        .ok_or("index.html: unterminated start-up script")?;
+    if !html[script_start..script_end].contains(&format!("/{stem}.js'")) {
+        return Err(format!("the start-up script does not load {stem}.js"));
+    }
+    let bootstrap = format!(
+        "<script type=\"module\">\n\
+         await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
+         const [bindings] = await Promise.all([import('/{stem}.js'), import('/{loader_name}')]);\n\
+         const wasm = await bindings.default({{ module_or_path: '/{stem}_bg.wasm' }});\n\
+         window.wasmBindings = bindings;\n\
+         dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {{ detail: {{ wasm }} }}));\n\
+         </script>"
+    );
+    let html = format!(
+        "{}{bootstrap}{}",
+        &html[..script_start],
+        &html[script_end..]
+    );
+    Ok(drop_tags(
+        &drop_tags(&html, "<link rel=\"modulepreload\""),
+        "<link rel=\"preload\"",
+    ))
+}
+
+/// `html` without the tags that start with `opening`.
+fn drop_tags(html: &str, opening: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(opening) {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        rest = tag.find('>').map_or("", |end| &tag[end + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `lapor-portal-<hash>`: the name Trunk gave the bindings (and `…_bg.wasm`).
@@ -149,20 +199,6 @@ fn content_hash(bytes: &[u8]) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
-}
-
-/// Trunk hashed the files it wrote; the split replaced them, so their `integrity` attributes
-/// would make the browser refuse them.
-fn drop_integrity(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find(" integrity=\"") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + " integrity=\"".len()..];
-        rest = after.find('"').map_or("", |end| &after[end + 1..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 fn wasm_opt(input: &Path, output: &Path) -> Result {
@@ -217,11 +253,21 @@ mod tests {
     }
 
     #[test]
-    fn integrity_attributes_are_dropped_and_nothing_else() {
-        let html = r#"<link rel="modulepreload" href="./a.js" integrity="sha384-x/y+z"><link rel="stylesheet" href="./m.css" integrity="sha384-q">"#;
-        assert_eq!(
-            drop_integrity(html),
-            r#"<link rel="modulepreload" href="./a.js"><link rel="stylesheet" href="./m.css">"#
+    fn the_app_starts_after_the_first_paint_without_preloads() {
+        let html = concat!(
+            r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#,
+            "<script type=\"module\">\nimport init, * as bindings from '/app-1.js';\n",
+            "const wasm = await init({ module_or_path: '/app-1_bg.wasm' });\n</script>",
+            r#"<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous" integrity="sha384-a">"#,
+            r#"<link rel="preload" href="/app-1_bg.wasm" as="fetch" type="application/wasm"></head>"#,
         );
+        let out = start_after_first_paint(html, "app-1", "__wasm_split-2.js").unwrap();
+        assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#));
+        assert!(out.ends_with("</script></head>"), "{out}");
+        assert!(!out.contains("preload"), "{out}");
+        assert!(out.contains("requestAnimationFrame"));
+        assert!(out.contains("import('/app-1.js'), import('/__wasm_split-2.js')"));
+        assert!(out.contains("module_or_path: '/app-1_bg.wasm'"));
+        assert!(start_after_first_paint(html, "other", "l.js").is_err());
     }
 }
