@@ -8,6 +8,7 @@ use leptos_router::path;
 
 use crate::api::{Api, ApiError};
 use crate::components::connection::ConnectionNotices;
+use crate::components::later::Later;
 use crate::components::sent_notices::SentNotices;
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
@@ -61,7 +62,11 @@ pub fn App(config: Config) -> impl IntoView {
     let pwa = crate::pwa::start();
     let outbox = crate::outbox::Outbox::start(api.clone(), pwa.online.into());
     let warm = vec!["config.json".to_owned(), api.url("/instance")];
-    crate::pwa::register_service_worker(pwa, warm, move || outbox.flush());
+    // Not needed for the first render: after it, in a task of its own.
+    set_timeout(
+        move || crate::pwa::register_service_worker(pwa, warm, move || outbox.flush()),
+        std::time::Duration::ZERO,
+    );
     provide_context(config);
     let instance: InstanceResource = crate::load::Loaded::new(move || {
         let api = api.clone();
@@ -103,8 +108,10 @@ pub fn App(config: Config) -> impl IntoView {
     view! {
         <Router base=base set_is_routing=is_routing>
             {(!embedded).then(|| view! { <Header name logo=logo.clone() features=features.clone()/> })}
-            <ConnectionNotices/>
-            <SentNotices/>
+            <Later>
+                <ConnectionNotices/>
+                <SentNotices/>
+            </Later>
             <FocusOnNavigation/>
             // A page whose code is still on its way (release builds load routes on demand).
             <main id="main" tabindex="-1" aria-busy=move || is_routing.get().then_some("true")>
@@ -117,7 +124,7 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
                 </Routes>
             </main>
-            {(!embedded).then(Footer)}
+            {(!embedded).then(|| view! { <Later><Footer/></Later> })}
         </Router>
     }
 }

@@ -6,6 +6,7 @@ pub mod field;
 pub mod footer;
 pub mod header;
 pub mod language_switch;
+pub mod later;
 pub mod load_error;
 pub mod outbox_list;
 pub mod rich_text;

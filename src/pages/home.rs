@@ -5,6 +5,7 @@ use crate::app::link;
 use leptos_router::components::A;
 
 use crate::app::{InstanceResource, use_page_title};
+use crate::components::later::Later;
 use crate::components::tracking_form::TrackingForm;
 use crate::i18n::{Texts, fill, tr, use_i18n};
 use lapor_core::api::Channel;
@@ -83,6 +84,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 tabindex="-1">{tr(|t| t.home_title)}</h1>
             <p class="lead">{tr(|t| t.home_lead)}</p>
         </section>
+        <Later>
         <div class="cards">
             <section class="card">
                 <h2>{tr(|t| t.home_report_cta)}</h2>
@@ -99,6 +101,8 @@ pub fn HomePage() -> impl IntoView {
                 <A href=link("/faq")>{tr(|t| t.nav_faq)}</A>
             </section>
         </div>
+        </Later>
+        <Later>
         <section>
             <h2>{tr(|t| t.home_how_heading)}</h2>
             <ol class="steps">
@@ -113,6 +117,7 @@ pub fn HomePage() -> impl IntoView {
             <h2>{tr(|t| t.home_channels_heading)}</h2>
             <ul class="channels">{channels}</ul>
         </section>
+        </Later>
     }
 }
 
