@@ -76,6 +76,30 @@ async function sendToConfirmation(browser) {
   return median(times);
 }
 
+// The same-origin files a first visit fetches from the network, the page's and its service
+// worker's (precache) alike, until the network has been quiet for a while; API data is not
+// counted. Paths are relative to the target's root.
+async function firstVisit(browser, url) {
+  const context = await browser.newContext({ locale: 'id-ID', serviceWorkers: 'allow' });
+  const root = new URL(url);
+  const fetched = new Set();
+  context.on('requestfinished', async (request) => {
+    const response = await request.response();
+    if (!response || response.fromServiceWorker()) return;
+    const u = new URL(request.url());
+    if (u.origin !== root.origin || u.pathname.includes('/api/')) return;
+    fetched.add(u.pathname + u.search);
+  });
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.waitForTimeout(5000);
+  await page.waitForLoadState('networkidle');
+  await context.close();
+  const paths = [...fetched].map((p) => p.split('?')[0]).sort();
+  console.error(`first visit ${url}: ${paths.join(' ')}`);
+  return paths;
+}
+
 async function repeatVisit(browser) {
   const context = await browser.newContext({ locale: 'id-ID', serviceWorkers: 'allow' });
   const page = await context.newPage();
@@ -83,7 +107,12 @@ async function repeatVisit(browser) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
   await page.waitForTimeout(1000);
   // shell: the app itself; data: the API; updateCheck: the browser's check for a new worker.
-  const fetched = { shell: 0, data: 0, updateCheck: 0, shellFiles: [] };
+  const fetched = { shell: 0, data: 0, updateCheck: 0, shellFiles: [], keptForOffline: [] };
+  // The worker's own downloads: the pages' code it keeps for offline use.
+  context.on('requestfinished', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (request.serviceWorker() && path.endsWith('.wasm')) fetched.keptForOffline.push(path);
+  });
   page.on('requestfinished', async (request) => {
     const response = await request.response();
     if (!response || response.fromServiceWorker()) return;
@@ -91,7 +120,7 @@ async function repeatVisit(browser) {
     const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
     const path = new URL(request.url()).pathname;
     if (path.includes('/api/')) fetched.data += bytes;
-    else if (/\/sw(-sync)?\.js$/.test(path)) fetched.updateCheck += bytes;
+    else if (/\/sw(-app|-pages)?\.js$/.test(path)) fetched.updateCheck += bytes;
     else {
       fetched.shell += bytes;
       fetched.shellFiles.push(path);
@@ -99,7 +128,8 @@ async function repeatVisit(browser) {
   });
   await page.goto(`${portal}/`);
   await page.locator('main h1').waitFor();
-  await page.waitForTimeout(1500);
+  // The worker fetches the pages' code 3 s after the start of this second visit.
+  await page.waitForTimeout(6000);
   await context.close();
   console.error(`repeat visit: ${JSON.stringify(fetched)}`);
   return fetched;
@@ -110,7 +140,10 @@ for (const [name, url] of Object.entries(targets)) {
   lighthouseResults[name] = await lighthouseRuns(url);
 }
 const browser = await chromium.launch({ executablePath: chromePath, args: flags.filter((f) => f !== '--headless=new') });
+const firstVisits = {};
+for (const [name, url] of Object.entries(targets)) firstVisits[name] = await firstVisit(browser, url);
+firstVisits.portalForm = await firstVisit(browser, `${portal}/lapor`);
 const sendMs = await sendToConfirmation(browser);
 const repeat = await repeatVisit(browser);
 await browser.close();
-console.log(JSON.stringify({ lighthouse: lighthouseResults, sendMs, repeat }));
+console.log(JSON.stringify({ lighthouse: lighthouseResults, firstVisit: firstVisits, sendMs, repeat }));

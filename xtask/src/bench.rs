@@ -36,33 +36,24 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The files of `dist/` a first visit fetches: the page, its script, wasm, styles, config,
-/// manifest, favicon and service worker (pre-compressed copies are not fetched).
-fn first_visit_files(dist: &Path) -> Result<Vec<std::path::PathBuf>> {
+/// The files of `dist/` behind the URL paths a visit fetched (as the browser half of the bench
+/// recorded them, relative to the target's root): a navigation (`/`, `/lapor`) is `index.html`.
+fn fetched_files(dist: &Path, paths: &serde_json::Value) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let mut stack = vec![dist.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            // embed.js is fetched by host pages that embed the portal, not by a visit; PNG
-            // icons when the portal is installed.
-            if path.file_name().is_some_and(|n| n == "embed.js") || ext == "png" {
-                continue;
-            }
-            if matches!(
-                ext,
-                "html" | "js" | "wasm" | "css" | "json" | "webmanifest" | "png" | "svg" | "ico"
-            ) {
-                files.push(path);
-            }
+    for path in paths.as_array().ok_or("no list of fetched paths")? {
+        let path = path.as_str().unwrap_or("").trim_start_matches('/');
+        let file = dist.join(path);
+        if file.is_file() {
+            files.push(file);
+        } else if !path.contains('.') {
+            files.push(dist.join("index.html"));
+        } else {
+            return Err(format!(
+                "{path} was fetched but is not in {}",
+                dist.display()
+            ));
         }
     }
-    files.sort();
     Ok(files)
 }
 
@@ -74,9 +65,9 @@ struct Row {
     brotli: u64,
 }
 
-fn rows_of(dir: &Path) -> Result<(Vec<Row>, Row)> {
+fn rows_of(dir: &Path, paths: &serde_json::Value) -> Result<(Vec<Row>, Row)> {
     let mut rows = Vec::new();
-    for path in first_visit_files(dir)? {
+    for path in fetched_files(dir, paths)? {
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         let name = path
             .strip_prefix(dir)
@@ -136,7 +127,15 @@ fn build_framework_floor() -> Result<PathBuf> {
             "benches/framework-floor/index.html",
         ],
     )
-    .env("TRUNK_OFFLINE", "true"))?;
+    .env("TRUNK_OFFLINE", "true")
+    // Without the relocations `.cargo/config.toml` keeps for the portal's wasm-split: the floor
+    // has nothing to split, and wasm-opt would leave them in its wasm. Its own target directory
+    // keeps both builds cached.
+    .env(
+        "CARGO_ENCODED_RUSTFLAGS",
+        ["--cfg", "erase_components"].join("\u{1f}"),
+    )
+    .env("CARGO_TARGET_DIR", root().join("target/bench/floor-target")))?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -167,7 +166,14 @@ fn physical_floor(portal: &Path) -> Result<PathBuf> {
 /// names section until wasm-opt) optimised like the shipped file but keeping names.
 fn twiggy_top() -> Result<String> {
     tools::ensure_twiggy()?;
-    let bindgen = root().join("target/wasm-bindgen/release/lapor-portal_bg.wasm");
+    // The main module (what a first visit loads), as wasm-bindgen wrote it before wasm-opt.
+    let bindings = root().join("target/wasm-split/bindings");
+    let bindgen = std::fs::read_dir(&bindings)
+        .map_err(|e| format!("{}: {e}", bindings.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("_bg.wasm"))
+        .ok_or("no split wasm: build the release app first")?;
     let named = root().join("target/bench/portal-named.wasm");
     run(&mut command(
         "wasm-opt",
@@ -257,9 +263,6 @@ pub fn bench() -> Result {
     let dist = build_app(true)?;
     let framework = build_framework_floor()?;
     let physical = physical_floor(&dist)?;
-    let (portal_rows, portal_total) = rows_of(&dist)?;
-    let (_, framework_total) = rows_of(&framework)?;
-    let (_, physical_total) = rows_of(&physical)?;
     let top = twiggy_top()?;
 
     // The three served the same way: the reference server, pre-compressed files, caching.
@@ -278,15 +281,33 @@ pub fn bench() -> Result {
         "runs": 3,
     });
     let script = root().join("xtask/bench/browser.mjs");
-    let printed = crate::cmd::output(
-        command("node", &[&script.to_string_lossy(), &plan.to_string()])
-            .env("CHROME_PATH", tools::CHROMIUM)
-            .stderr(std::process::Stdio::inherit()),
-    )
-    .ok_or("the browser measurements failed")?;
+    // Progress and errors on stderr, the figures on stdout.
+    let measured = command("node", &[&script.to_string_lossy(), &plan.to_string()])
+        .env("CHROME_PATH", tools::CHROMIUM)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !measured.status.success() {
+        return Err("the browser measurements failed".into());
+    }
+    let printed = String::from_utf8_lossy(&measured.stdout).into_owned();
     let measured: serde_json::Value =
         serde_json::from_str(printed.lines().last().unwrap_or("")).map_err(|e| e.to_string())?;
     let lh = ["portal", "framework", "physical"].map(|k| lighthouse(&measured["lighthouse"][k]));
+    let visits = &measured["firstVisit"];
+    let (portal_rows, portal_total) = rows_of(&dist, &visits["portal"])?;
+    let (_, framework_total) = rows_of(&framework, &visits["framework"])?;
+    let (_, physical_total) = rows_of(&physical, &visits["physical"])?;
+    let (_, form_total) = rows_of(&dist, &visits["portalForm"])?;
+    let (_, offline_total) = rows_of(&dist, &measured["repeat"]["keptForOffline"])?;
+    let lazy_line = format!(
+        "The pages' own code is loaded when a page is first opened (wasm-split at Leptos' lazy \
+         routes). A first visit that lands on the form (`/lapor`) downloads {:.1} KB brotli. \
+         The service worker keeps every page's code for offline use from the second visit on: \
+         {:.1} KB brotli more, fetched in the background of that visit.",
+        form_total.brotli as f64 / 1024.0,
+        offline_total.brotli as f64 / 1024.0,
+    );
 
     let comparison = comparison(
         [&portal_total, &framework_total, &physical_total],
@@ -329,8 +350,9 @@ pub fn bench() -> Result {
     println!("\n{comparison}");
     println!("Send → confirmation (median of 5, local reference server): {send_ms:.0} ms");
     println!("{repeat_line}");
+    println!("{lazy_line}");
     println!("{targets}");
-    println!("\nLargest contributors to the portal's wasm (twiggy top, names kept):\n{top}");
+    println!("\nLargest contributors to the main wasm module (twiggy top, names kept):\n{top}");
 
     let gaps = std::fs::read_to_string(root().join("benches/gaps.md")).unwrap_or_default();
     let date = crate::cmd::output(
@@ -345,9 +367,11 @@ pub fn bench() -> Result {
          three runs, Debian Chromium, each target served by the release reference server.\n\n\
          ## {date}\n\nMachine: {}.\n\n{comparison}\n\
          Send → confirmation (median of 5, local reference server): {send_ms:.0} ms.\n\n\
-         {repeat_line}\n\n{targets}\n\n### Portal first visit, file by file\n\n{}\n\
-         PNG icons are fetched when the portal is installed, not on a visit.\n\n\
-         ### Largest contributors to the wasm (twiggy top)\n\n```\n{top}\n```\n\n{gaps}",
+         {repeat_line}\n\n{lazy_line}\n\n{targets}\n\n\
+         ### Portal first visit, file by file\n\n\
+         What the browser fetched on a first visit to `/` (service worker allowed, until the \
+         network was quiet), each file counted at its size in `dist/`.\n\n{}\n\
+         ### Largest contributors to the main wasm module (twiggy top)\n\n```\n{top}\n```\n\n{gaps}",
         machine(),
         file_table(&portal_rows, &portal_total),
     );
