@@ -1,9 +1,8 @@
 //! Routes whose code a release build loads only when they are visited.
 //!
-//! Each page below is a `LazyRoute`. In release builds its view function is a wasm-split point
-//! (`wasm_split_helpers`, re-exported by Leptos), and `cargo xtask` cuts the wasm there, so the
-//! first visit downloads the shell and the home page, not the form, the tracking page and the
-//! FAQ. Debug builds (`trunk serve`, clippy) link everything into one wasm.
+//! Each page below is a `LazyRoute` whose view function is a split point (`crate::split`), so
+//! the first visit downloads the shell and the home page, not the form, the tracking page and
+//! the FAQ.
 //!
 //! A page whose code cannot be fetched (offline before it was ever cached) shows the usual
 //! "needs a connection" message with a retry, instead of taking the app down.
@@ -14,16 +13,7 @@ use leptos_router::LazyRoute;
 use crate::api::ApiError;
 use crate::components::load_error::LoadError;
 use crate::pages::not_found::NotFound;
-
-/// A page's code could not be fetched.
-#[derive(Debug)]
-pub struct ChunkMissing;
-
-impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        ChunkMissing
-    }
-}
+use crate::split::{ChunkMissing, split_point};
 
 fn page_or_retry(page: Result<AnyView, ChunkMissing>) -> AnyView {
     page.unwrap_or_else(|ChunkMissing| {
@@ -64,16 +54,7 @@ macro_rules! lazy_page {
             }
         }
 
-        #[cfg(not(debug_assertions))]
-        #[leptos::wasm_split::wasm_split($load, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $load() -> Result<AnyView, ChunkMissing> {
-            Ok($page().into_any())
-        }
-
-        #[cfg(debug_assertions)]
-        async fn $load() -> Result<AnyView, ChunkMissing> {
-            Ok($page().into_any())
-        }
+        split_point!(fn $load() -> AnyView { $page().into_any() });
     };
 }
 

@@ -15,6 +15,7 @@ mod my_reports;
 mod outbox;
 mod pages;
 mod pwa;
+mod split;
 mod storage;
 mod theme;
 

@@ -173,6 +173,25 @@ test('a response lost after the server committed is retried without a duplicate'
   expect((await reportsTitled(request, title)).map((r) => r.tracking_id)).toEqual([committed!.tracking_id]);
 });
 
+test('when the sending code cannot be fetched, the report waits in the outbox and leaves later', async ({ page, request }) => {
+  // Release builds fetch the sending code (a split-off wasm file) when a report first leaves.
+  const title = `Trotoar rusak ${Date.now()}`;
+  const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
+  await page.route(sendingCode, (route) => route.abort('internetdisconnected'));
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  expect(await reportsTitled(request, title)).toEqual([]);
+
+  await page.unroute(sendingCode);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
 test('a photo is downscaled on the device before upload', async ({ page, request }) => {
   await openForm(page);
   await fillBasics(page, 'Pengaduan');

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{Api, ApiError, upload};
 use crate::my_reports::{self, SavedReport};
 use crate::pages::submit::draft::Draft;
+use crate::split::split_point;
 use crate::storage;
 
 const KEY: &str = "outbox";
@@ -55,11 +56,48 @@ fn load() -> Vec<Queued> {
 
 /// Sends a draft: files still waiting are uploaded first, then the report under the draft's
 /// one key. `progress` sees the draft after each upload, so it can be saved at once.
+///
+/// The sending code is a split point of its own (`crate::split`): a visit that sends
+/// nothing never downloads it. If it cannot be fetched (offline), that is a network failure
+/// like any other, and the report waits in the outbox.
 pub async fn send(
     api: &Api,
     draft: &mut Draft,
     locale: Locale,
-    progress: impl Fn(&Draft),
+    progress: impl Fn(&Draft) + 'static,
+) -> Result<ReportCreated, ApiError> {
+    let Ok(sending) = outbox_send(api.clone(), draft.clone(), locale, Box::new(progress)).await
+    else {
+        return Err(ApiError::Network);
+    };
+    let (sent_draft, result) = sending.await;
+    *draft = sent_draft;
+    result
+}
+
+/// A send on its way: the draft as it ends up (uploads done), and the backend's answer.
+type Sending = std::pin::Pin<Box<dyn Future<Output = (Draft, Result<ReportCreated, ApiError>)>>>;
+
+split_point!(
+    fn outbox_send(
+        api: Api,
+        draft: Draft,
+        locale: Locale,
+        progress: Box<dyn Fn(&Draft)>,
+    ) -> Sending {
+        let mut draft = draft;
+        Box::pin(async move {
+            let result = upload_and_submit(&api, &mut draft, locale, &*progress).await;
+            (draft, result)
+        }) as Sending
+    }
+);
+
+async fn upload_and_submit(
+    api: &Api,
+    draft: &mut Draft,
+    locale: Locale,
+    progress: &dyn Fn(&Draft),
 ) -> Result<ReportCreated, ApiError> {
     while let Some(file) = draft.queued_files.first().cloned() {
         // A blob the browser has evicted cannot be sent; the report still can.
@@ -210,7 +248,10 @@ impl Outbox {
                 else {
                     continue;
                 };
-                let progress = |d: &Draft| self.change(&key, |e| e.draft = d.clone());
+                let progress = {
+                    let key = key.clone();
+                    move |d: &Draft| self.change(&key, |e| e.draft = d.clone())
+                };
                 match send(&api, &mut entry.draft, entry.locale, progress).await {
                     Ok(created) => {
                         remember(&created);

@@ -175,22 +175,11 @@ fn twiggy_top() -> Result<String> {
         .find(|p| p.to_string_lossy().ends_with("_bg.wasm"))
         .ok_or("no split wasm: build the release app first")?;
     let named = root().join("target/bench/portal-named.wasm");
-    run(&mut command(
-        "wasm-opt",
-        &[
-            "-Oz",
-            "-g",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--enable-mutable-globals",
-            &bindgen.to_string_lossy(),
-            "-o",
-            &named.to_string_lossy(),
-        ],
-    ))?;
+    let (input, output) = (bindgen.to_string_lossy(), named.to_string_lossy());
+    let mut args = vec!["-Oz", "-g"];
+    args.extend(crate::split::WASM_OPT_FEATURES);
+    args.extend([input.as_ref(), "-o", output.as_ref()]);
+    run(&mut command("wasm-opt", &args))?;
     crate::cmd::output(&mut command(
         "twiggy",
         &["top", "-n", "15", &named.to_string_lossy()],

@@ -22,7 +22,7 @@ use crate::cmd::{command, run};
 use crate::{Result, root};
 
 /// The wasm features rustc emits; wasm-opt must accept all of them.
-const WASM_OPT_FEATURES: [&str; 6] = [
+pub const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",

@@ -194,7 +194,7 @@ pub fn SubmitPage() -> impl IntoView {
         sending.set(true);
         send_error.set(None);
         leptos::task::spawn_local(async move {
-            let saved = |d: &Draft| draft.set(d.clone());
+            let saved = move |d: &Draft| draft.set(d.clone());
             let result = outbox::send(&api, &mut current, locale, saved).await;
             sending.set(false);
             match result {
