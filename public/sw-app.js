@@ -16,8 +16,8 @@ self.addEventListener('sync', (event) => {
 // The pages' code (the form, tracking, FAQ) is not part of the first visit's download. The app
 // asks for it here: `{ type: 'lapor-cache-pages', httpCacheOnly: true }` when this worker first
 // takes control (keeps what the visit already downloaded, no network), and without
-// `httpCacheOnly` on later visits and when the portal is installed (fetches what is missing),
-// so every page opens offline from the second visit on.
+// `httpCacheOnly` on later visits and when the portal is installed (fetches what is missing;
+// not when the browser asks to save data), so every page opens offline from the second visit on.
 const PAGES_CACHE = 'lapor-pages-v1';
 self.addEventListener('message', (event) => {
   if (event.data?.type !== 'lapor-cache-pages') return;
@@ -26,8 +26,12 @@ self.addEventListener('message', (event) => {
 
 async function cachePages(httpCacheOnly) {
   const cache = await caches.open(PAGES_CACHE);
-  for (const name of self.LAPOR_PAGE_FILES ?? []) {
-    const url = new URL(name, self.registration.scope).href;
+  const wanted = (self.LAPOR_PAGE_FILES ?? []).map((name) => new URL(name, self.registration.scope).href);
+  // Files of earlier versions go (their names carry another content hash).
+  for (const request of await cache.keys()) {
+    if (!wanted.includes(request.url)) await cache.delete(request);
+  }
+  for (const url of wanted) {
     if (await cache.match(url)) continue;
     try {
       const response = await fetch(

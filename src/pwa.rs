@@ -104,17 +104,29 @@ pub fn register_service_worker(pwa: Pwa, warm: Vec<String>, on_sync: impl Fn() +
 }
 
 /// Asks the worker to keep the pages' code (split off the main wasm) for offline use: only
-/// what this visit already downloaded (`http_cache_only`, no network), or all of it.
+/// what this visit already downloaded (`http_cache_only`, no network), or all of it (unless
+/// the visitor saves data).
 fn cache_pages(http_cache_only: bool) {
     let Some(worker) = container().and_then(|c| c.controller()) else {
         return;
     };
+    if !http_cache_only && saves_data() {
+        return;
+    }
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"type".into(), &"lapor-cache-pages".into());
     if http_cache_only {
         let _ = js_sys::Reflect::set(&message, &"httpCacheOnly".into(), &true.into());
     }
     let _ = worker.post_message(&message);
+}
+
+/// Whether the visitor asked their browser to save data (`navigator.connection.saveData`):
+/// then nothing is downloaded in the background.
+fn saves_data() -> bool {
+    js_sys::Reflect::get(&window().navigator(), &"connection".into())
+        .and_then(|connection| js_sys::Reflect::get(&connection, &"saveData".into()))
+        .is_ok_and(|save| save.is_truthy())
 }
 
 fn watch_for_updates(registration: &ServiceWorkerRegistration, update_ready: RwSignal<bool>) {

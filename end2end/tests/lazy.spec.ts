@@ -80,3 +80,21 @@ test('from the second visit on, every page opens offline', async ({ page, contex
   await page.goto('/faq');
   await expect(page.locator('main h1')).toHaveText('Tanya jawab');
 });
+
+test('a visitor who asks to save data gets no pages in the background', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, 'connection', { value: { saveData: true } });
+  });
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await page.reload();
+  await waitForApp(page);
+  // The second visit asks for the rest after 3 s; give it time to (not) happen.
+  await page.waitForTimeout(5000);
+  expect(await keptPages(page)).toEqual([]);
+  // A page opened is still kept.
+  await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect.poll(() => keptPages(page)).toEqual(['faq_view']);
+});
