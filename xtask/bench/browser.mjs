@@ -84,7 +84,8 @@ async function firstVisit(browser, url) {
   const root = new URL(url);
   const fetched = new Set();
   context.on('requestfinished', async (request) => {
-    const response = await request.response();
+    // A worker's request may finish as the context closes.
+    const response = await request.response().catch(() => null);
     if (!response || response.fromServiceWorker()) return;
     const u = new URL(request.url());
     if (u.origin !== root.origin || u.pathname.includes('/api/')) return;
@@ -114,7 +115,7 @@ async function repeatVisit(browser) {
     if (request.serviceWorker() && path.endsWith('.wasm')) fetched.keptForOffline.push(path);
   });
   page.on('requestfinished', async (request) => {
-    const response = await request.response();
+    const response = await request.response().catch(() => null);
     if (!response || response.fromServiceWorker()) return;
     const sizes = await request.sizes();
     const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
