@@ -20,20 +20,34 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// `split_point!(fn name(arg: Type, …) -> Output { body })` declares
 /// `async fn name(arg: Type, …) -> Result<Output, ChunkMissing>` whose body runs from a
 /// split-off file in release builds. Arguments and output cross the split by value.
+/// `split_point!([preload fetch_name] fn name(…) …)` also declares `async fn fetch_name()`,
+/// which fetches that file ahead of the first call (its error is of no use: the call reports).
 macro_rules! split_point {
-    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
+    ($([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
         $(#[$doc])*
         #[cfg(not(debug_assertions))]
-        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
-        $vis fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
+        #[leptos::wasm_split::wasm_split(
+            $name,
+            wasm_split_path = ::leptos::wasm_split,
+            $(preload($preload),)?
+            fallible
+        )]
+        fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
             Ok($body)
         }
 
         $(#[$doc])*
         #[cfg(debug_assertions)]
-        $vis async fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
+        async fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
             Ok($body)
         }
+
+        $(
+            #[cfg(debug_assertions)]
+            async fn $preload() -> Result<(), leptos::wasm_split::SplitLoaderError> {
+                Ok(())
+            }
+        )?
     };
 }
 

@@ -75,10 +75,19 @@ pub async fn send(
     result
 }
 
+/// Fetches the sending code ahead of the first send (the form does, while it is being filled
+/// in), so sending does not wait for it; offline it is fetched when the report leaves.
+pub fn prepare_sending() {
+    leptos::task::spawn_local(async {
+        let _ = fetch_sending_code().await;
+    });
+}
+
 /// A send on its way: the draft as it ends up (uploads done), and the backend's answer.
 type Sending = std::pin::Pin<Box<dyn Future<Output = (Draft, Result<ReportCreated, ApiError>)>>>;
 
 split_point!(
+    [preload fetch_sending_code]
     fn outbox_send(
         api: Api,
         draft: Draft,

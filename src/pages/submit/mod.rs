@@ -120,6 +120,10 @@ pub fn SubmitPage() -> impl IntoView {
     apply_preselection(draft, &api);
     // Every change is kept on the device at once.
     Effect::new(move |_| draft.with(Draft::save));
+    // The code that sends arrives while the form is being filled in.
+    if crate::pwa::use_pwa().online.get_untracked() {
+        outbox::prepare_sending();
+    }
 
     let api_features = api.features();
     let step = RwSignal::new(Step::Form);
