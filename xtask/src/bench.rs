@@ -166,14 +166,8 @@ fn physical_floor(portal: &Path) -> Result<PathBuf> {
 /// names section until wasm-opt) optimised like the shipped file but keeping names.
 fn twiggy_top() -> Result<String> {
     tools::ensure_twiggy()?;
-    // The main module (what a first visit loads), as wasm-bindgen wrote it before wasm-opt.
-    let bindings = root().join("target/wasm-split/bindings");
-    let bindgen = std::fs::read_dir(&bindings)
-        .map_err(|e| format!("{}: {e}", bindings.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.to_string_lossy().ends_with("_bg.wasm"))
-        .ok_or("no split wasm: build the release app first")?;
+    // The main module: what a first visit loads.
+    let bindgen = crate::split::named_main_module()?;
     let named = root().join("target/bench/portal-named.wasm");
     let (input, output) = (bindgen.to_string_lossy(), named.to_string_lossy());
     let mut args = vec!["-Oz", "-g"];

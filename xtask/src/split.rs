@@ -36,8 +36,8 @@ const LOADER: &str = "__wasm_split.js";
 
 pub fn split_release_wasm(dist: &Path) -> Result {
     let linked = root().join("target/wasm32-unknown-unknown/release/lapor-portal.wasm");
-    let stem = trunk_bindings_stem(dist)?;
-    let work = root().join("target/wasm-split");
+    let stem = bindings_stem(dist)?;
+    let work = work_dir();
     let _ = std::fs::remove_dir_all(&work);
     let split = work.join("split");
     let bindings = work.join("bindings");
@@ -165,10 +165,23 @@ fn drop_tags(html: &str, opening: &str) -> String {
     out
 }
 
-/// `lapor-portal-<hash>`: the name Trunk gave the bindings (and `…_bg.wasm`).
-fn trunk_bindings_stem(dist: &Path) -> Result<String> {
-    for entry in std::fs::read_dir(dist)
-        .map_err(|e| e.to_string())?
+/// Where the split works; `bindings/` keeps the main module as wasm-bindgen wrote it.
+fn work_dir() -> PathBuf {
+    root().join("target/wasm-split")
+}
+
+/// The main module of the last release build before wasm-opt, names kept (the bench's twiggy).
+pub fn named_main_module() -> Result<PathBuf> {
+    let bindings = work_dir().join("bindings");
+    let stem = bindings_stem(&bindings)?;
+    Ok(bindings.join(format!("{stem}_bg.wasm")))
+}
+
+/// `lapor-portal-<hash>`: the name of the bindings in `dir` (and of their `…_bg.wasm`), as
+/// Trunk gave it.
+fn bindings_stem(dir: &Path) -> Result<String> {
+    for entry in std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
         .flatten()
     {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -176,7 +189,7 @@ fn trunk_bindings_stem(dist: &Path) -> Result<String> {
             return Ok(stem.to_owned());
         }
     }
-    Err(format!("no *_bg.wasm in {}", dist.display()))
+    Err(format!("no *_bg.wasm in {}", dir.display()))
 }
 
 /// `split_submit_view_1491…` → `submit_view`; `chunk_7` stays.
