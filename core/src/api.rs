@@ -260,14 +260,22 @@ pub struct ReportEvent {
 pub struct ReportView {
     pub tracking_id: String,
     pub status: Status,
-    pub classification: Classification,
+    /// Absent where the privacy rule hides it (a confidential report seen without its code,
+    /// see [`crate::privacy`]); so are `agency`, `category`, `submitted_at` and `due_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
     #[serde(default)]
     pub agency: Option<String>,
     #[serde(default)]
     pub category: Option<String>,
-    pub submitted_at: String,
-    #[serde(with = "crate::date")]
-    pub due_date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
+    #[serde(
+        default,
+        with = "crate::date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due_date: Option<NaiveDate>,
     pub due_date_estimate: bool,
     pub overdue: bool,
     pub confidential: bool,

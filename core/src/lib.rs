@@ -11,6 +11,8 @@ pub mod date;
 pub mod faq;
 pub mod locale;
 pub mod open311;
+pub mod privacy;
+pub mod retention;
 pub mod status;
 pub mod text;
 pub mod tracking;

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::api::{Category, Classification, NewReport, ReportEvent, ReportView};
+use crate::api::{Category, NewReport, ReportEvent, ReportView};
 use crate::status::Status;
 
 /// How a service answers a new request (the service list's `type`).
@@ -433,36 +433,40 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
     } else {
         Status::Resolved
     };
-    let requested = request.requested.clone().unwrap_or_default();
-    let mut events = vec![ReportEvent {
-        at: requested.clone(),
-        status: Status::Received,
-        agency: None,
-        message: None,
-        kind: "status".into(),
-        attachments: Vec::new(),
-    }];
-    // Oldest first, as the native API lists them.
-    if request.status_notes.is_some() || !request.open {
+    // A server that hides a report's dates (a confidential one, say) gives no timeline.
+    let mut events = Vec::new();
+    if let Some(requested) = request.requested.clone() {
         events.push(ReportEvent {
-            at: request.updated.clone().unwrap_or_else(|| requested.clone()),
-            status: status.clone(),
-            agency: request.agency_responsible.clone(),
-            message: request.status_notes.clone(),
-            kind: "response".into(),
+            at: requested.clone(),
+            status: Status::Received,
+            agency: None,
+            message: None,
+            kind: "status".into(),
             attachments: Vec::new(),
         });
+        // Oldest first, as the native API lists them.
+        if request.status_notes.is_some() || !request.open {
+            events.push(ReportEvent {
+                at: request.updated.clone().unwrap_or(requested),
+                status: status.clone(),
+                agency: request.agency_responsible.clone(),
+                message: request.status_notes.clone(),
+                kind: "response".into(),
+                attachments: Vec::new(),
+            });
+        }
     }
     let due = request.expected.as_deref().and_then(date_of);
     ReportView {
         tracking_id: request.id.clone(),
         overdue: request.open && due.is_some_and(|d| today > d),
         status,
-        classification: Classification::Complaint,
+        // GeoReport requests carry no kind of report: none is claimed.
+        classification: None,
         agency: request.agency_responsible.clone(),
         category: request.service_name.clone(),
-        submitted_at: requested,
-        due_date: due.unwrap_or(today),
+        submitted_at: request.requested.clone(),
+        due_date: Some(due.unwrap_or(today)),
         due_date_estimate: due.is_none(),
         confidential: false,
         anonymous: false,
@@ -477,7 +481,7 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Location, Reporter};
+    use crate::api::{Classification, Location, Reporter};
 
     // The example responses of the GeoReport v2 specification (wiki.open311.org), verbatim,
     // including their `001`-style codes, which strict JSON parsers reject.
@@ -663,15 +667,21 @@ mod tests {
             closed.events[1].message.as_deref(),
             Some("Duplicate request.")
         );
+        assert_eq!(closed.due_date, NaiveDate::from_ymd_opt(2010, 4, 15));
         assert_eq!(
-            closed.due_date,
-            NaiveDate::from_ymd_opt(2010, 4, 15).unwrap()
+            closed.classification, None,
+            "GeoReport has no kind of report"
         );
         assert!(!closed.overdue, "closed requests are never overdue");
         let open = report_view(&list[1], today);
         assert_eq!(open.status, Status::InProgress);
         assert!(open.overdue);
         assert_eq!(open.events.len(), 1);
+        // A request whose dates a server hides (a confidential report) has no timeline.
+        let hidden =
+            requests(&parse_json(r#"[{"service_request_id":"C-1","status":"open"}]"#).unwrap());
+        let hidden = report_view(&hidden[0], today);
+        assert_eq!((hidden.submitted_at, hidden.events.len()), (None, 0));
     }
 
     #[test]

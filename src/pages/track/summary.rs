@@ -72,48 +72,56 @@ fn remaining_text(t: &'static Texts, r: Remaining) -> String {
 
 #[component]
 pub fn ReportSummary(report: ReportView) -> impl IntoView {
-    let known_kind =
-        use_context::<crate::api::Api>().is_none_or(|api| api.features().checked_numbers);
     let i18n = use_i18n();
     let instance = expect_context::<InstanceResource>();
-    let due = report.due_date;
-    let remaining = move || {
-        let instance = instance.get().and_then(Result::ok)?;
-        let calendar = Calendar::from_years(&instance.calendar);
-        Some(calendar.remaining(crate::clock::today(Some(&instance)), due))
-    };
     let status = report.status.clone();
     let badge_status = status.clone();
     let final_status = status.is_final();
-    let submitted = date_of(&report.submitted_at);
+    // What the privacy rule left out (a confidential report seen without its code; GeoReport
+    // has no kind of report) is not shown at all.
+    let submitted = report.submitted_at.as_deref().and_then(date_of);
     let agency = report.agency.clone();
     let category = report.category.clone();
     let visible = report.details_visible;
-    view! {
-        <dl class="summary">
-            <dt>{tr(|t| t.track_label)}</dt>
-            <dd class="tracking-number">{report.tracking_id.clone()}</dd>
-            <dt>{tr(|t| t.track_status)}</dt>
-            <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
-            // GeoReport requests carry no kind of report: none is claimed.
-            {known_kind.then(|| view! {
-                <dt>{tr(|t| t.track_classification)}</dt>
-                <dd>{move || classification_text(i18n.t(), report.classification)}</dd>
-            })}
-            {visible.then(|| view! {
-                <dt>{tr(|t| t.track_agency)}</dt>
-                <dd>{move || agency.clone().unwrap_or_else(|| i18n.t().track_not_routed.to_owned())}</dd>
-                <dt>{tr(|t| t.track_category)}</dt>
-                <dd>{move || category.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-            })}
-            <dt>{tr(|t| t.track_submitted)}</dt>
-            <dd>{move || submitted.map(|d| format_date(i18n.locale.get(), d))}</dd>
+    let classification = report.classification.map(|kind| {
+        view! {
+            <dt>{tr(|t| t.track_classification)}</dt>
+            <dd>{move || classification_text(i18n.t(), kind)}</dd>
+        }
+    });
+    let due = report.due_date.map(|due| {
+        let remaining = move || {
+            let instance = instance.get().and_then(Result::ok)?;
+            let calendar = Calendar::from_years(&instance.calendar);
+            Some(calendar.remaining(crate::clock::today(Some(&instance)), due))
+        };
+        view! {
             <dt>{tr(|t| t.track_due)}</dt>
             <dd id="due">
                 {move || format_date(i18n.locale.get(), due)}
                 {move || (!final_status).then(|| remaining().map(|r| format!(" ({})", remaining_text(i18n.t(), r))))}
                 {report.due_date_estimate.then(|| view! { <span class="hint">{move || format!(" — {}", i18n.t().track_due_estimate)}</span> })}
             </dd>
+        }
+    });
+    view! {
+        <dl class="summary">
+            <dt>{tr(|t| t.track_label)}</dt>
+            <dd class="tracking-number">{report.tracking_id.clone()}</dd>
+            <dt>{tr(|t| t.track_status)}</dt>
+            <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
+            {classification}
+            {visible.then(|| view! {
+                <dt>{tr(|t| t.track_agency)}</dt>
+                <dd>{move || agency.clone().unwrap_or_else(|| i18n.t().track_not_routed.to_owned())}</dd>
+                <dt>{tr(|t| t.track_category)}</dt>
+                <dd>{move || category.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+            })}
+            {submitted.map(|submitted| view! {
+                <dt>{tr(|t| t.track_submitted)}</dt>
+                <dd>{move || format_date(i18n.locale.get(), submitted)}</dd>
+            })}
+            {due}
         </dl>
         {(!visible).then(|| view! { <p class="notice">{tr(|t| t.track_confidential_hidden)}</p> })}
         {report.title.clone().map(|title| view! { <h2 class="report-title">{title}</h2> })}
