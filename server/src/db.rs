@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use chrono::{DateTime, SecondsFormat, Utc};
+use lapor_core::retention;
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many have run.
@@ -95,6 +97,18 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (scope, key)
     );
     "#,
+    // 2: an upload is readable before it joins a report only with the key its uploader got
+    // (stored as its SHA-256: the key is 128 random bits); unattached uploads found by age.
+    r#"
+    ALTER TABLE attachments ADD COLUMN upload_key_hash TEXT;
+    CREATE INDEX attachments_unattached ON attachments(created_at)
+        WHERE report_id IS NULL AND event_id IS NULL;
+    "#,
+    // 3: idempotency records keep their key only as a digest and their answer sealed (see
+    // idempotency.rs); records written before, with a readable access code, are dropped.
+    r#"
+    DELETE FROM idempotency;
+    "#,
 ];
 
 /// Opens the database with WAL and full sync (a 201 survives a kill -9), runs pending
@@ -108,6 +122,20 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     migrate(&mut conn)?;
     crate::seed::seed_if_empty(&mut conn)?;
     Ok(conn)
+}
+
+/// Removes what the server keeps only for a while: uploads that joined no report within
+/// [`SERVER_RETENTION_DAYS`](retention::SERVER_RETENTION_DAYS), as long as the outbox may
+/// still send a report naming them. Run on a timer (`housekeeping.rs`); `now` in Unix
+/// seconds; returns how many rows went.
+pub fn purge_expired(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
+    let cutoff = DateTime::<Utc>::from_timestamp(now - retention::SERVER_RETENTION_SECS, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true);
+    conn.execute(
+        "DELETE FROM attachments WHERE report_id IS NULL AND event_id IS NULL AND created_at < ?1",
+        [cutoff],
+    )
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -124,6 +152,7 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeDelta;
 
     #[test]
     fn migrations_are_recorded_and_not_run_twice() {
@@ -142,5 +171,42 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn unattached_uploads_live_as_long_as_the_outbox_retries() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let now: DateTime<Utc> = "2026-12-01T12:00:00Z".parse().unwrap();
+        let ago = |days: i64| {
+            (now - TimeDelta::days(days) + TimeDelta::seconds(1))
+                .to_rfc3339_opts(SecondsFormat::Secs, true)
+        };
+        let keep = retention::SERVER_RETENTION_DAYS as i64;
+        // Report 1 need not exist for this.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for (id, report, created) in [
+            ("two-days", None, ago(2)),
+            ("almost-expired", None, ago(keep)),
+            ("expired", None, ago(keep + 1)),
+            ("attached-long-ago", Some(1), ago(400)),
+        ] {
+            conn.execute(
+                "INSERT INTO attachments (id, report_id, filename, content_type, size, data,
+                 created_at) VALUES (?1, ?2, 'a.jpg', 'image/jpeg', 1, x'00', ?3)",
+                rusqlite::params![id, report, created],
+            )
+            .unwrap();
+        }
+        assert_eq!(purge_expired(&conn, now.timestamp()).unwrap(), 1);
+        let mut left: Vec<String> = conn
+            .prepare("SELECT id FROM attachments ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        left.sort();
+        assert_eq!(left, ["almost-expired", "attached-long-ago", "two-days"]);
     }
 }
