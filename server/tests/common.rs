@@ -26,15 +26,22 @@ impl Server {
     pub fn start_with(name: &str, flags: &[&str]) -> Server {
         let data = std::env::temp_dir().join(format!("lapor-it-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
-        Server::launch(data, flags)
+        Server::launch(data, flags, &[])
+    }
+
+    /// A fresh server with further flags and environment variables.
+    pub fn start_with_env(name: &str, flags: &[&str], env: &[(&str, &str)]) -> Server {
+        let data = std::env::temp_dir().join(format!("lapor-it-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        Server::launch(data, flags, env)
     }
 
     /// Starts a server on an existing data folder (after a crash, say).
     pub fn start_on(data: PathBuf) -> Server {
-        Server::launch(data, &[])
+        Server::launch(data, &[], &[])
     }
 
-    fn launch(data: PathBuf, flags: &[&str]) -> Server {
+    fn launch(data: PathBuf, flags: &[&str], env: &[(&str, &str)]) -> Server {
         // A free port can be taken by a parallel test's server between our check and the
         // bind: a server that exits at once lost that race, and we try another port.
         for _ in 0..10 {
@@ -49,6 +56,8 @@ impl Server {
                 .args(flags)
                 .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
                 .env("LAPOR_WRITE_BURST", "1000")
+                .env("LAPOR_LOOKUP_BURST", "1000")
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .spawn()
                 .expect("server starts");
@@ -227,4 +236,29 @@ pub fn complaint(extra: &str) -> String {
         "body":"Sejak dua minggu lalu ada lubang besar yang membahayakan pengendara motor.",
         "incident_date":"{today}","location":{{"region_id":"33.24.15"}}{extra}}}"#
     )
+}
+
+/// The smallest well-formed PDF (one empty page, a correct cross-reference table): the server
+/// opens every PDF to remove its metadata and refuses what does not open.
+pub fn minimal_pdf() -> String {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{object}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str("xref\n0 4\n0000000000 65535 f \n");
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ));
+    pdf
 }

@@ -355,10 +355,11 @@ fn admins_list_reports_by_title_with_their_attachment_count() {
         "POST",
         "/api/v1/attachments",
         &[("Content-Type", "multipart/form-data; boundary=XyZ")],
-        Some(
+        Some(&format!(
             "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
-             Content-Type: application/pdf\r\n\r\n%PDF-1.4 test\r\n--XyZ--\r\n",
-        ),
+             Content-Type: application/pdf\r\n\r\n{}\r\n--XyZ--\r\n",
+            common::minimal_pdf()
+        )),
     );
     assert_eq!(upload.status, 201, "{}", upload.body);
     let id = upload.json()["id"].as_str().unwrap().to_owned();

@@ -1,26 +1,40 @@
-//! `POST /attachments` (one file, its type checked by content) and `GET /attachments/{id}`.
+//! `POST /attachments` (one file, its type checked by content, its metadata removed) and
+//! `GET /attachments/{id}`.
+//!
+//! An upload joins a report when the report names it. Until then it is readable only with
+//! the key its upload answer carried (`X-Upload-Key`), so the portal is no anonymous file
+//! host; each client has a daily quota, and a disk short of space refuses new files (507).
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use lapor_core::Locale;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::instance::{ACCEPTED_TYPES, ATTACHMENT_MAX_BYTES};
-use super::{check_rate, now, random_u64};
+use super::{check_rate, client_ip, now, random_u64, same_secret, sha256_hex};
 use crate::AppState;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, request_locale};
+use crate::quota;
+use crate::scrub::{self, Unclean};
+
+/// The header that proves an unattached upload is the asker's own.
+pub const UPLOAD_KEY_HEADER: &str = "x-upload-key";
 
 #[derive(Serialize)]
 pub struct Uploaded {
     id: String,
     filename: String,
     content_type: String,
+    /// Bytes stored: the file after its metadata was removed.
     size: u64,
+    /// The secret that reads this upload back (`X-Upload-Key`) until it joins a report.
+    key: String,
 }
 
 /// The real type of a file, from its first bytes; the name and the declared type are ignored.
@@ -62,25 +76,109 @@ fn clean_filename(name: Option<&str>) -> String {
     }
 }
 
+fn malformed(locale: Locale, why: String) -> ApiError {
+    let (title, hint) = match locale {
+        Locale::Id => (
+            "Unggahan tidak terbaca",
+            "Kirim satu berkas dalam kolom multipart bernama `file`.",
+        ),
+        Locale::En => (
+            "Malformed upload",
+            "Send one file in a multipart field named `file`.",
+        ),
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, title).detail(format!("{hint} ({why})"))
+}
+
+fn too_large(locale: Locale) -> ApiError {
+    let mb = ATTACHMENT_MAX_BYTES / (1024 * 1024);
+    let (title, detail) = match locale {
+        Locale::Id => (
+            "Berkas terlalu besar",
+            format!("Satu berkas paling besar {mb} MB."),
+        ),
+        Locale::En => (
+            "File too large",
+            format!("A file may have at most {mb} MB."),
+        ),
+    };
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, title).detail(detail)
+}
+
+fn missing_file(locale: Locale) -> ApiError {
+    let (title, detail) = match locale {
+        Locale::Id => (
+            "Berkas tidak ada",
+            "Kirim satu berkas dalam kolom multipart bernama `file`.",
+        ),
+        Locale::En => (
+            "Missing file",
+            "Send one file in a multipart field named `file`.",
+        ),
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, title).detail(detail)
+}
+
+fn type_not_accepted(locale: Locale) -> ApiError {
+    let (title, detail) = match locale {
+        Locale::Id => (
+            "Jenis berkas tidak diterima",
+            "Kirim foto JPEG, PNG atau WebP, atau dokumen PDF.",
+        ),
+        Locale::En => (
+            "File type not accepted",
+            "Send a JPEG, PNG or WebP photo, or a PDF document.",
+        ),
+    };
+    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, title)
+        .detail(format!("{detail} ({})", ACCEPTED_TYPES.join(", ")))
+}
+
+/// 422 for a file whose metadata cannot be removed: it is not stored with it.
+fn cannot_clean(locale: Locale, why: Unclean) -> ApiError {
+    let (title, detail) = match (locale, why) {
+        (Locale::Id, Unclean::Damaged) => (
+            "Berkas rusak",
+            "Berkas ini rusak atau tidak lengkap, sehingga data tersembunyi di dalamnya \
+             (lokasi, nama pembuat) tidak dapat dihapus. Simpan ulang berkasnya, lalu kirim lagi.",
+        ),
+        (Locale::En, Unclean::Damaged) => (
+            "Damaged file",
+            "This file is damaged or incomplete, so the hidden data in it (location, author) \
+             cannot be removed. Save the file again, then send it again.",
+        ),
+        (Locale::Id, Unclean::Encrypted) => (
+            "PDF terkunci",
+            "PDF yang dikunci dengan kata sandi tidak dapat dibersihkan dari data pembuatnya. \
+             Buka kuncinya atau cetak ulang sebagai PDF, lalu kirim lagi.",
+        ),
+        (Locale::En, Unclean::Encrypted) => (
+            "Locked PDF",
+            "A password-protected PDF cannot be cleaned of its author data. Unlock it or \
+             print it again as a PDF, then send it again.",
+        ),
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, title).detail(detail)
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     parts: Parts,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     check_rate(&state, &parts)?;
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "Malformed upload").detail(e.body_text())
-    })?;
-    let too_large = || {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File too large").detail(format!(
-            "A file may have at most {ATTACHMENT_MAX_BYTES} bytes."
-        ))
-    };
+    let locale = request_locale(&parts.headers);
+    quota::ensure_free_disk(
+        &state.config.data_dir,
+        state.config.min_free_disk_bytes,
+        locale,
+    )?;
+    let mut multipart = multipart.map_err(|e| malformed(locale, e.body_text()))?;
     let multipart_error = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
+            too_large(locale)
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "Malformed upload").detail(e.body_text())
+            malformed(locale, e.body_text())
         }
     };
     let mut found = None;
@@ -93,34 +191,40 @@ pub async fn upload(
         }
     }
     let Some((filename, bytes)) = found else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Missing file")
-            .detail("Send one file in a multipart field named `file`."));
+        return Err(missing_file(locale));
     };
     if bytes.len() as u64 > ATTACHMENT_MAX_BYTES {
-        return Err(too_large());
+        return Err(too_large(locale));
     }
     let Some(content_type) = sniff_type(&bytes).filter(|t| ACCEPTED_TYPES.contains(t)) else {
-        return Err(
-            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "File type not accepted")
-                .detail(format!("Accepted types: {}.", ACCEPTED_TYPES.join(", "))),
-        );
+        return Err(type_not_accepted(locale));
     };
+    let cleaned = tokio::task::spawn_blocking(move || scrub::scrub(content_type, &bytes))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|why| cannot_clean(locale, why))?;
+    let size = cleaned.len() as u64;
+    let (created_at, unix_now) = now();
+    state
+        .limits
+        .daily_uploads
+        .take(client_ip(&state, &parts), size, unix_now)
+        .map_err(|seconds| quota::quota_exceeded(locale, seconds))?;
     let id = format!("{:016x}{:016x}", random_u64(), random_u64());
-    let size = bytes.len() as u64;
-    let (created_at, _) = now();
-    let row = (id.clone(), filename.clone(), content_type, size);
+    let key = format!("{:016x}{:016x}", random_u64(), random_u64());
+    let row = (
+        id.clone(),
+        filename.clone(),
+        content_type,
+        sha256_hex(key.as_bytes()),
+    );
     state
         .with_db(move |conn| {
             conn.execute(
-                "INSERT INTO attachments (id, filename, content_type, size, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![row.0, row.1, row.2, row.3, bytes.as_ref(), created_at],
-            )?;
-            // Uploads no report used within a day are removed.
-            conn.execute(
-                "DELETE FROM attachments WHERE report_id IS NULL AND event_id IS NULL
-                 AND created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')",
-                [],
+                "INSERT INTO attachments
+                 (id, filename, content_type, size, data, created_at, upload_key_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![row.0, row.1, row.2, size, cleaned, created_at, row.3],
             )
         })
         .await?;
@@ -131,50 +235,109 @@ pub async fn upload(
             filename,
             content_type: content_type.into(),
             size,
+            key,
         }),
     ))
+}
+
+/// `Content-Disposition` for a stored file: images shown in place, anything else (PDFs)
+/// downloaded. The name comes twice: an ASCII fallback in which nothing but letters, digits
+/// and `._-()` and spaces survive (no quote, backslash or `;` can end the parameter), and
+/// the exact name percent-encoded (RFC 6266, RFC 8187).
+pub fn content_disposition(content_type: &str, filename: &str) -> String {
+    let kind = if content_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        lapor_core::text::percent_encode(filename, false)
+    )
 }
 
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let found = state
         .with_db(move |conn| {
             conn.query_row(
-                "SELECT filename, content_type, data FROM attachments WHERE id = ?1",
+                "SELECT filename, content_type, data,
+                        report_id IS NULL AND event_id IS NULL, upload_key_hash
+                 FROM attachments WHERE id = ?1",
                 [id],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, bool>(3)?,
+                        r.get::<_, Option<String>>(4)?,
                     ))
                 },
             )
             .optional()
         })
         .await?;
-    let Some((filename, content_type, data)) = found else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "Attachment not found"));
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "Attachment not found");
+    let Some((filename, content_type, data, unattached, key_hash)) = found else {
+        return Err(not_found());
     };
-    let disposition = format!(
-        "inline; filename=\"{}\"",
-        filename
-            .replace(['"', '\\'], "_")
-            .chars()
-            .filter(char::is_ascii)
-            .collect::<String>()
-    );
-    Ok((
+    if unattached {
+        // Only its uploader may read a file no report has taken yet; to anyone else it does
+        // not exist.
+        let given = headers
+            .get(UPLOAD_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(|key| sha256_hex(key.trim().as_bytes()));
+        match (given, key_hash) {
+            (Some(given), Some(stored)) if same_secret(&given, &stored) => {}
+            _ => return Err(not_found()),
+        }
+    }
+    let disposition = HeaderValue::from_str(&content_disposition(&content_type, &filename))
+        .map_err(ApiError::internal)?;
+    let mut response = (
         [
-            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&content_type).map_err(ApiError::internal)?,
+            ),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
         ],
         Body::from(data),
     )
-        .into_response())
+        .into_response();
+    if unattached {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("X-Upload-Key"));
+    }
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -192,6 +355,25 @@ mod tests {
         assert_eq!(sniff_type(b"%PDF-1.7"), Some("application/pdf"));
         assert_eq!(sniff_type(b"<html><script>"), None);
         assert_eq!(sniff_type(b"MZ\x90\0"), None);
+    }
+
+    #[test]
+    fn file_names_cannot_break_out_of_the_disposition_header() {
+        let d = content_disposition("application/pdf", "a\";b=c; filename*=x\\.pdf");
+        assert_eq!(
+            d,
+            "attachment; filename=\"a__b_c_ filename__x_.pdf\"; \
+             filename*=UTF-8''a%22%3Bb%3Dc%3B%20filename%2A%3Dx%5C.pdf"
+        );
+        let d = content_disposition("image/jpeg", "jalan rusak é.jpg");
+        assert!(
+            d.starts_with("inline; filename=\"jalan rusak _.jpg\"; "),
+            "{d}"
+        );
+        assert!(
+            d.ends_with("filename*=UTF-8''jalan%20rusak%20%C3%A9.jpg"),
+            "{d}"
+        );
     }
 
     #[test]
