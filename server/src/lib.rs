@@ -3,18 +3,24 @@
 
 pub mod db;
 pub mod problem;
+pub mod quota;
 pub mod rate_limit;
 pub mod routes;
+pub mod scrub;
 pub mod seed;
+pub mod serve;
 pub mod shell;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
+use ipnet::IpNet;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Everything the server is told at start-up, from flags and `LAPOR_*` environment variables.
 #[derive(Clone, Debug)]
@@ -32,6 +38,27 @@ pub struct Config {
     pub open311_api_key: Option<String>,
     /// Write requests one client may burst before 429, refilled at one per second.
     pub write_burst: u32,
+    /// Tracking-number lookups one client may burst before 429, refilled at one per second.
+    pub lookup_burst: u32,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` name the client; nobody else's are read.
+    pub trusted_proxies: Vec<IpNet>,
+    /// A client must send its request headers within this time.
+    pub header_timeout: Duration,
+    /// A request, body included, must be received (and answered) within this time.
+    pub body_timeout: Duration,
+    /// A connection with no bytes moving either way for this long is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// Upload bytes being received at once, server-wide and per client.
+    pub upload_bytes_in_flight: u64,
+    pub upload_bytes_in_flight_per_client: u64,
+    /// Bytes one client may upload per UTC day before 429.
+    pub upload_daily_bytes: u64,
+    /// Files one client may upload per UTC day before 429.
+    pub upload_daily_files: u32,
+    /// Uploads and new reports get 507 while the data folder's disk has less free space.
+    pub min_free_disk_bytes: u64,
     /// The sub-path the portal is served under (`/lapor`); empty for the site root.
     pub base_path: String,
     /// A `config.json` for the app that replaces the one in `static_dir`.
@@ -48,8 +75,51 @@ impl Default for Config {
             admin_token: None,
             open311_api_key: None,
             write_burst: 30,
+            lookup_burst: 60,
+            trusted_proxies: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 512,
+            upload_bytes_in_flight: 256 * 1024 * 1024,
+            upload_bytes_in_flight_per_client: 32 * 1024 * 1024,
+            upload_daily_bytes: 250 * 1024 * 1024,
+            upload_daily_files: 100,
+            min_free_disk_bytes: 256 * 1024 * 1024,
             base_path: String::new(),
             app_config: None,
+        }
+    }
+}
+
+/// Every limit the server keeps per client, one per purpose.
+pub struct Limits {
+    /// Reports, replies, ratings, uploads.
+    pub writes: rate_limit::RateLimiter,
+    /// Tracking numbers looked up (native and Open311).
+    pub lookups: rate_limit::RateLimiter,
+    /// Wrong access codes, admin tokens and Open311 api_keys.
+    pub secrets: rate_limit::SecretGuard,
+    /// Upload bytes being received.
+    pub uploads: Arc<rate_limit::UploadBudget>,
+    /// Files and bytes uploaded today.
+    pub daily_uploads: quota::DailyUploads,
+}
+
+impl Limits {
+    pub fn new(config: &Config) -> Limits {
+        Limits {
+            writes: rate_limit::RateLimiter::new(config.write_burst, 1.0),
+            lookups: rate_limit::RateLimiter::new(config.lookup_burst, 1.0),
+            secrets: rate_limit::SecretGuard::default(),
+            uploads: Arc::new(rate_limit::UploadBudget::new(
+                config.upload_bytes_in_flight,
+                config.upload_bytes_in_flight_per_client,
+            )),
+            daily_uploads: quota::DailyUploads::new(
+                config.upload_daily_bytes,
+                config.upload_daily_files,
+            ),
         }
     }
 }
@@ -58,16 +128,15 @@ impl Default for Config {
 pub struct AppState {
     pub db: Arc<Mutex<rusqlite::Connection>>,
     pub config: Arc<Config>,
-    pub limiter: Arc<rate_limit::RateLimiter>,
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
     pub fn new(conn: rusqlite::Connection, config: Config) -> AppState {
-        let limiter = rate_limit::RateLimiter::new(config.write_burst, 1.0);
         AppState {
             db: Arc::new(Mutex::new(conn)),
+            limits: Arc::new(Limits::new(&config)),
             config: Arc::new(config),
-            limiter: Arc::new(limiter),
         }
     }
 
@@ -95,23 +164,42 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             header::HeaderName::from_static("idempotency-key"),
             header::HeaderName::from_static("x-access-code"),
+            header::HeaderName::from_static("x-upload-key"),
         ])
         .expose_headers([header::RETRY_AFTER])
 }
 
+/// `X-Content-Type-Options: nosniff` on every answer of the API and Open311: a JSON answer
+/// is never run as a script or shown as a page.
+fn nosniff() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    )
+}
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> std::io::Result<Router> {
-    let api = routes::api_router(state.clone()).layer(cors(&state.config.cors_origins));
-    let open311 = routes::open311_router(state.clone()).layer(cors(&state.config.cors_origins));
+    let api = routes::api_router(state.clone())
+        .layer(cors(&state.config.cors_origins))
+        .layer(nosniff());
+    let open311 = routes::open311_router(state.clone())
+        .layer(cors(&state.config.cors_origins))
+        .layer(nosniff());
     let router = Router::new()
         .nest(lapor_core::api::API_PREFIX, api)
         .nest("/open311/v2", open311);
     let base = shell::normalize_base(&state.config.base_path);
     let dist = state.config.static_dir.as_deref();
-    shell::mount(router, dist, &base, state.config.app_config.clone())
+    let router = shell::mount(router, dist, &base, state.config.app_config.clone())?;
+    Ok(router.layer(axum::middleware::from_fn_with_state(
+        state.config.body_timeout,
+        serve::request_deadline,
+    )))
 }
 
-/// Opens (and on first run creates and seeds) the database, then serves until Ctrl-C.
+/// Opens (and on first run creates and seeds) the database, then serves until Ctrl-C or
+/// SIGTERM, letting requests in progress finish.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir)?;
     let conn = db::open(&config.data_dir.join("lapor.sqlite3"))?;
@@ -120,14 +208,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let base = shell::normalize_base(&config.base_path);
     let state = AppState::new(conn, config);
     println!("Lapor Portal reference server listening on http://{addr}{base}/");
-    axum::serve(
-        listener,
-        app(state)?.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-        println!("Shutting down.");
-    })
-    .await?;
+    let router = app(state.clone())?;
+    serve::serve(listener, router, &state.config, serve::shutdown_signal()).await;
+    println!("Stopped.");
     Ok(())
 }

@@ -102,6 +102,7 @@ impl TestServer {
             .env("LAPOR_ADMIN_TOKEN", admin_token)
             .env("LAPOR_OPEN311_API_KEY", open311_api_key(admin_token))
             .env("LAPOR_WRITE_BURST", "1000")
+            .env("LAPOR_LOOKUP_BURST", "1000")
             .spawn()
             .map_err(|e| format!("could not start the server: {e}"))?;
         let server = TestServer {

@@ -3,15 +3,16 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use lapor_core::Status;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use lapor_core::tracking::TrackingId;
+use lapor_core::{Locale, Status};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use super::now;
+use super::{ADMIN_TARGET, now, secret_allowed, secret_failed, secret_succeeded};
 use crate::AppState;
-use crate::problem::{ApiError, ApiJson};
+use crate::problem::{ApiError, ApiJson, ApiQuery, QueryParams, request_locale};
 
 #[derive(Deserialize, serde::Serialize)]
 pub struct NewEvent {
@@ -34,35 +35,50 @@ pub struct EventAdded {
     status: Status,
 }
 
-fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
+/// The admin token, checked under the failed-secret back-off: a wrong token counts against
+/// the client and the admin API; after a few, even the right one waits (429).
+fn authorise(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
+    let locale = request_locale(&parts.headers);
+    let refused = || {
+        let title = match locale {
+            Locale::Id => "Token admin diperlukan",
+            Locale::En => "Admin token required",
+        };
+        ApiError::new(StatusCode::UNAUTHORIZED, title)
+    };
     let Some(expected) = state
         .config
         .admin_token
         .as_deref()
         .filter(|t| !t.is_empty())
     else {
-        return false;
+        return Err(refused());
     };
-    let given = headers
+    let given = parts
+        .headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    super::same_secret(given, expected)
+        .map(|v| v.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")));
+    let Some(given) = given else {
+        // No token at all is not a guess.
+        return Err(refused());
+    };
+    secret_allowed(state, parts, ADMIN_TARGET)?;
+    if super::same_secret(given.unwrap_or(""), expected) {
+        secret_succeeded(state, parts, ADMIN_TARGET);
+        Ok(())
+    } else {
+        secret_failed(state, parts, ADMIN_TARGET);
+        Err(refused())
+    }
 }
 
 pub async fn add_event(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
-    headers: HeaderMap,
+    parts: Parts,
     ApiJson(event): ApiJson<NewEvent>,
 ) -> Result<(StatusCode, Json<EventAdded>), ApiError> {
-    if !authorised(&state, &headers) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Admin token required",
-        ));
-    }
+    authorise(&state, &parts)?;
     let tracking = TrackingId::parse(&tracking).map_err(|_| ApiError::report_not_found())?;
     let added = state
         .with_db(move |conn| -> Result<EventAdded, ApiError> {
@@ -131,6 +147,10 @@ pub struct ReportQuery {
     title: String,
 }
 
+impl QueryParams for ReportQuery {
+    const NAMES: &'static [&'static str] = &["title"];
+}
+
 #[derive(serde::Serialize)]
 pub struct ReportSummary {
     tracking_id: String,
@@ -144,15 +164,10 @@ pub struct ReportSummary {
 /// Admin: the newest reports (at most 100), optionally those whose title contains `title`.
 pub async fn list_reports(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    axum::extract::Query(query): axum::extract::Query<ReportQuery>,
+    parts: Parts,
+    ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Json<Vec<ReportSummary>>, ApiError> {
-    if !authorised(&state, &headers) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Admin token required",
-        ));
-    }
+    authorise(&state, &parts)?;
     let pattern = format!(
         "%{}%",
         query

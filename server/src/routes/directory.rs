@@ -1,7 +1,7 @@
 //! The directory a report form needs: agencies, categories, regions, and the FAQ.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use lapor_core::Locale;
 use lapor_core::api::{Agency, AgencyTier, Category, FaqEntry, Region};
 use lapor_core::text::search_key;
@@ -9,7 +9,7 @@ use rusqlite::params;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, ApiQuery, QueryParams};
 
 const REGION_LEVELS: [&str; 4] = ["province", "regency", "district", "village"];
 const MAX_RESULTS: i64 = 20;
@@ -18,6 +18,10 @@ const MAX_RESULTS: i64 = 20;
 pub struct AgencyQuery {
     q: Option<String>,
     parent: Option<String>,
+}
+
+impl QueryParams for AgencyQuery {
+    const NAMES: &'static [&'static str] = &["q", "parent"];
 }
 
 fn tier_from_code(code: &str) -> AgencyTier {
@@ -41,7 +45,7 @@ fn like_pattern(q: &str) -> String {
 
 pub async fn list_agencies(
     State(state): State<AppState>,
-    Query(query): Query<AgencyQuery>,
+    ApiQuery(query): ApiQuery<AgencyQuery>,
 ) -> Result<Json<Vec<Agency>>, ApiError> {
     let pattern = like_pattern(query.q.as_deref().unwrap_or(""));
     let agencies = state
@@ -66,8 +70,17 @@ pub async fn list_agencies(
     Ok(Json(agencies))
 }
 
+/// No parameters.
+#[derive(Deserialize)]
+pub struct NoQuery {}
+
+impl QueryParams for NoQuery {
+    const NAMES: &'static [&'static str] = &[];
+}
+
 pub async fn list_categories(
     State(state): State<AppState>,
+    ApiQuery(NoQuery {}): ApiQuery<NoQuery>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
     let categories = state
         .with_db(|conn| {
@@ -92,9 +105,13 @@ pub struct RegionQuery {
     q: Option<String>,
 }
 
+impl QueryParams for RegionQuery {
+    const NAMES: &'static [&'static str] = &["q"];
+}
+
 pub async fn search_regions(
     State(state): State<AppState>,
-    Query(query): Query<RegionQuery>,
+    ApiQuery(query): ApiQuery<RegionQuery>,
 ) -> Result<Json<Vec<Region>>, ApiError> {
     let q = search_key(query.q.as_deref().unwrap_or(""));
     if q.chars().count() < 2 {
@@ -134,9 +151,13 @@ pub struct FaqQuery {
     locale: Option<String>,
 }
 
+impl QueryParams for FaqQuery {
+    const NAMES: &'static [&'static str] = &["locale"];
+}
+
 pub async fn list_faq(
     State(state): State<AppState>,
-    Query(query): Query<FaqQuery>,
+    ApiQuery(query): ApiQuery<FaqQuery>,
 ) -> Result<Json<Vec<FaqEntry>>, ApiError> {
     let locale = query
         .locale

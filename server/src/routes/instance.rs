@@ -5,7 +5,9 @@ use axum::extract::State;
 use lapor_core::api::{AttachmentLimits, Channel, Instance, SlaPolicy};
 use lapor_core::calendar::indonesia_2026;
 
+use super::directory::NoQuery;
 use crate::AppState;
+use crate::problem::ApiQuery;
 
 pub const ATTACHMENT_MAX_FILES: u32 = 5;
 pub const ATTACHMENT_MAX_BYTES: u64 = 5 * 1024 * 1024;
@@ -50,6 +52,9 @@ pub fn instance_info() -> Instance {
     }
 }
 
-pub async fn get_instance(State(_): State<AppState>) -> Json<Instance> {
+pub async fn get_instance(
+    State(_): State<AppState>,
+    ApiQuery(NoQuery {}): ApiQuery<NoQuery>,
+) -> Json<Instance> {
     Json(instance_info())
 }

@@ -11,24 +11,29 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::ConnectInfo;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, request_locale};
+use crate::{AppState, rate_limit};
 
 pub use instance::instance_info;
 
 /// JSON bodies larger than this get 413.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
 
+/// The largest upload body: one file at its limit, and room for the multipart framing.
+fn attachment_body_limit() -> usize {
+    instance::ATTACHMENT_MAX_BYTES as usize + 64 * 1024
+}
+
 pub fn api_router(state: AppState) -> Router {
-    let attachment_limit = instance::ATTACHMENT_MAX_BYTES as usize + 64 * 1024;
+    let attachment_limit = attachment_body_limit();
     Router::new()
         .route("/instance", get(instance::get_instance))
         .route("/agencies", get(directory::list_agencies))
@@ -37,11 +42,20 @@ pub fn api_router(state: AppState) -> Router {
         .route("/faq", get(directory::list_faq))
         .route(
             "/attachments",
-            post(attachments::upload).layer(DefaultBodyLimit::max(attachment_limit)),
+            post(attachments::upload)
+                .layer(DefaultBodyLimit::max(attachment_limit))
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    limit_uploads_in_flight,
+                )),
         )
         .route("/attachments/{id}", get(attachments::download))
         .route("/reports", post(reports::create))
-        .route("/reports/{tracking}", get(reports::get_report))
+        .route(
+            "/reports/{tracking}",
+            get(reports::get_report)
+                .route_layer(middleware::from_fn_with_state(state.clone(), limit_lookups)),
+        )
         .route("/reports/{tracking}/replies", post(reports::reply))
         .route("/reports/{tracking}/rating", post(reports::rate))
         .route("/admin/reports", get(admin::list_reports))
@@ -55,15 +69,35 @@ pub fn api_router(state: AppState) -> Router {
 /// Open311 GeoReport v2 over the same data (`/open311/v2/`), JSON only.
 pub fn open311_router(state: AppState) -> Router {
     use open311::*;
+    // Listing by `service_request_id` is a lookup; posting needs the api_key, guarded here.
+    let requests = || {
+        get(get_requests)
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                limit_open311_lookups,
+            ))
+            .merge(
+                post(post_request).route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    guard_open311_post,
+                )),
+            )
+    };
     Router::new()
         .route("/discovery.json", get(discovery))
         .route("/discovery", get(discovery))
         .route("/services.json", get(services))
         .route("/services", get(services))
         .route("/services/{code}", get(service_definition))
-        .route("/requests.json", get(get_requests).post(post_request))
-        .route("/requests", get(get_requests).post(post_request))
-        .route("/requests/{id}", get(get_request))
+        .route("/requests.json", requests())
+        .route("/requests", requests())
+        .route(
+            "/requests/{id}",
+            get(get_request).route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                limit_open311_lookups,
+            )),
+        )
         .route("/tokens/{token}", get(get_token))
         .fallback(|| async { open311::Open311Error(StatusCode::NOT_FOUND, "Not found".into()) })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -111,22 +145,188 @@ pub fn now() -> (String, i64) {
     )
 }
 
-/// The client's address, for rate limiting. Requests without one (in-process tests) share one.
-pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
+/// The client's key for every limit: the peer address, or behind a trusted proxy
+/// (`--trusted-proxy`) the forwarded client address; IPv6 by its /64. Requests without a peer
+/// address (in-process tests) share one.
+pub fn client_ip(state: &AppState, parts: &Parts) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    rate_limit::client_key(rate_limit::client_address(
+        peer,
+        &parts.headers,
+        &state.config.trusted_proxies,
+    ))
 }
 
+/// The write bucket (`--write-burst`): reports, replies, ratings, uploads.
 pub fn check_rate(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
     state
-        .limiter
-        .check(client_ip(parts), Instant::now())
-        .map_err(|seconds| ApiError {
-            retry_after: Some(seconds),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
-                .detail("Slow down and try again after the time in Retry-After.")
-        })
+        .limits
+        .writes
+        .check(client_ip(state, parts), Instant::now())
+        .map_err(|seconds| ApiError::too_many_requests(request_locale(&parts.headers), seconds))
+}
+
+/// The lookup bucket (`--lookup-burst`): tracking numbers looked up, `tokens` at once.
+fn check_lookup(state: &AppState, parts: &Parts, tokens: u32) -> Result<(), ApiError> {
+    state
+        .limits
+        .lookups
+        .take(client_ip(state, parts), tokens, Instant::now())
+        .map_err(|seconds| ApiError::too_many_requests(request_locale(&parts.headers), seconds))
+}
+
+/// The target of the admin token in [`secret_allowed`].
+pub const ADMIN_TARGET: &str = "admin";
+/// The target of the Open311 api_key in [`secret_allowed`].
+pub const OPEN311_TARGET: &str = "open311";
+
+/// Whether this client may try a secret for `target` now: a report's tracking number (in
+/// its compact form, so every spelling is one target), [`ADMIN_TARGET`] or
+/// [`OPEN311_TARGET`]. Call it *before* comparing the secret, and then exactly one of
+/// [`secret_failed`] (wrong secret) or [`secret_succeeded`] (right one). After a few failures
+/// from this client, or many for this target, it is a 429 with Retry-After in the request's
+/// language, even for the right secret; the wait doubles with each further failure.
+///
+/// ```ignore
+/// secret_allowed(&state, &parts, &tracking.compact())?;
+/// if code_matches {
+///     secret_succeeded(&state, &parts, &tracking.compact());
+/// } else {
+///     secret_failed(&state, &parts, &tracking.compact());
+///     return Err(wrong_code());
+/// }
+/// ```
+/// A request that sends no secret at all is neither: call nothing after `secret_allowed`.
+pub fn secret_allowed(state: &AppState, parts: &Parts, target: &str) -> Result<(), ApiError> {
+    state
+        .limits
+        .secrets
+        .allowed(client_ip(state, parts), target, Instant::now())
+        .map_err(|seconds| ApiError::too_many_failures(request_locale(&parts.headers), seconds))
+}
+
+/// A wrong secret for `target`: counted against this client and against the target.
+pub fn secret_failed(state: &AppState, parts: &Parts, target: &str) {
+    state
+        .limits
+        .secrets
+        .failed(client_ip(state, parts), target, Instant::now());
+}
+
+/// The right secret for `target`: the target's failures are forgiven (not the client's).
+pub fn secret_succeeded(state: &AppState, _parts: &Parts, target: &str) {
+    state.limits.secrets.succeeded(target);
+}
+
+/// `GET /reports/{tracking}`: one lookup.
+async fn limit_lookups(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    if let Err(refused) = check_lookup(&state, &parts, 1) {
+        return refused.into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Open311 `GET requests/{id}` (one lookup) and `GET requests?service_request_id=a,b` (one per
+/// id); errors in GeoReport's shape, with Retry-After.
+async fn limit_open311_lookups(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let ids = if parts.uri.path().contains("/requests/") {
+        1
+    } else {
+        let Query(params) = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .unwrap_or_else(|_| Query(Vec::new()));
+        params
+            .iter()
+            .filter(|(name, _)| name == "service_request_id")
+            .flat_map(|(_, ids)| ids.split(',').filter(|id| !id.trim().is_empty()))
+            .count()
+    };
+    if ids > 0 {
+        let tokens = u32::try_from(ids).unwrap_or(u32::MAX);
+        if let Err(refused) = check_lookup(&state, &parts, tokens) {
+            return open311_refusal(refused);
+        }
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Open311 `POST requests`: the api_key's back-off and the write bucket come before the
+/// handler; its answer tells whether the key was right (403: wrong, 2xx: right).
+async fn guard_open311_post(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    if let Err(refused) = secret_allowed(&state, &parts, OPEN311_TARGET) {
+        return open311_refusal(refused);
+    }
+    if let Err(refused) = check_rate(&state, &parts) {
+        return open311_refusal(refused);
+    }
+    let response = next.run(Request::from_parts(parts.clone(), body)).await;
+    if response.status() == StatusCode::FORBIDDEN && state.config.open311_api_key.is_some() {
+        secret_failed(&state, &parts, OPEN311_TARGET);
+    } else if response.status().is_success() {
+        secret_succeeded(&state, &parts, OPEN311_TARGET);
+    }
+    response
+}
+
+/// A refusal in GeoReport's error shape, keeping its Retry-After.
+fn open311_refusal(refused: ApiError) -> Response {
+    let retry_after = refused.retry_after;
+    let mut response = open311::Open311Error::from(refused).into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// How long a client refused for uploads in flight is asked to wait.
+const UPLOAD_RETRY_SECONDS: u64 = 5;
+
+/// `POST /attachments`: reserves the declared body size (at most the route's limit) from the
+/// server's and the client's budget of upload bytes in flight before a byte of the body is
+/// read; beyond either, 429 (this client) or 503 (everyone) at once.
+async fn limit_uploads_in_flight(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let limit = attachment_body_limit() as u64;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(limit);
+    let reservation = match state
+        .limits
+        .uploads
+        .reserve(client_ip(&state, &parts), declared.min(limit))
+    {
+        Ok(reservation) => reservation,
+        Err(refusal) => {
+            let locale = request_locale(&parts.headers);
+            let whole_server = refusal == rate_limit::UploadRefusal::ServerFull;
+            return ApiError::uploads_busy(locale, UPLOAD_RETRY_SECONDS, whole_server)
+                .into_response();
+        }
+    };
+    let response = next.run(Request::from_parts(parts, body)).await;
+    drop(reservation);
+    response
 }

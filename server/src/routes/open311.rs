@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
 use lapor_core::api::{Classification, Location, NewReport, Reporter};
@@ -18,7 +17,7 @@ use lapor_core::tracking::TrackingId;
 use rusqlite::params_from_iter;
 use serde_json::{Value, json};
 
-use super::{check_rate, random_u64, reports, same_secret};
+use super::{random_u64, reports, same_secret};
 use crate::AppState;
 use crate::problem::ApiError;
 
@@ -322,7 +321,6 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
 
 pub async fn post_request(
     State(state): State<AppState>,
-    parts: Parts,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let Some(expected) = state
@@ -343,7 +341,7 @@ pub async fn post_request(
             "Invalid api_key.".into(),
         ));
     }
-    check_rate(&state, &parts)?;
+    // The write bucket and the api_key's back-off: `routes::guard_open311_post`.
     let report = report_from_form(&form)?;
     let locale = locale_of(&form);
     // GeoReport has no idempotency key: every POST is a new request.
