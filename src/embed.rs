@@ -31,10 +31,10 @@ pub fn parse(search: &str, config: &Config) -> Embed {
     if get("embed").as_deref() != Some("1") {
         return Embed::default();
     }
-    let allowed = &config.embed.allowed_parents;
+    // Only a listed origin: an empty list allows no parent at all (README, "Embedding").
     let parent = get("parent")
         .filter(|p| is_origin(p))
-        .filter(|p| allowed.is_empty() || allowed.contains(p));
+        .filter(|p| config.embed.allowed_parents.contains(p));
     if parent.is_none() {
         web_sys::console::warn_1(
             &"Lapor Portal: embedded by a page whose origin is not in embed.allowed_parents; not talking to it".into(),

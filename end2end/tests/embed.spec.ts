@@ -109,6 +109,21 @@ test.describe('embedded on another origin', () => {
     expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
   });
 
+  test('with no allowed parents the portal posts nothing to its parent', async ({ page }) => {
+    // The same host page, but the deployer listed no parent: `allowed_parents` empty.
+    await page.route('**/config.json', (route) => route.fulfill({ json: { api_base: 'api/v1', embed: { allowed_parents: [] } } }));
+    await page.addInitScript(() => {
+      if (window.top !== window) return;
+      const got: unknown[] = [];
+      (window as unknown as { got: unknown[] }).got = got;
+      addEventListener('message', (e) => got.push(e.data));
+    });
+    await page.goto(hostUrl);
+    await expect(page.frameLocator('iframe').locator('main h1')).toHaveText('Buat laporan');
+    await page.waitForTimeout(700);
+    expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
+  });
+
   test('a page on an origin that is not allowed cannot frame the portal', async ({ page, request }) => {
     const csp = (await request.get(`${PORTAL}/lapor`)).headers()['content-security-policy'];
     expect(csp).toContain(`frame-ancestors 'self' http://127.0.0.1:${HOST_PORT}`);
