@@ -1,5 +1,6 @@
-//! Reports made or looked up on this device: tracking number and access code only, never the
-//! reporter's identity.
+//! Reports made or looked up on this device: tracking number, last status and, for reports made
+//! here or that the citizen chose to keep, the access code; never the reporter's identity.
+//! What may be kept is `lapor_core::device_copy`'s rule; `forget` removes every copy.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,15 @@ pub struct SavedReport {
     pub access_code: Option<String>,
     #[serde(default)]
     pub last_status: Option<String>,
+    /// Made on this device, or kept here by the citizen's choice: its details and code may
+    /// stay. Entries saved before this flag existed held a code only when the citizen had one,
+    /// so they count as kept: an access code is never lost by an update.
+    #[serde(default = "kept_before")]
+    pub kept: bool,
+}
+
+fn kept_before() -> bool {
+    true
 }
 
 pub fn all() -> Vec<SavedReport> {
@@ -22,13 +32,24 @@ pub fn all() -> Vec<SavedReport> {
         .unwrap_or_default()
 }
 
-/// Adds or refreshes a report, newest first; a known access code is never forgotten.
+pub fn find(tracking_id: &str) -> Option<SavedReport> {
+    all().into_iter().find(|r| r.tracking_id == tracking_id)
+}
+
+/// Whether the report was made here or kept by choice.
+pub fn is_kept(tracking_id: &str) -> bool {
+    find(tracking_id).is_some_and(|r| r.kept)
+}
+
+/// Adds or refreshes a report, newest first; a known access code is never forgotten, nor is
+/// the choice to keep it.
 pub fn remember(report: SavedReport) {
     let mut list = all();
     let previous = list
         .iter()
         .position(|r| r.tracking_id == report.tracking_id)
         .map(|i| list.remove(i));
+    let kept = report.kept || previous.as_ref().is_some_and(|p| p.kept);
     let access_code = report
         .access_code
         .clone()
@@ -37,19 +58,15 @@ pub fn remember(report: SavedReport) {
         0,
         SavedReport {
             access_code,
+            kept,
             ..report
         },
     );
-    if let Ok(json) = serde_json::to_string(&list) {
-        storage::set(KEY, &json);
-    }
+    replace(&list);
 }
 
 pub fn access_code(tracking_id: &str) -> Option<String> {
-    all()
-        .into_iter()
-        .find(|r| r.tracking_id == tracking_id)?
-        .access_code
+    find(tracking_id)?.access_code
 }
 
 /// Replaces the whole list (after removals and refreshes).
@@ -57,4 +74,57 @@ pub fn replace(list: &[SavedReport]) {
     if let Ok(json) = serde_json::to_string(list) {
         storage::set(KEY, &json);
     }
+}
+
+/// The key of a report's last view kept for offline reading.
+pub fn view_key(tracking_id: &str) -> String {
+    format!("report.{tracking_id}")
+}
+
+/// Removes every copy of a report from this device: its entry in the list, its stored view,
+/// and whatever the service worker (of this or an earlier version) cached of it: API answers
+/// and pages whose URL names the report, in any spelling.
+pub async fn forget(tracking_id: &str) {
+    let mut list = all();
+    list.retain(|r| r.tracking_id != tracking_id);
+    replace(&list);
+    storage::remove(&view_key(tracking_id));
+    if let Err(error) = forget_cached(tracking_id).await {
+        web_sys::console::warn_2(
+            &"Lapor Portal: could not clear cached copies".into(),
+            &error,
+        );
+    }
+}
+
+async fn forget_cached(tracking_id: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let Some(window) = web_sys::window() else {
+        return Ok(());
+    };
+    // No Cache Storage (an insecure origin, some private modes): nothing was cached either.
+    let Ok(caches) = window.caches() else {
+        return Ok(());
+    };
+    let names: js_sys::Array = JsFuture::from(caches.keys()).await?.unchecked_into();
+    for name in names.iter() {
+        // The outbox's files are the citizen's own, waiting to be sent: never touched here.
+        let Some(name) = name
+            .as_string()
+            .filter(|n| n != crate::outbox::files::CACHE)
+        else {
+            continue;
+        };
+        let cache: web_sys::Cache = JsFuture::from(caches.open(&name)).await?.unchecked_into();
+        let requests: js_sys::Array = JsFuture::from(cache.keys()).await?.unchecked_into();
+        for request in requests.iter() {
+            let request: web_sys::Request = request.unchecked_into();
+            if lapor_core::device_copy::url_is_about(&request.url(), tracking_id) {
+                // The stored request itself, so its headers match whatever it `Vary`s on.
+                JsFuture::from(cache.delete_with_request(&request)).await?;
+            }
+        }
+    }
+    Ok(())
 }

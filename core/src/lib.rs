@@ -8,6 +8,7 @@ pub mod api;
 pub mod calendar;
 pub mod color;
 pub mod date;
+pub mod device_copy;
 pub mod faq;
 pub mod locale;
 pub mod open311;

@@ -16,6 +16,19 @@ export async function waitForApp(page: Page) {
   await expect(page.locator('main h1')).toBeVisible();
 }
 
+/** Waits until the service worker controls the page and has fetched what the visit read before. */
+export async function waitForServiceWorker(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const cache = await caches.open('lapor-data-v1');
+        return (await cache.keys()).map((r) => new URL(r.url).pathname);
+      }),
+    )
+    .toEqual(expect.arrayContaining(['/config.json', '/api/v1/instance']));
+}
+
 /** Opens the report form (`query` presets it, as links and embeds do). */
 export async function openForm(page: Page, query = '') {
   await page.goto(`/lapor${query}`);

@@ -1,26 +1,13 @@
-import { test, expect, chromium, type Page, type BrowserContext } from '@playwright/test';
+import { test, expect, chromium, type BrowserContext } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
+import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp, waitForServiceWorker } from './helpers';
 
 // These tests need the service worker that release builds register.
 test.use({ serviceWorkers: 'allow' });
 
 const BODY = 'Lampu penerangan jalan di gang ini sudah sebulan mati dan warga takut lewat malam hari.';
-
-/** Waits until the service worker controls the page and has fetched what the visit read before. */
-async function waitForServiceWorker(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
-  await expect
-    .poll(() =>
-      page.evaluate(async () => {
-        const cache = await caches.open('lapor-data-v1');
-        return (await cache.keys()).map((r) => new URL(r.url).pathname);
-      }),
-    )
-    .toEqual(expect.arrayContaining(['/config.json', '/api/v1/instance']));
-}
 
 /**
  * Chromium does not offer installation in incognito windows, which Playwright's contexts are:

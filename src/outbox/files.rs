@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Cache, Response};
 
-const CACHE: &str = "lapor-outbox-files";
+pub const CACHE: &str = "lapor-outbox-files";
 
 /// A prepared file (already downscaled if it is a photo) that could not be uploaded yet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

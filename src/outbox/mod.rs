@@ -140,6 +140,8 @@ pub fn remember(created: &ReportCreated) {
         tracking_id: created.tracking_id.clone(),
         access_code: Some(created.access_code.clone()).filter(|c| !c.is_empty()),
         last_status: Some(created.status.code().to_owned()),
+        // Made on this device: kept whole, confidential or not (`core::device_copy`).
+        kept: true,
     });
 }
 

@@ -1,5 +1,6 @@
 //! `/laporan-saya`: reports sent or looked up on this device, with their last known status,
-//! refreshable and removable. Only numbers and access codes are kept.
+//! refreshable and removable (every copy). Only numbers, statuses and, for reports made or
+//! kept here, access codes and the last view (`lapor_core::device_copy`).
 
 use lapor_core::Status;
 use leptos::prelude::*;
@@ -53,9 +54,10 @@ pub fn MyReportsPage() -> impl IntoView {
             refreshing.set(false);
         });
     };
+    // Every copy goes: the entry, the stored view, and the service worker's cached answers.
     let remove = move |tracking: String| {
         list.update(|l| l.retain(|r| r.tracking_id != tracking));
-        my_reports::replace(&list.get_untracked());
+        leptos::task::spawn_local(async move { my_reports::forget(&tracking).await });
     };
     view! {
         <h1 tabindex="-1">{tr(|t| t.mine_title)}</h1>

@@ -1,10 +1,12 @@
 //! `/lacak` and `/lacak/:tracking`: find a report by its number and follow it.
 
 mod actions;
+mod device;
 mod summary;
 mod timeline;
 
 use lapor_core::api::ReportView;
+use lapor_core::device_copy::device_copy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,7 @@ use crate::i18n::{Texts, fill, tr, use_i18n};
 use crate::my_reports::{self, SavedReport};
 use crate::storage;
 use actions::{AccessForm, Actions};
+use device::DeviceCopyChoice;
 use summary::ReportSummary;
 use timeline::Timeline;
 
@@ -46,30 +49,38 @@ struct Cached {
     fetched_at: String,
 }
 
-fn cache_key(tracking: &str) -> String {
-    format!("report.{tracking}")
-}
-
 fn load_cached(tracking: &str) -> Option<Cached> {
-    serde_json::from_str(&storage::get(&cache_key(tracking))?).ok()
+    serde_json::from_str(&storage::get(&my_reports::view_key(tracking))?).ok()
 }
 
-/// Keeps a loaded view and the report's number on this device.
+/// Keeps what this device may keep of a loaded view (`lapor_core::device_copy`): a report made
+/// here or kept by choice whole, a public one listed without its code, a confidential one only
+/// viewed not at all (and an earlier copy of it goes).
 pub fn remember_view(view: &ReportView, access_code: Option<String>) {
-    let cached = Cached {
-        view: view.clone(),
-        fetched_at: js_sys::Date::new_0()
-            .to_locale_string("id-ID", &Default::default())
-            .into(),
-    };
-    if let Ok(json) = serde_json::to_string(&cached) {
-        storage::set(&cache_key(&view.tracking_id), &json);
+    let id = &view.tracking_id;
+    let kept = my_reports::is_kept(id);
+    let copy = device_copy(view.confidential, kept);
+    if copy.view {
+        let cached = Cached {
+            view: view.clone(),
+            fetched_at: js_sys::Date::new_0()
+                .to_locale_string("id-ID", &Default::default())
+                .into(),
+        };
+        if let Ok(json) = serde_json::to_string(&cached) {
+            storage::set(&my_reports::view_key(id), &json);
+        }
+    } else {
+        storage::remove(&my_reports::view_key(id));
     }
-    my_reports::remember(SavedReport {
-        tracking_id: view.tracking_id.clone(),
-        access_code,
-        last_status: Some(view.status.code().to_owned()),
-    });
+    if copy.listed {
+        my_reports::remember(SavedReport {
+            tracking_id: id.clone(),
+            access_code: access_code.filter(|_| copy.access_code),
+            last_status: Some(view.status.code().to_owned()),
+            kept,
+        });
+    }
 }
 
 /// `/lacak/:tracking`: the report's status, deadline and history.
@@ -175,6 +186,11 @@ fn ReportDetails(
     // Backends without access codes (Open311) have no confidential details, replies or ratings.
     let actions = expect_context::<Api>().features().reporter_actions;
     let needs_code = actions && code.get_untracked().is_none();
+    // Something of this report is, or could be, kept on this device: the citizen decides.
+    let device_choice = actions
+        && (code.get_untracked().is_some()
+            || my_reports::is_kept(&view.tracking_id)
+            || device_copy(view.confidential, false).listed);
     view! {
         <ReportSummary report=view.clone()/>
         <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
@@ -185,5 +201,6 @@ fn ReportDetails(
         })}
         <Timeline events=view.events.clone()/>
         {code.get_untracked().filter(|_| actions).map(|code| view! { <Actions report=view.clone() code on_view/> })}
+        {device_choice.then(|| view! { <DeviceCopyChoice view=view.clone() code/> })}
     }
 }
