@@ -231,7 +231,8 @@ test('a photo is downscaled on the device before upload', async ({ page, request
   expect(stored.size).toBeLessThan(600_000);
   await expect(page.locator('.file')).toContainText('IMG_2041.jpg');
   // The stored file is the re-encoded JPEG at most 1600 px on its longest side.
-  const file = await request.get(`/api/v1/attachments/${stored.id}`);
+  // Not yet in a report: readable only with the key its upload answer carried.
+  const file = await request.get(`/api/v1/attachments/${stored.id}`, { headers: { 'X-Upload-Key': stored.key } });
   const dims = await page.evaluate(async (base64) => {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
@@ -258,7 +259,9 @@ test('a photo is downscaled on the device before upload', async ({ page, request
   const second = page.waitForResponse((r) => r.url().endsWith('/api/v1/attachments') && r.status() === 201);
   await page.locator('#attachments').setInputFiles({ name: 'IMG_2042.jpg', mimeType: 'image/jpeg', buffer: withExif });
   const secondStored = await (await second).json();
-  const secondBytes = await (await request.get(`/api/v1/attachments/${secondStored.id}`)).body();
+  const secondBytes = await (
+    await request.get(`/api/v1/attachments/${secondStored.id}`, { headers: { 'X-Upload-Key': secondStored.key } })
+  ).body();
   expect(secondBytes.includes('SECRET')).toBe(false);
   expect(secondBytes.includes('Exif')).toBe(false);
 
@@ -286,4 +289,111 @@ test('preselection from the URL, on a 360×640 phone screen', async ({ page, req
   const view = await (await request.get(`/api/v1/reports/${tracking}`)).json();
   expect(view.agency).toBe('Dinas Kesehatan Kabupaten Kendal');
   expect(view.anonymous).toBe(true);
+});
+
+/** A problem+json answer, as the reference server gives it. */
+function problem(status: number, title: string, extra: Record<string, unknown> = {}) {
+  return { status, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title, status, ...extra }) };
+}
+
+test('a report refused with 429 waits in the outbox and is created once when the limit clears', async ({ page, request }) => {
+  const title = `Sampah menumpuk di pasar ${Date.now()}`;
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  const keys: string[] = [];
+  await page.route('**/api/v1/reports', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length <= 2) {
+      // The limit of a busy carrier NAT, not a verdict on the report.
+      const busy = problem(429, 'Terlalu banyak permintaan');
+      await route.fulfill({ ...busy, headers: { 'Retry-After': '1' } });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  expect(await reportsTitled(request, title)).toEqual([]);
+  // Retry-After: 1 is honoured by itself, without waiting for the half-minute retry.
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim', { timeout: 15_000 });
+  expect(keys).toHaveLength(3);
+  expect(new Set(keys).size).toBe(1);
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
+test('a report the server rejects in the outbox says what to change, stops, and stays editable', async ({ page }) => {
+  const title = `Jembatan retak di desa ${Date.now()}`;
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.route('**/api/v1/reports', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await page.unroute('**/api/v1/reports');
+  // The backend's rules changed meanwhile: it now refuses the report as it is.
+  let attempts = 0;
+  await page.route('**/api/v1/reports', (route) => {
+    attempts++;
+    return route.fulfill(
+      problem(422, 'Laporan tidak valid', {
+        errors: [
+          { field: 'title', code: 'too_long', message: 'Paling banyak 20 karakter.' },
+          { field: 'reporter.email', code: 'invalid_email', message: 'Masukkan alamat email seperti nama@contoh.id.' },
+        ],
+      }),
+    );
+  });
+  await page.goto('/laporan-saya');
+  await waitForApp(page);
+  const item = page.locator('.outbox__item', { hasText: title });
+  await expect(item).toContainText('Ubah yang berikut, lalu kirim lagi');
+  await expect(item).toContainText('Judul laporan: Paling banyak 20 karakter.');
+  await expect(item).toContainText('Email: Masukkan alamat email seperti nama@contoh.id.');
+  await expectNoAxeViolations(page);
+  // Stopped: "send now" does not send it again.
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.waitForTimeout(500);
+  expect(attempts).toBe(1);
+  // Nothing typed is lost: it goes back into the form.
+  await item.getByRole('button', { name: 'Ubah laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(title);
+  await expect(page.getByLabel('Isi laporan')).toHaveValue(BODY);
+});
+
+test('after the retry window the outbox stops by itself, and "try again" sends once with a new key', async ({ page, request }) => {
+  const title = `Drainase mampet ${Date.now()}`;
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.route('**/api/v1/reports', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await page.unroute('**/api/v1/reports');
+  // Forty days of failed tries: past the retry window, and past the server's memory of the key.
+  const oldKey = await page.evaluate(() => {
+    const list = JSON.parse(localStorage.getItem('lapor.outbox') ?? '[]');
+    const longAgo = Date.now() - 40 * 86_400_000;
+    for (const entry of list) Object.assign(entry, { first_tried_at: longAgo, window_from: longAgo });
+    localStorage.setItem('lapor.outbox', JSON.stringify(list));
+    return list[0].draft.idempotency_key as string;
+  });
+  const keys: string[] = [];
+  await page.route('**/api/v1/reports', (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    return route.continue();
+  });
+  await page.goto('/laporan-saya');
+  await waitForApp(page);
+  const item = page.locator('.outbox__item', { hasText: title });
+  await expect(item).toContainText('tidak dicoba lagi otomatis');
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await page.waitForTimeout(500);
+  expect(keys).toEqual([]);
+  await item.getByRole('button', { name: 'Coba kirim lagi' }).click();
+  await expect(page.locator('.outbox__item')).toHaveCount(0);
+  expect(keys).toHaveLength(1);
+  expect(keys[0]).not.toBe(oldKey);
+  expect(await reportsTitled(request, title)).toHaveLength(1);
 });

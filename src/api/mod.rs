@@ -34,12 +34,45 @@ pub enum ApiError {
     NotFound,
     /// A problem+json answer (4xx with field errors, 5xx).
     Problem(Problem),
+    /// The backend asks to come back later (408, 429, 503: busy, or a rate limit), after
+    /// `retry_after` seconds when it said (`Retry-After`). Not a verdict on the request.
+    Busy {
+        problem: Problem,
+        retry_after: Option<u32>,
+    },
 }
 
 impl ApiError {
     pub fn is_server_fault(&self) -> bool {
         matches!(self, ApiError::Problem(p) if p.status >= 500)
     }
+
+    /// The error of a failed answer: `status`, its `Retry-After` header, and its body read as a
+    /// problem (the Open311 dialect and uploads read bodies their own way).
+    pub fn from_answer(status: u16, retry_after: Option<String>, problem: Problem) -> ApiError {
+        match status {
+            404 => ApiError::NotFound,
+            408 | 429 | 503 => ApiError::Busy {
+                problem,
+                retry_after: retry_after.as_deref().and_then(retry_after_secs),
+            },
+            _ => ApiError::Problem(problem),
+        }
+    }
+}
+
+/// `Retry-After` in seconds: delta-seconds as sent, or an HTTP date as seconds from now.
+fn retry_after_secs(value: &str) -> Option<u32> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u32>() {
+        return Some(secs);
+    }
+    let at = js_sys::Date::parse(value);
+    at.is_finite().then(|| {
+        ((at - js_sys::Date::now()) / 1000.0)
+            .clamp(0.0, u32::MAX as f64)
+            .ceil() as u32
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -50,11 +83,14 @@ pub struct Api {
 
 async fn problem_of(response: gloo_net::http::Response) -> ApiError {
     let status = response.status();
-    if status == 404 {
-        return ApiError::NotFound;
-    }
+    let retry_after = response.headers().get("Retry-After");
     let fallback = Problem::new(status, response.status_text());
-    ApiError::Problem(response.json().await.unwrap_or(fallback))
+    let problem = if status == 404 {
+        fallback
+    } else {
+        response.json().await.unwrap_or(fallback)
+    };
+    ApiError::from_answer(status, retry_after, problem)
 }
 
 impl Api {

@@ -109,13 +109,11 @@ impl Open311 {
         if response.ok() {
             return value.ok_or(ApiError::Network);
         }
-        if status == 404 {
-            return Err(ApiError::NotFound);
-        }
         let message = value.as_ref().and_then(open311::error_message);
         let mut problem = Problem::new(status, response.status_text());
         problem.detail = message;
-        Err(ApiError::Problem(problem))
+        let retry_after = response.headers().get("Retry-After");
+        Err(ApiError::from_answer(status, retry_after, problem))
     }
 
     async fn get(&self, path: &str, query: &str) -> Result<Js, ApiError> {

@@ -62,9 +62,10 @@ pub async fn upload(
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     match status {
         200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Network),
-        404 => Err(ApiError::NotFound),
         0 => Err(ApiError::Network),
-        _ => Err(ApiError::Problem(
+        _ => Err(ApiError::from_answer(
+            status,
+            xhr.get_response_header("Retry-After").ok().flatten(),
             serde_json::from_str(&text).unwrap_or(lapor_core::api::Problem::new(status, "")),
         )),
     }

@@ -54,6 +54,26 @@ pub fn input_id(field: &str) -> &'static str {
     }
 }
 
+/// The label the form shows for an API field, to name it in messages away from the form.
+pub fn field_label(t: &'static Texts, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "classification" => t.sub_kind_legend,
+        "title" => t.sub_title_label,
+        "body" => t.sub_body_label,
+        "incident_date" => t.sub_date_label,
+        "location.region_id" | "location.lat" | "location.lon" => t.sub_location_incident,
+        "location.text" => t.sub_location_detail,
+        "agency_id" => t.sub_agency_legend,
+        "category_id" => t.sub_category_label,
+        "reporter.name" => t.sub_name_label,
+        "reporter.email" => t.sub_email_label,
+        "reporter.phone" => t.sub_phone_label,
+        "attachment_ids" => t.sub_files_label,
+        f if f.starts_with("attribute.") => t.sub_attributes_legend,
+        _ => return None,
+    })
+}
+
 pub type Problems = Signal<Vec<FieldProblem>>;
 
 /// Focuses and reveals an element. In-page links cannot rely on the browser: with the

@@ -13,6 +13,7 @@ pub fn LoadError(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl 
         ApiError::Network => i18n.t().error_network,
         ApiError::NotFound => i18n.t().track_not_found,
         ApiError::Problem(_) => i18n.t().error_server,
+        ApiError::Busy { .. } => i18n.t().error_busy,
     };
     view! {
         <div class="notice notice--error" role="alert">

@@ -1,13 +1,15 @@
-//! The outbox as a list: what waits to be sent and its state (waiting, sending, or refused by
-//! the backend with its reason), "send now", and for each report "change" (back into the
-//! form, when no other draft is being written) or "delete".
+//! The outbox as a list: what waits to be sent and its state (waiting, sending, the backend
+//! busy, refused by the backend with what to change, or no longer retried after the retry
+//! window), "send now", "try again", and for each report "change" (back into the form, when
+//! no other draft is being written) or "delete".
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::app::link;
+use crate::components::field::field_label;
 use crate::i18n::{fill, use_i18n};
-use crate::outbox::{Queued, files, use_outbox};
+use crate::outbox::{Queued, State, files, use_outbox};
 use crate::pages::submit::draft::Draft;
 
 #[component]
@@ -47,30 +49,48 @@ pub fn OutboxList() -> impl IntoView {
                     })}
                     <ul class="my-reports">
                         {outbox.entries.get().into_iter().map(|entry: Queued| {
+                            let t = i18n.t();
                             let key = entry.key().to_owned();
-                            let (edit_key, delete_key) = (key.clone(), key);
+                            let (edit_key, delete_key, again_key) = (key.clone(), key.clone(), key);
                             let edit = edit.clone();
                             let title = entry.draft.title.trim().to_owned();
-                            let title = if title.is_empty() { i18n.t().outbox_untitled.to_owned() } else { title };
+                            let title = if title.is_empty() { t.outbox_untitled.to_owned() } else { title };
                             let files = entry.draft.queued_files.len();
-                            let refused = entry.refused.clone();
-                            let state = match &refused {
-                                Some(reason) => fill(i18n.t().outbox_refused, &[("reason", reason)]),
-                                None if outbox.sending.get() => i18n.t().outbox_sending.to_owned(),
-                                None => i18n.t().outbox_waiting.to_owned(),
+                            let state = entry.state(js_sys::Date::now());
+                            let text = match state {
+                                // What to change, field by field, when the backend said.
+                                State::Refused if !entry.refused_fields.is_empty() => t.outbox_refused_fields.to_owned(),
+                                State::Refused => {
+                                    let reason = entry.refused.clone().filter(|r| !r.trim().is_empty());
+                                    fill(t.outbox_refused, &[("reason", reason.as_deref().unwrap_or(t.outbox_incomplete))])
+                                }
+                                State::Expired => fill(t.outbox_expired, &[("days", &lapor_core::retention::RETRY_WINDOW_DAYS.to_string())]),
+                                _ if outbox.sending.get() => t.outbox_sending.to_owned(),
+                                State::Busy(_) => t.outbox_busy.to_owned(),
+                                State::Ready => t.outbox_waiting.to_owned(),
                             };
+                            let fields = entry.refused_fields.iter().map(|f| {
+                                let label = field_label(t, &f.field).unwrap_or(&f.field);
+                                view! { <li>{format!("{label}: {}", f.message)}</li> }
+                            }).collect_view();
                             view! {
-                                <li class="my-report outbox__item" class:outbox__item--refused=refused.is_some()>
+                                <li class="my-report outbox__item" class:outbox__item--refused=matches!(state, State::Refused | State::Expired)>
                                     <span class="outbox__title">{title}</span>
-                                    <span class="my-report__status">{state}</span>
+                                    <span class="my-report__status">{text}</span>
+                                    {(!entry.refused_fields.is_empty()).then(|| view! { <ul class="outbox__fields">{fields}</ul> })}
                                     {(files > 0).then(|| view! {
-                                        <span class="hint">{fill(i18n.t().outbox_files, &[("n", &files.to_string())])}</span>
+                                        <span class="hint">{fill(t.outbox_files, &[("n", &files.to_string())])}</span>
+                                    })}
+                                    {(state == State::Expired).then(|| view! {
+                                        <button type="button" class="button button--link" on:click=move |_| outbox.try_again(&again_key)>
+                                            {t.outbox_try_again}
+                                        </button>
                                     })}
                                     <button type="button" class="button button--link" on:click=move |_| edit(edit_key.clone())>
-                                        {i18n.t().outbox_edit}
+                                        {t.outbox_edit}
                                     </button>
                                     <button type="button" class="button button--link" on:click=move |_| delete(delete_key.clone())>
-                                        {i18n.t().outbox_remove}
+                                        {t.outbox_remove}
                                     </button>
                                 </li>
                             }

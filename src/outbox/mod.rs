@@ -1,13 +1,18 @@
-//! The outbox: a report that could not be sent (offline, or the network failed on the way) is
-//! kept on the device with its files and sent by itself when the connection returns: at app
-//! start, on the `online` event, on the service worker's Background Sync, every half minute
-//! while something waits, and on "send now". Each report keeps the Idempotency-Key of its
-//! draft, so however often it is retried the backend creates it once.
+//! The outbox: a report that could not be sent (offline, the network failed on the way, the
+//! backend busy or rate-limiting) is kept on the device with its files and sent by itself
+//! later: at app start, on the `online` event, on the service worker's Background Sync, every
+//! half minute while something waits, when the backend's `Retry-After` has passed, and on
+//! "send now". Each report keeps the Idempotency-Key of its draft, so however often it is
+//! retried the backend creates it once. Only a definitive rejection (the backend refuses the
+//! report as it is) stops it, and then the citizen is told what to change; retrying stops by
+//! itself after `lapor_core::retention::RETRY_WINDOW_DAYS`, and the citizen may start again.
+//! Nothing the citizen typed is ever dropped by the outbox itself.
 
 pub mod files;
 
 use lapor_core::Locale;
-use lapor_core::api::{Classification, ReportCreated};
+use lapor_core::api::{Classification, FieldError, ReportCreated};
+use lapor_core::retention::{RETRY_WINDOW_MS, SERVER_RETENTION_SECS};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +24,11 @@ use crate::storage;
 
 const KEY: &str = "outbox";
 const RETRY_EVERY_MS: i32 = 30_000;
+/// The longest wait a backend's `Retry-After` can impose before the next try (an hour): a
+/// wrong header must not park a report for days.
+const LONGEST_WAIT_MS: f64 = 60.0 * 60.0 * 1000.0;
+/// How long the backend keeps an Idempotency-Key, in the browser's milliseconds.
+const KEY_KEPT_MS: f64 = SERVER_RETENTION_SECS as f64 * 1000.0;
 
 /// A report waiting to be sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,11 +41,109 @@ pub struct Queued {
     /// change it instead of being retried.
     #[serde(default)]
     pub refused: Option<String>,
+    /// The fields the backend refused, each with its message: what the citizen must change.
+    #[serde(default)]
+    pub refused_fields: Vec<FieldError>,
+    /// When the current Idempotency-Key was first sent (ms since the epoch): the backend keeps
+    /// it for `SERVER_RETENTION_DAYS` from about then.
+    #[serde(default)]
+    pub first_tried_at: Option<f64>,
+    /// When the current retry window began (ms): the first try, or the citizen's "try again".
+    #[serde(default)]
+    pub window_from: Option<f64>,
+    /// Not to be tried before this time (ms): the backend asked to wait (`Retry-After`).
+    #[serde(default)]
+    pub not_before: Option<f64>,
+}
+
+/// Where a queued report stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum State {
+    /// To be sent at the next chance.
+    Ready,
+    /// The backend asked to wait until then (ms since the epoch).
+    Busy(f64),
+    /// The backend refused it as it is: the citizen changes it (or deletes it).
+    Refused,
+    /// Tried for the whole retry window without success: waits for the citizen's "try again".
+    Expired,
+}
+
+/// What a failed send means for a queued report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// Try again later: no answer, a server fault, or the backend busy or rate-limiting (then
+    /// not before this many seconds, when it said).
+    Later(Option<u32>),
+    /// The backend refused the report as it is (validation, conflict): only a change helps.
+    Refused,
+}
+
+/// How a failed send is treated. A 429 or 503 is the backend protecting itself, never a
+/// verdict on the report; a 404 is a backend being redeployed or misrouted, which the citizen
+/// cannot fix either. Only a client error about the request itself (400, 409, 413, 422, …)
+/// stops the report.
+pub fn outcome(error: &ApiError) -> Outcome {
+    match error {
+        ApiError::Network | ApiError::NotFound => Outcome::Later(None),
+        ApiError::Busy { retry_after, .. } => Outcome::Later(*retry_after),
+        ApiError::Problem(p) if p.status >= 500 || p.status < 400 => Outcome::Later(None),
+        ApiError::Problem(_) => Outcome::Refused,
+    }
 }
 
 impl Queued {
     pub fn key(&self) -> &str {
         &self.draft.idempotency_key
+    }
+
+    pub fn state(&self, now: f64) -> State {
+        if self.refused.is_some() {
+            State::Refused
+        } else if self
+            .window_from
+            .is_some_and(|from| now - from > RETRY_WINDOW_MS)
+        {
+            State::Expired
+        } else {
+            match self.not_before {
+                Some(at) if at > now => State::Busy(at),
+                _ => State::Ready,
+            }
+        }
+    }
+
+    /// Notes a sending attempt: the key's first use and the window's start, if not yet known.
+    fn tried(&mut self, now: f64) {
+        self.first_tried_at.get_or_insert(now);
+        self.window_from.get_or_insert(now);
+    }
+
+    /// The backend asked to wait: not before `retry_after` seconds (capped), or the next
+    /// regular retry when it did not say.
+    fn wait(&mut self, now: f64, retry_after: Option<u32>) {
+        self.not_before =
+            retry_after.map(|secs| now + (f64::from(secs) * 1000.0).clamp(0.0, LONGEST_WAIT_MS));
+    }
+
+    /// The citizen's "try again" after the retry window: a new window begins. The
+    /// Idempotency-Key is replaced only when the backend has forgotten it already, i.e. its
+    /// first use is older than `SERVER_RETENTION_DAYS` (the server keeps keys that long, and
+    /// `core::retention` makes that longer than the retry window). That is safe both ways:
+    /// while the backend still knows the key, keeping it means that a report it already
+    /// created (whose answer was lost) comes back instead of being created twice; once it has
+    /// forgotten the key, the old key protects nothing any more, and a fresh key gets a full
+    /// retention of its own on the backend for the new window's retries.
+    pub fn try_again(&mut self, now: f64, new_key: impl FnOnce() -> String) {
+        if self
+            .first_tried_at
+            .is_some_and(|first| now - first > KEY_KEPT_MS)
+        {
+            self.draft.idempotency_key = new_key();
+            self.first_tried_at = None;
+        }
+        self.window_from = None;
+        self.not_before = None;
     }
 }
 
@@ -128,7 +236,7 @@ async fn upload_and_submit(
 
 /// Whether a failed send should wait in the outbox and be retried, rather than be shown.
 pub fn worth_retrying(error: &ApiError) -> bool {
-    matches!(error, ApiError::Network) || error.is_server_fault()
+    matches!(outcome(error), Outcome::Later(_))
 }
 
 /// Keeps the tracking number and access code of a report that was just created.
@@ -206,19 +314,54 @@ impl Outbox {
     }
 
     /// Puts a report in the outbox and asks for a Background Sync where the browser has it.
-    pub fn enqueue(self, draft: Draft, locale: Locale) {
+    /// `failed`: why sending it right away did not work, if it was tried (that try opens the
+    /// retry window, and a `Retry-After` is honoured).
+    pub fn enqueue(self, draft: Draft, locale: Locale, failed: Option<&ApiError>) {
         let key = draft.idempotency_key.clone();
+        let now = js_sys::Date::now();
+        let mut entry = Queued {
+            draft,
+            locale,
+            queued_at: now,
+            refused: None,
+            refused_fields: Vec::new(),
+            first_tried_at: None,
+            window_from: None,
+            not_before: None,
+        };
+        if let Some(error) = failed {
+            entry.tried(now);
+            if let Outcome::Later(retry_after) = outcome(error) {
+                entry.wait(now, retry_after);
+                self.flush_after(retry_after);
+            }
+        }
         self.entries.update(|list| {
             list.retain(|e| e.key() != key);
-            list.push(Queued {
-                draft,
-                locale,
-                queued_at: js_sys::Date::now(),
-                refused: None,
-            });
+            list.push(entry);
         });
         self.save();
         crate::pwa::request_background_sync();
+    }
+
+    /// Sends again when the backend's `Retry-After` has passed (sooner than the regular retry).
+    fn flush_after(self, retry_after: Option<u32>) {
+        if let Some(secs) = retry_after {
+            let ms = (f64::from(secs) * 1000.0).clamp(0.0, LONGEST_WAIT_MS) as u64;
+            set_timeout(
+                move || self.flush(),
+                std::time::Duration::from_millis(ms + 50),
+            );
+        }
+    }
+
+    /// The citizen's "try again" for a report whose retry window has passed.
+    pub fn try_again(self, key: &str) {
+        let now = js_sys::Date::now();
+        self.change(key, |e| {
+            e.try_again(now, crate::api::new_idempotency_key);
+        });
+        self.flush();
     }
 
     /// Takes a report out of the outbox (to change it, or to give it up).
@@ -240,9 +383,10 @@ impl Outbox {
         }
         // Another tab may have sent or queued reports since this one loaded.
         self.entries.set(load());
+        let now = js_sys::Date::now();
         let waiting: Vec<String> = self.entries.with_untracked(|list| {
             list.iter()
-                .filter(|e| e.refused.is_none())
+                .filter(|e| e.state(now) == State::Ready)
                 .map(|e| e.key().to_owned())
                 .collect()
         });
@@ -259,6 +403,7 @@ impl Outbox {
                 else {
                     continue;
                 };
+                self.change(&key, |e| e.tried(js_sys::Date::now()));
                 let progress = {
                     let key = key.clone();
                     move |d: &Draft| self.change(&key, |e| e.draft = d.clone())
@@ -283,22 +428,126 @@ impl Outbox {
                             )
                         });
                     }
-                    Err(error) if worth_retrying(&error) => break,
-                    Err(error) => {
-                        let reason = match error {
-                            ApiError::Problem(p) => p
-                                .errors
-                                .first()
-                                .map(|e| e.message.clone())
-                                .or(p.detail)
-                                .unwrap_or(p.title),
-                            _ => String::new(),
-                        };
-                        self.change(&key, |e| e.refused = Some(reason));
-                    }
+                    Err(error) => match outcome(&error) {
+                        // The next ones would meet the same network or the same busy backend.
+                        Outcome::Later(retry_after) => {
+                            self.change(&key, |e| e.wait(js_sys::Date::now(), retry_after));
+                            self.flush_after(retry_after);
+                            break;
+                        }
+                        Outcome::Refused => {
+                            let (reason, fields) = match error {
+                                ApiError::Problem(p) => (p.detail.unwrap_or(p.title), p.errors),
+                                _ => (String::new(), Vec::new()),
+                            };
+                            self.change(&key, |e| {
+                                e.refused = Some(reason);
+                                e.refused_fields = fields;
+                            });
+                        }
+                    },
                 }
             }
             self.sending.set(false);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lapor_core::api::Problem;
+
+    const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
+
+    fn queued() -> Queued {
+        Queued {
+            draft: Draft::default(),
+            locale: Locale::Id,
+            queued_at: 0.0,
+            refused: None,
+            refused_fields: Vec::new(),
+            first_tried_at: None,
+            window_from: None,
+            not_before: None,
+        }
+    }
+
+    fn busy(status: u16, retry_after: Option<u32>) -> ApiError {
+        ApiError::Busy {
+            problem: Problem::new(status, ""),
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn a_busy_or_rate_limiting_backend_means_later_never_refused() {
+        assert_eq!(outcome(&busy(429, Some(1))), Outcome::Later(Some(1)));
+        assert_eq!(outcome(&busy(503, None)), Outcome::Later(None));
+        assert_eq!(outcome(&busy(408, None)), Outcome::Later(None));
+        assert_eq!(outcome(&ApiError::Network), Outcome::Later(None));
+        assert_eq!(outcome(&ApiError::NotFound), Outcome::Later(None));
+        let fault = ApiError::Problem(Problem::new(500, "Internal Server Error"));
+        assert_eq!(outcome(&fault), Outcome::Later(None));
+    }
+
+    #[test]
+    fn only_a_rejection_of_the_report_itself_stops_it() {
+        for status in [400, 409, 413, 422] {
+            let error = ApiError::Problem(Problem::new(status, ""));
+            assert_eq!(outcome(&error), Outcome::Refused, "{status}");
+            assert!(!worth_retrying(&error));
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let mut entry = queued();
+        entry.wait(1000.0, Some(2));
+        assert_eq!(entry.state(2000.0), State::Busy(3000.0));
+        assert_eq!(entry.state(3000.0), State::Ready);
+        entry.wait(0.0, Some(u32::MAX));
+        assert_eq!(entry.not_before, Some(LONGEST_WAIT_MS));
+        entry.wait(0.0, None);
+        assert_eq!(entry.state(0.0), State::Ready);
+    }
+
+    #[test]
+    fn retrying_stops_after_the_window_and_restarts_on_request() {
+        let mut entry = queued();
+        entry.draft.idempotency_key = "old".into();
+        entry.tried(0.0);
+        entry.tried(5.0 * DAY_MS); // later tries do not move the window
+        let days = f64::from(lapor_core::retention::RETRY_WINDOW_DAYS);
+        assert_eq!(entry.state(days * DAY_MS), State::Ready);
+        assert_eq!(entry.state(days * DAY_MS + 1.0), State::Expired);
+
+        // Within the server's retention the key stays: a lost answer still comes back.
+        let now = days * DAY_MS + 1.0;
+        entry.try_again(now, || "new".into());
+        assert_eq!(entry.key(), "old");
+        assert_eq!(entry.state(now), State::Ready);
+        entry.tried(now);
+        assert_eq!(entry.window_from, Some(now));
+        assert_eq!(entry.first_tried_at, Some(0.0));
+    }
+
+    #[test]
+    fn a_key_the_server_has_forgotten_is_replaced() {
+        let mut entry = queued();
+        entry.draft.idempotency_key = "old".into();
+        entry.tried(0.0);
+        let later = f64::from(lapor_core::retention::SERVER_RETENTION_DAYS) * DAY_MS + 1.0;
+        entry.try_again(later, || "new".into());
+        assert_eq!(entry.key(), "new");
+        assert_eq!(entry.first_tried_at, None);
+        assert_eq!(entry.state(later), State::Ready);
+    }
+
+    #[test]
+    fn a_refused_report_waits_for_the_citizen() {
+        let mut entry = queued();
+        entry.refused = Some(String::new());
+        assert_eq!(entry.state(0.0), State::Refused);
     }
 }

@@ -165,9 +165,9 @@ pub fn SubmitPage() -> impl IntoView {
     });
     let outbox = use_outbox();
     let online = crate::pwa::use_pwa().online;
-    let queue = move |current: Draft, locale| {
+    let queue = move |current: Draft, locale, failed: Option<&ApiError>| {
         let key = current.idempotency_key.clone();
-        outbox.enqueue(current, locale);
+        outbox.enqueue(current, locale, failed);
         draft.set(Draft::discard());
         step.set(Step::Queued(key));
         focus_later("#main h1".into());
@@ -191,7 +191,7 @@ pub fn SubmitPage() -> impl IntoView {
             return;
         };
         if !online.get_untracked() {
-            queue(current, locale);
+            queue(current, locale, None);
             return;
         }
         let api = api.clone();
@@ -208,7 +208,7 @@ pub fn SubmitPage() -> impl IntoView {
                     step.set(Step::Done(created, classification));
                     focus_later("#main h1".into());
                 }
-                Err(error) if worth_retrying(&error) => queue(current, locale),
+                Err(error) if worth_retrying(&error) => queue(current, locale, Some(&error)),
                 Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
                     step.set(Step::Form);
                     show_problems(

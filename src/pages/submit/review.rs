@@ -21,6 +21,7 @@ fn submit_error_text(t: &'static Texts, error: &ApiError) -> String {
             &[("detail", p.detail.as_deref().unwrap_or(&p.title))],
         ),
         ApiError::NotFound => t.err_submit_server.to_owned(),
+        ApiError::Busy { .. } => t.error_busy.to_owned(),
     }
 }
 

@@ -14,7 +14,7 @@ fn failure_text(t: &'static Texts, error: &ApiError) -> String {
     let detail = match error {
         ApiError::Network => t.error_network.to_owned(),
         ApiError::NotFound => t.track_not_found.to_owned(),
-        ApiError::Problem(p) => p
+        ApiError::Problem(p) | ApiError::Busy { problem: p, .. } => p
             .errors
             .first()
             .map(|e| e.message.clone())
@@ -36,6 +36,8 @@ pub fn AccessForm(
     let api = expect_context::<Api>();
     let value = RwSignal::new(String::new());
     let failed = RwSignal::new(false);
+    // Too many tries in a row (the backend throttles guessing): say so, not "wrong code".
+    let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let api = api.clone();
@@ -45,7 +47,9 @@ pub fn AccessForm(
             return;
         };
         leptos::task::spawn_local(async move {
-            match api.report(&tracking.replace('-', ""), Some(&code)).await {
+            let result = api.report(&tracking.replace('-', ""), Some(&code)).await;
+            busy.set(matches!(result, Err(ApiError::Busy { .. })));
+            match result {
                 Ok(view) => {
                     failed.set(false);
                     on_view.run((view, Some(code)));
@@ -62,7 +66,9 @@ pub fn AccessForm(
             <label for="access-code-input">{tr(|t| t.track_access_label)}</label>
             <p class="hint" id="access-code-hint">{tr(|t| t.track_access_hint)}</p>
             {move || show_error().then(|| view! {
-                <p class="field-error" id="access-code-error" role="alert">{i18n.t().track_access_wrong}</p>
+                <p class="field-error" id="access-code-error" role="alert">
+                    {if busy.get() { i18n.t().error_busy } else { i18n.t().track_access_wrong }}
+                </p>
             })}
             <div class="tracking-form__row">
                 <input id="access-code-input" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
