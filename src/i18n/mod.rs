@@ -388,6 +388,23 @@ mod tests {
         }
     }
 
+    /// index.html's load-error notice (shown when the app's code cannot load, before any
+    /// language is known) says what the app's load errors say, in both languages.
+    #[test]
+    fn the_first_paint_load_error_matches_the_catalogue() {
+        let html = include_str!("../../index.html");
+        let notice = &html[html.find("id=\"load-error\"").expect("a load-error notice")..];
+        let notice = &notice[..notice.find("</div>").unwrap()];
+        for t in [&id::TEXTS, &en::TEXTS] {
+            for text in [t.error_server, t.error_network, t.retry] {
+                assert!(
+                    notice.contains(text),
+                    "the load-error notice lacks {text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn fills_placeholders() {
         assert_eq!(

@@ -9,13 +9,23 @@
 //! 1. `wasm-split-cli` (crate `wasm_split_cli_support`) cuts the linked wasm into the main module,
 //!    one module per `#[lazy]` function and chunks the lazy ones share, and writes the JS that
 //!    loads them (`__wasm_split.js`);
-//! 2. wasm-bindgen makes the bindings of the main module, under Trunk's file name;
+//! 2. wasm-bindgen makes the bindings of the main module;
 //! 3. wasm-opt shrinks every module;
-//! 4. every split file gets its content hash in its name (so it can be cached for good) and the
-//!    files that name it are rewritten to match;
+//! 4. every file gets the hash of its final bytes in its name ([`name_by_content`]), so a name
+//!    served `immutable` always means the same bytes, and the files that name it are rewritten
+//!    to match. References only point one way (start-up script → bindings → split loader →
+//!    split modules, bindings → main wasm): the loader would import the bindings for their
+//!    `initSync`, a cycle no content hash can close, so it reads it from a global the start-up
+//!    script sets instead (the fallback wasm-split's loader already has);
 //! 5. Trunk's start-up script in `index.html` (and its preloads, with their integrity hashes of
-//!    the unsplit files) gives way to one that starts the app after the first paint.
+//!    the unsplit files) gives way to one that starts the app after the first paint and shows
+//!    the static load-error notice of `index.html` when a module or the wasm fails to load;
+//!    Trunk's own bindings and stylesheet names go, the stylesheet renamed by the same hash.
+//!
+//! Release builds are reproducible: the same linked wasm gives the same files and names
+//! (`cargo xtask test` runs steps 1–4 twice on it and compares, see [`check_reproducible`]).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{command, run};
@@ -34,24 +44,73 @@ pub const WASM_OPT_FEATURES: [&str; 6] = [
 /// The JS module the split wasm imports its loaders from (wasm-split's default name).
 const LOADER: &str = "__wasm_split.js";
 
+/// The stem of the bindings and the main wasm: `lapor-portal-<hash>.js`, `…-<hash>_bg.wasm`.
+const APP: &str = "lapor-portal";
+
+/// How wasm-split's loader imports the bindings (`--target web`, the default main module).
+const LOADER_MAIN_IMPORT: &str = "import { initSync } from \"./main.js\";";
+
+/// What the loader reads instead: the bindings' `initSync`, set by the start-up script before
+/// the app starts (so before any split module loads).
+const LOADER_MAIN_GLOBAL: &str =
+    "const initSync = (...args) => globalThis.__wasm_split_main_initSync(...args);";
+
+/// The linked wasm Cargo leaves for release builds (relocations kept for wasm-split).
+fn linked_wasm() -> PathBuf {
+    root().join("target/wasm32-unknown-unknown/release/lapor-portal.wasm")
+}
+
 pub fn split_release_wasm(dist: &Path) -> Result {
-    let linked = root().join("target/wasm32-unknown-unknown/release/lapor-portal.wasm");
-    let stem = bindings_stem(dist)?;
-    let work = work_dir();
-    let _ = std::fs::remove_dir_all(&work);
+    let built = build_modules(&linked_wasm(), &work_dir())?;
+    let named = name_by_content(built)?;
+    for (name, bytes) in &named.files {
+        std::fs::write(dist.join(name), bytes).map_err(|e| e.to_string())?;
+    }
+    let snippets = work_dir().join("bindings/snippets");
+    if snippets.exists() {
+        copy_dir(&snippets, &dist.join("snippets"))?;
+    }
+    // Trunk's unsplit bindings would be precached by the service worker for nothing.
+    let trunk_stem = bindings_stem(dist)?;
+    let index = dist.join("index.html");
+    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named)?;
+    for old in [format!("{trunk_stem}.js"), format!("{trunk_stem}_bg.wasm")] {
+        std::fs::remove_file(dist.join(old)).map_err(|e| e.to_string())?;
+    }
+    let html = rename_stylesheets(dist, html)?;
+    std::fs::write(&index, html).map_err(|e| e.to_string())?;
+    check_content_names(dist)
+}
+
+/// The outputs of wasm-split, wasm-bindgen and wasm-opt, before naming.
+#[derive(Clone, Debug, PartialEq)]
+struct Modules {
+    /// wasm-split's file name (`split_submit_view_1491….wasm`, `chunk_3.wasm`) → optimised bytes.
+    split: BTreeMap<String, Vec<u8>>,
+    /// The loader JS as wasm-split wrote it.
+    loader: String,
+    /// The main module after wasm-bindgen and wasm-opt.
+    main_wasm: Vec<u8>,
+    /// The bindings (`--out-name lapor-portal`).
+    glue: String,
+}
+
+/// Steps 1–3 from `linked` in `work` (emptied first).
+fn build_modules(linked: &Path, work: &Path) -> Result<Modules> {
+    let _ = std::fs::remove_dir_all(work);
     let split = work.join("split");
     let bindings = work.join("bindings");
     std::fs::create_dir_all(&split).map_err(|e| e.to_string())?;
     run(&mut command(
         "wasm-split-cli",
-        &[&path_str(&linked), &path_str(&split)],
+        &[&path_str(linked), &path_str(&split)],
     ))?;
     run(&mut command(
         "wasm-bindgen",
         &[
             "--target=web",
             &format!("--out-dir={}", bindings.display()),
-            &format!("--out-name={stem}"),
+            &format!("--out-name={APP}"),
             "--no-typescript",
             // The split modules call into the main one through these exports.
             "--keep-lld-exports",
@@ -59,61 +118,203 @@ pub fn split_release_wasm(dist: &Path) -> Result {
             &path_str(&split.join("main.wasm")),
         ],
     ))?;
-
-    wasm_opt(
-        &bindings.join(format!("{stem}_bg.wasm")),
-        &dist.join(format!("{stem}_bg.wasm")),
-    )?;
-    let snippets = bindings.join("snippets");
-    if snippets.exists() {
-        copy_dir(&snippets, &dist.join("snippets"))?;
-    }
-
-    let mut loader = read(&split.join(LOADER))?;
-    loader = loader.replace("\"./main.js\"", &format!("\"./{stem}.js\""));
+    let optimised = work.join("optimised");
+    std::fs::create_dir_all(&optimised).map_err(|e| e.to_string())?;
+    let main = optimised.join(format!("{APP}_bg.wasm"));
+    wasm_opt(&bindings.join(format!("{APP}_bg.wasm")), &main)?;
+    let mut modules = Modules {
+        split: BTreeMap::new(),
+        loader: read(&split.join(LOADER))?,
+        main_wasm: std::fs::read(&main).map_err(|e| e.to_string())?,
+        glue: read(&bindings.join(format!("{APP}.js")))?,
+    };
     for entry in std::fs::read_dir(&split)
         .map_err(|e| e.to_string())?
         .flatten()
     {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(module) = name.strip_suffix(".wasm") else {
-            continue;
-        };
-        if module == "main" {
+        if !name.ends_with(".wasm") || name == "main.wasm" {
             continue;
         }
-        let optimised = work.join(&name);
-        wasm_opt(&entry.path(), &optimised)?;
-        let bytes = std::fs::read(&optimised).map_err(|e| e.to_string())?;
+        let output = optimised.join(&name);
+        wasm_opt(&entry.path(), &output)?;
+        let bytes = std::fs::read(&output).map_err(|e| e.to_string())?;
+        modules.split.insert(name, bytes);
+    }
+    Ok(modules)
+}
+
+/// The files to write into `dist/`, each named by the hash of its final bytes.
+#[derive(Debug, PartialEq)]
+struct Named {
+    /// File name → bytes.
+    files: BTreeMap<String, Vec<u8>>,
+    glue: String,
+    loader: String,
+    main_wasm: String,
+}
+
+/// Step 4: names from final bytes, leaves first, every reference rewritten before the file
+/// that holds it is hashed.
+fn name_by_content(modules: Modules) -> Result<Named> {
+    let mut files = BTreeMap::new();
+    let mut loader = modules.loader;
+    if !loader.contains(LOADER_MAIN_IMPORT) {
+        return Err(format!("{LOADER} does not import the bindings as expected"));
+    }
+    loader = sort_shared_imports(&loader.replace(LOADER_MAIN_IMPORT, LOADER_MAIN_GLOBAL));
+    for (name, bytes) in modules.split {
+        let module = name.strip_suffix(".wasm").unwrap_or(&name);
         let hashed = format!(
             "{}-{}.wasm",
             short_module_name(module),
             content_hash(&bytes)
         );
-        std::fs::write(dist.join(&hashed), bytes).map_err(|e| e.to_string())?;
         let before = loader.len();
         loader = loader.replace(&format!("\"./{name}\""), &format!("\"./{hashed}\""));
         if loader.len() == before {
             return Err(format!("{LOADER} does not name {name}"));
         }
+        files.insert(hashed, bytes);
     }
     let loader_name = format!("__wasm_split-{}.js", content_hash(loader.as_bytes()));
-    std::fs::write(dist.join(&loader_name), &loader).map_err(|e| e.to_string())?;
+    files.insert(loader_name.clone(), loader.into_bytes());
 
-    let glue = read(&bindings.join(format!("{stem}.js")))?;
+    let wasm_name = format!("{APP}-{}_bg.wasm", content_hash(&modules.main_wasm));
+    files.insert(wasm_name.clone(), modules.main_wasm);
     // Only the `import … from` lines: the wasm itself still names the module `./__wasm_split.js`.
-    let linked_glue = glue.replace(
+    let glue = modules.glue.replace(
         &format!("from \"./{LOADER}\""),
         &format!("from \"./{loader_name}\""),
     );
-    if linked_glue == glue {
+    if glue == modules.glue {
         return Err(format!("the bindings do not import {LOADER}"));
     }
-    std::fs::write(dist.join(format!("{stem}.js")), linked_glue).map_err(|e| e.to_string())?;
+    // The default path of `init()`, unused by the start-up script but kept true.
+    let glue = glue.replace(&format!("'{APP}_bg.wasm'"), &format!("'{wasm_name}'"));
+    let glue_name = format!("{APP}-{}.js", content_hash(glue.as_bytes()));
+    files.insert(glue_name.clone(), glue.into_bytes());
+    Ok(Named {
+        files,
+        glue: glue_name,
+        loader: loader_name,
+        main_wasm: wasm_name,
+    })
+}
 
-    let index = dist.join("index.html");
-    let html = start_after_first_paint(&read(&index)?, &stem, &loader_name)?;
-    std::fs::write(&index, html).map_err(|e| e.to_string())
+/// wasm-split lists the main module's exports the split modules share in a HashSet's order,
+/// which changes from run to run: `const { memory, __indirect_function_table, } = initSync(…)`
+/// and the `Object.assign` after it. Sorted, the loader (and so every name above it) is the
+/// same for the same linked wasm.
+fn sort_shared_imports(loader: &str) -> String {
+    let mut out = String::with_capacity(loader.len());
+    for line in loader.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let listed = (trimmed.starts_with("const {") && trimmed.contains("= initSync("))
+            || trimmed.starts_with("Object.assign(sharedImports.__wasm_split, {");
+        let braces = line.find("{ ").zip(line.find(" }"));
+        match braces {
+            Some((open, close)) if listed && open < close => {
+                let mut names: Vec<&str> = line[open + 2..close]
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                names.sort_unstable();
+                out.push_str(&line[..open + 2]);
+                for name in names {
+                    out.push_str(name);
+                    out.push_str(", ");
+                }
+                out.push_str(&line[close..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Trunk's `main-<seahash>.css` renamed by this build's hash of the same bytes, so that
+/// [`check_content_names`] holds for every immutable file.
+fn rename_stylesheets(dist: &Path, mut html: String) -> Result<String> {
+    for entry in std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".css") else {
+            continue;
+        };
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        let base = stem.rsplit_once('-').map_or(stem, |(base, _)| base);
+        let hashed = format!("{base}-{}.css", content_hash(&bytes));
+        if hashed == name {
+            continue;
+        }
+        if !html.contains(&format!("\"/{name}\"")) {
+            return Err(format!("index.html does not link {name}"));
+        }
+        html = html.replace(&format!("\"/{name}\""), &format!("\"/{hashed}\""));
+        std::fs::rename(entry.path(), dist.join(&hashed)).map_err(|e| e.to_string())?;
+    }
+    Ok(html)
+}
+
+/// The 16 hex digits a content-hashed file name carries (`name-<hash>.ext`,
+/// `name-<hash>_bg.wasm`), as the reference server recognises them.
+pub fn name_hash(name: &str) -> Option<&str> {
+    let stem = name.split('.').next()?;
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let (_, hash) = stem.rsplit_once('-')?;
+    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hash)
+}
+
+/// Every file of `dist/` a server may cache for good is named by the hash of its bytes.
+pub fn check_content_names(dist: &Path) -> Result {
+    for entry in std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(hash) = name_hash(&name) else {
+            continue;
+        };
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        if content_hash(&bytes) != hash {
+            return Err(format!(
+                "dist/{name} is not named by its content (hash {})",
+                content_hash(&bytes)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Steps 1–4 run again from the same linked wasm, in a second folder, must give the files this
+/// build wrote: names and bytes. (Cheaper than a second release build, and it covers what
+/// varies between runs of the tools: HashMap order, numbering, timestamps.)
+pub fn check_reproducible(dist: &Path) -> Result {
+    let again = name_by_content(build_modules(
+        &linked_wasm(),
+        &root().join("target/wasm-split-again"),
+    )?)?;
+    for (name, bytes) in &again.files {
+        let path = dist.join(name);
+        match std::fs::read(&path) {
+            Ok(built) if &built == bytes => {}
+            Ok(_) => return Err(format!("a second run wrote different bytes to {name}")),
+            Err(_) => {
+                return Err(format!(
+                    "a second run from the same linked wasm named a file {name}, which this \
+                     build does not have: the build is not reproducible"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Replaces Trunk's start-up script and its preloads with one that starts the app after the
@@ -121,7 +322,11 @@ pub fn split_release_wasm(dist: &Path) -> Result {
 /// compete with it for a slow link (nor count in its Largest Contentful Paint). The bindings and
 /// the split loader they import are fetched side by side. A hidden tab, which paints nothing,
 /// starts after half a second.
-fn start_after_first_paint(html: &str, stem: &str, loader_name: &str) -> Result<String> {
+///
+/// A module or wasm that cannot be loaded (offline, a file gone after a deploy, a wrong type)
+/// shows `index.html`'s load-error notice (`#load-error`, the message matching the connection)
+/// with a reload button, instead of "Memuat portal…" for ever.
+fn start_after_first_paint(html: &str, trunk_stem: &str, named: &Named) -> Result<String> {
     let script_start = html
         .find("<script type=\"module\">")
         .ok_or("index.html has no start-up script")?;
@@ -129,16 +334,37 @@ fn start_after_first_paint(html: &str, stem: &str, loader_name: &str) -> Result<
         .find("</script>")
         .map(|end| script_start + end + "</script>".len())
         .ok_or("index.html: unterminated start-up script")?;
-    if !html[script_start..script_end].contains(&format!("/{stem}.js'")) {
-        return Err(format!("the start-up script does not load {stem}.js"));
+    if !html[script_start..script_end].contains(&format!("/{trunk_stem}.js'")) {
+        return Err(format!("the start-up script does not load {trunk_stem}.js"));
     }
+    if !html.contains("id=\"load-error\"") {
+        return Err("index.html has no #load-error notice".into());
+    }
+    let Named {
+        glue,
+        loader,
+        main_wasm,
+        ..
+    } = named;
     let bootstrap = format!(
         "<script type=\"module\">\n\
+         try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
-         const [bindings] = await Promise.all([import('/{stem}.js'), import('/{loader_name}')]);\n\
-         const wasm = await bindings.default({{ module_or_path: '/{stem}_bg.wasm' }});\n\
+         const [bindings] = await Promise.all([import('/{glue}'), import('/{loader}')]);\n\
+         globalThis.__wasm_split_main_initSync = bindings.initSync;\n\
+         const wasm = await bindings.default({{ module_or_path: '/{main_wasm}' }});\n\
          window.wasmBindings = bindings;\n\
          dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {{ detail: {{ wasm }} }}));\n\
+         }} catch (error) {{\n\
+         console.error('Lapor Portal could not start', error);\n\
+         const notice = document.getElementById('load-error');\n\
+         if (notice) {{\n\
+         notice.querySelector(navigator.onLine ? '[data-offline]' : '[data-online]')?.remove();\n\
+         notice.querySelector('button').addEventListener('click', () => location.reload());\n\
+         document.querySelector('.splash__note')?.remove();\n\
+         notice.hidden = false;\n\
+         }}\n\
+         }}\n\
          </script>"
     );
     let html = format!(
@@ -265,6 +491,171 @@ mod tests {
         assert_eq!(content_hash(b"a").len(), 16);
     }
 
+    /// What the tools give, in miniature: a loader importing the bindings and naming two
+    /// modules, bindings importing the loader and naming the main wasm.
+    fn modules(split_byte: u8) -> Modules {
+        Modules {
+            split: BTreeMap::from([
+                (
+                    "split_submit_view_14911813001234762678.wasm".to_owned(),
+                    vec![0, 97, 115, 109, split_byte],
+                ),
+                ("chunk_3.wasm".to_owned(), vec![0, 97, 115, 109, 3]),
+            ]),
+            loader: format!(
+                "{LOADER_MAIN_IMPORT}\nconst a = makeLoad(new URL(\"./chunk_3.wasm\", import.meta.url));\n\
+                 const b = makeLoad(new URL(\"./split_submit_view_14911813001234762678.wasm\", import.meta.url));\n"
+            ),
+            main_wasm: vec![0, 97, 115, 109, 1, 2, 3],
+            glue: format!(
+                "import * as import1 from \"./{LOADER}\"\n\
+                 module_or_path = new URL('{APP}_bg.wasm', import.meta.url);\n\
+                 export function initSync() {{}}\n"
+            ),
+        }
+    }
+
+    #[test]
+    fn every_name_is_the_hash_of_the_final_bytes() {
+        let named = name_by_content(modules(7)).unwrap();
+        assert_eq!(named.files.len(), 5);
+        for (name, bytes) in &named.files {
+            assert_eq!(
+                name_hash(name),
+                Some(content_hash(bytes).as_str()),
+                "{name}"
+            );
+        }
+        let text = |name: &str| String::from_utf8(named.files[name].clone()).unwrap();
+        let (loader, glue) = (text(&named.loader), text(&named.glue));
+        // Every reference is rewritten to the final names.
+        for module in named
+            .files
+            .keys()
+            .filter(|n| n.ends_with(".wasm") && !n.contains("_bg"))
+        {
+            assert!(loader.contains(&format!("\"./{module}\"")), "{loader}");
+        }
+        assert!(named.files.contains_key(&format!(
+            "submit_view-{}.wasm",
+            content_hash(&[0, 97, 115, 109, 7])
+        )));
+        assert!(!loader.contains("split_submit_view_") && !loader.contains("chunk_3.wasm"));
+        assert!(
+            glue.contains(&format!("from \"./{}\"", named.loader)),
+            "{glue}"
+        );
+        assert!(glue.contains(&format!("'{}'", named.main_wasm)), "{glue}");
+        assert!(named.glue.starts_with("lapor-portal-") && named.glue.ends_with(".js"));
+        assert!(
+            named.main_wasm.starts_with("lapor-portal-") && named.main_wasm.ends_with("_bg.wasm")
+        );
+        // No cycle: the loader does not import the bindings, whose name depends on its own.
+        assert!(!loader.contains("import "), "{loader}");
+        assert!(loader.contains("globalThis.__wasm_split_main_initSync"));
+    }
+
+    #[test]
+    fn a_change_anywhere_below_renames_everything_above_it() {
+        let one = name_by_content(modules(7)).unwrap();
+        let same = name_by_content(modules(7)).unwrap();
+        assert_eq!(one, same, "the same inputs give the same files");
+        let other = name_by_content(modules(8)).unwrap();
+        assert_ne!(
+            one.loader, other.loader,
+            "the loader names a changed module"
+        );
+        assert_ne!(one.glue, other.glue, "the bindings import a changed loader");
+        assert_eq!(
+            one.main_wasm, other.main_wasm,
+            "the main wasm did not change"
+        );
+        let mut changed_main = modules(7);
+        changed_main.main_wasm.push(9);
+        let changed_main = name_by_content(changed_main).unwrap();
+        assert_ne!(one.main_wasm, changed_main.main_wasm);
+        assert_ne!(one.glue, changed_main.glue);
+        assert_eq!(one.loader, changed_main.loader);
+    }
+
+    #[test]
+    fn the_loaders_shared_imports_have_one_order() {
+        let run = |order: &str| {
+            format!(
+                "        sharedImports = {{ __wasm_split: {{  }} }};\n\
+                 \x20       const {{ {order} }} = initSync(undefined, undefined);\n\
+                 \x20       Object.assign(sharedImports.__wasm_split, {{ {order} }});\n\
+                 const a = {{ b, a }};\n"
+            )
+        };
+        let one = sort_shared_imports(&run(
+            "memory, __wasm_split_shared0, __indirect_function_table, ",
+        ));
+        let two = sort_shared_imports(&run(
+            "__indirect_function_table, memory, __wasm_split_shared0, ",
+        ));
+        assert_eq!(one, two);
+        assert!(
+            one.contains(
+                "const { __indirect_function_table, __wasm_split_shared0, memory,  } = initSync("
+            ),
+            "{one}"
+        );
+        assert!(
+            one.contains("const a = { b, a };"),
+            "other code is left alone"
+        );
+        assert!(one.contains("sharedImports = { __wasm_split: {  } };"));
+    }
+
+    #[test]
+    fn unexpected_tool_output_is_an_error_not_a_broken_build() {
+        let mut no_import = modules(7);
+        no_import.loader = no_import.loader.replace(LOADER_MAIN_IMPORT, "");
+        assert!(name_by_content(no_import).is_err());
+        let mut unnamed = modules(7);
+        unnamed.split.insert("chunk_9.wasm".into(), vec![9]);
+        assert!(name_by_content(unnamed).is_err());
+        let mut glue = modules(7);
+        glue.glue = "no loader here".into();
+        assert!(name_by_content(glue).is_err());
+    }
+
+    #[test]
+    fn a_dist_whose_names_lie_is_refused() {
+        let dir = std::env::temp_dir().join(format!("xtask-names-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let honest = format!("app-{}.js", content_hash(b"new"));
+        std::fs::write(dir.join(&honest), "new").unwrap();
+        std::fs::write(dir.join("sw.js"), "unhashed").unwrap();
+        std::fs::write(dir.join(format!("{honest}.br")), "compressed").unwrap();
+        assert_eq!(check_content_names(&dir), Ok(()));
+        std::fs::write(
+            dir.join(format!("app-{}_bg.wasm", content_hash(b"old"))),
+            "new",
+        )
+        .unwrap();
+        assert!(check_content_names(&dir).unwrap_err().contains("_bg.wasm"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stylesheets_are_renamed_by_the_same_hash() {
+        let dir = std::env::temp_dir().join(format!("xtask-css-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main-f2da8538e979413.css"), "body{}").unwrap();
+        let html =
+            r#"<link rel="stylesheet" href="/main-f2da8538e979413.css" integrity="sha384-q">"#;
+        let out = rename_stylesheets(&dir, html.to_owned()).unwrap();
+        let hashed = format!("main-{}.css", content_hash(b"body{}"));
+        assert!(out.contains(&format!("href=\"/{hashed}\"")), "{out}");
+        assert!(dir.join(&hashed).exists());
+        assert!(!dir.join("main-f2da8538e979413.css").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn the_app_starts_after_the_first_paint_without_preloads() {
         let html = concat!(
@@ -273,14 +664,27 @@ mod tests {
             "const wasm = await init({ module_or_path: '/app-1_bg.wasm' });\n</script>",
             r#"<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous" integrity="sha384-a">"#,
             r#"<link rel="preload" href="/app-1_bg.wasm" as="fetch" type="application/wasm"></head>"#,
+            r#"<body><div id="load-error" hidden><p data-online>x</p><p data-offline>y</p><button>z</button></div></body>"#,
         );
-        let out = start_after_first_paint(html, "app-1", "__wasm_split-2.js").unwrap();
+        let named = name_by_content(modules(7)).unwrap();
+        let out = start_after_first_paint(html, "app-1", &named).unwrap();
         assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#));
-        assert!(out.ends_with("</script></head>"), "{out}");
+        assert!(out.contains("</script></head><body>"), "{out}");
         assert!(!out.contains("preload"), "{out}");
+        assert!(!out.contains("app-1"), "Trunk's names are gone: {out}");
         assert!(out.contains("requestAnimationFrame"));
-        assert!(out.contains("import('/app-1.js'), import('/__wasm_split-2.js')"));
-        assert!(out.contains("module_or_path: '/app-1_bg.wasm'"));
-        assert!(start_after_first_paint(html, "other", "l.js").is_err());
+        assert!(out.contains(&format!(
+            "import('/{}'), import('/{}')",
+            named.glue, named.loader
+        )));
+        assert!(out.contains(&format!("module_or_path: '/{}'", named.main_wasm)));
+        assert!(out.contains("globalThis.__wasm_split_main_initSync = bindings.initSync"));
+        // A failure shows the notice with a reload button instead of waiting for ever.
+        assert!(out.contains("} catch (error) {"));
+        assert!(out.contains("getElementById('load-error')"));
+        assert!(out.contains("location.reload()"));
+        assert!(start_after_first_paint(html, "other", &named).is_err());
+        let without_notice = html.replace("id=\"load-error\"", "");
+        assert!(start_after_first_paint(&without_notice, "app-1", &named).is_err());
     }
 }

@@ -234,6 +234,7 @@ pub fn test() -> Result {
     run_counted(&mut command("cargo", &["test", "--workspace"]), &mut counts)?;
 
     let dist = build_app(true)?;
+    crate::split::check_reproducible(&dist)?;
     let server_bin = build_server(false)?;
     let admin_token = format!(
         "e2e-{}-{}",
