@@ -9,6 +9,7 @@ use crate::Status;
 pub const API_PREFIX: &str = "/api/v1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     Complaint,
@@ -37,6 +38,7 @@ impl Classification {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Channel {
     /// `sms`, `phone`, `web`, `twitter`, `telegram`, `email`, …
     pub kind: String,
@@ -47,6 +49,7 @@ pub struct Channel {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResolutionTargets {
     pub information_request: u32,
     pub complaint: u32,
@@ -55,6 +58,7 @@ pub struct ResolutionTargets {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlaPolicy {
     pub verification_days: u32,
     pub follow_up_days: u32,
@@ -94,15 +98,19 @@ impl SlaPolicy {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct YearCalendar {
     pub year: i32,
     #[serde(with = "crate::date::list")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub national_holidays: Vec<NaiveDate>,
     #[serde(with = "crate::date::list")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub collective_leave: Vec<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttachmentLimits {
     pub max_files: u32,
     pub max_bytes_per_file: u64,
@@ -110,6 +118,7 @@ pub struct AttachmentLimits {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Instance {
     pub name: String,
     pub region: String,
@@ -124,6 +133,7 @@ pub struct Instance {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyTier {
     National,
@@ -134,6 +144,7 @@ pub enum AgencyTier {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agency {
     pub id: String,
     pub name: String,
@@ -143,6 +154,7 @@ pub struct Agency {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Category {
     pub id: String,
     pub name_id: String,
@@ -153,6 +165,7 @@ pub struct Category {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Region {
     /// The official Kemendagri code, e.g. `33.24.12`.
     pub id: String,
@@ -164,6 +177,7 @@ pub struct Region {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FaqEntry {
     pub id: String,
     pub category: String,
@@ -172,6 +186,7 @@ pub struct FaqEntry {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Location {
     #[serde(default)]
     pub region_id: Option<String>,
@@ -184,6 +199,7 @@ pub struct Location {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reporter {
     #[serde(default)]
     pub name: Option<String>,
@@ -194,11 +210,13 @@ pub struct Reporter {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewReport {
     pub classification: Classification,
     pub title: String,
     pub body: String,
     #[serde(default, with = "crate::date::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub incident_date: Option<NaiveDate>,
     #[serde(default)]
     pub location: Option<Location>,
@@ -221,6 +239,7 @@ pub struct NewReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportCreated {
     pub tracking_id: String,
     pub access_code: String,
@@ -228,11 +247,13 @@ pub struct ReportCreated {
     /// RFC 3339 timestamp.
     pub submitted_at: String,
     #[serde(with = "crate::date")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub due_date: NaiveDate,
     pub due_date_estimate: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttachmentRef {
     pub id: String,
     pub filename: String,
@@ -241,7 +262,22 @@ pub struct AttachmentRef {
     pub url: String,
 }
 
+crate::open_enum! {
+    /// What a timeline event records.
+    pub enum EventKind {
+        /// The report moved to another status.
+        Status = "status",
+        /// The agency responded (the reply window counts from here).
+        Response = "response",
+        /// The reporter answered a response.
+        Reply = "reply",
+        /// The reporter rated the resolution.
+        Rating = "rating",
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportEvent {
     pub at: String,
     pub status: Status,
@@ -250,13 +286,13 @@ pub struct ReportEvent {
     /// Hidden (`null`) for a confidential report without the access code.
     #[serde(default)]
     pub message: Option<String>,
-    /// `status`, `response`, `reply` or `rating`.
-    pub kind: String,
+    pub kind: EventKind,
     #[serde(default)]
     pub attachments: Vec<AttachmentRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportView {
     pub tracking_id: String,
     pub status: Status,
@@ -270,6 +306,7 @@ pub struct ReportView {
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     #[serde(
         default,
         with = "crate::date::option",
@@ -292,11 +329,13 @@ pub struct ReportView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewReply {
     pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewRating {
     pub stars: u8,
     #[serde(default)]
@@ -304,6 +343,7 @@ pub struct NewRating {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: String,
@@ -312,6 +352,7 @@ pub struct FieldError {
 
 /// RFC 9457 problem details, with per-field errors for validation failures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Problem {
     #[serde(rename = "type", default = "about_blank")]
     pub type_: String,

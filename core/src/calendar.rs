@@ -142,6 +142,13 @@ pub fn utc_offset_minutes(iana_zone: &str) -> Option<i32> {
     }
 }
 
+/// An RFC 3339 offset (`+07:00`, `-03:30`, `+00:00`) for minutes east of UTC.
+pub fn format_offset(offset_minutes: i32) -> String {
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let m = offset_minutes.unsigned_abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
 /// The offset of Western Indonesian Time, the fallback zone.
 pub const WIB_OFFSET_MINUTES: i32 = 7 * 60;
 
@@ -155,6 +162,14 @@ pub fn local_date(unix_seconds: i64, offset_minutes: i32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_are_written_as_rfc_3339_wants() {
+        assert_eq!(format_offset(7 * 60), "+07:00");
+        assert_eq!(format_offset(9 * 60), "+09:00");
+        assert_eq!(format_offset(0), "+00:00");
+        assert_eq!(format_offset(-210), "-03:30");
+    }
 
     #[test]
     fn weekends_and_configured_holidays_do_not_count() {

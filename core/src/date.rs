@@ -19,6 +19,45 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
 }
 
+/// The Unix seconds of an RFC 3339 timestamp as servers write them
+/// (`2026-03-27T08:15:00Z`, `2026-03-27T15:15:00+07:00`, fractions of a second ignored).
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let date = parse(text.get(..10)?)?;
+    let rest = text.get(10..)?;
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let number = |s: &str| -> Option<i64> {
+        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let (h, m, sec) = (
+        number(rest.get(0..2)?)?,
+        number(rest.get(3..5)?)?,
+        number(rest.get(6..8)?)?,
+    );
+    if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let mut zone = &rest[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        zone = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.get(0..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            if zone.len() != 6 || zone.get(3..4)? != ":" {
+                return None;
+            }
+            sign * (number(zone.get(1..3)?)? * 3600 + number(zone.get(4..6)?)? * 60)
+        }
+    };
+    let days = (date - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days();
+    Some(days * 86_400 + h * 3600 + m * 60 + sec - offset)
+}
+
 /// `YYYY-MM-DD`.
 pub fn format(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
@@ -138,5 +177,28 @@ mod tests {
             r#"{"a":"2026-03-27","b":null,"c":["2026-01-01"]}"#
         );
         assert!(serde_json::from_str::<T>(r#"{"a":"2026-13-01","c":[]}"#).is_err());
+    }
+
+    #[test]
+    fn reads_the_timestamps_servers_write() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_timestamp("2026-03-27T08:15:00Z"), Some(1_774_599_300));
+        assert_eq!(
+            parse_timestamp("2026-03-27T15:15:00+07:00"),
+            parse_timestamp("2026-03-27T08:15:00Z")
+        );
+        assert_eq!(
+            parse_timestamp("2010-04-14T06:37:38.123-08:00"),
+            parse_timestamp("2010-04-14T14:37:38Z")
+        );
+        for bad in [
+            "",
+            "2026-03-27",
+            "2026-03-27T25:00:00Z",
+            "2026-03-27T08:15:00",
+            "2026-03-27T08:15:00+0700",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
     }
 }

@@ -12,12 +12,14 @@ pub mod device_copy;
 pub mod faq;
 pub mod locale;
 pub mod open311;
+pub mod permissions;
 pub mod privacy;
 pub mod retention;
 pub mod status;
 pub mod text;
 pub mod tracking;
 pub mod validation;
+pub mod wire;
 
 pub use locale::Locale;
 pub use status::Status;

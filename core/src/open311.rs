@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::api::{Category, NewReport, ReportEvent, ReportView};
+use crate::api::{Category, EventKind, NewReport, ReportEvent, ReportView};
 use crate::status::Status;
 
 /// How a service answers a new request (the service list's `type`).
@@ -441,7 +441,7 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
             status: Status::Received,
             agency: None,
             message: None,
-            kind: "status".into(),
+            kind: EventKind::Status,
             attachments: Vec::new(),
         });
         // Oldest first, as the native API lists them.
@@ -451,7 +451,7 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
                 status: status.clone(),
                 agency: request.agency_responsible.clone(),
                 message: request.status_notes.clone(),
-                kind: "response".into(),
+                kind: EventKind::Response,
                 attachments: Vec::new(),
             });
         }

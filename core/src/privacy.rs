@@ -147,7 +147,7 @@ mod tests {
                 status: Status::InProgress,
                 agency: Some("Dinas PU".into()),
                 message: Some("Ditinjau".into()),
-                kind: "response".into(),
+                kind: crate::api::EventKind::Response,
                 attachments: vec![AttachmentRef {
                     id: "a".into(),
                     filename: "foto.jpg".into(),
@@ -180,10 +180,7 @@ mod tests {
                 confidential: true,
             };
             let d = disclosure(privacy, Viewer::Public);
-            assert!(
-                d.is_private(privacy) == false,
-                "nothing private is left to store"
-            );
+            assert!(!d.is_private(privacy), "nothing private is left to store");
             let view = redact(full_view(privacy), d);
             let mut bare = full_view(privacy);
             bare.classification = None;

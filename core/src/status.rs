@@ -96,6 +96,18 @@ impl<'de> Deserialize<'de> for Status {
     }
 }
 
+/// A string on the wire; the known codes are listed, others are kept (`Unknown`).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Status {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Status".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string" })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,22 @@ test('a reply and a rating round-trip with the access code', async ({ page, requ
   expect(view.events.filter((e: { kind: string }) => e.kind === 'reply')).toHaveLength(1);
 });
 
+test('after the reply window the form is gone and says why, as the server would refuse', async ({ page, request }) => {
+  const report = await createReport(request);
+  await adminEvent(request, report.tracking_id, { status: 'verified', message: 'Mohon kirim foto lokasi.' });
+  // Forty days on: the ten working days after the response are long past.
+  await page.clock.setFixedTime(new Date(Date.now() + 40 * 24 * 3600 * 1000));
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await waitForApp(page);
+  await page.getByLabel('Kode akses').fill(report.access_code);
+  await page.getByRole('button', { name: 'Buka dengan kode' }).click();
+  await expect(page.locator('#reply-closed')).toHaveText(
+    'Balasan hanya dapat dikirim 10 hari kerja setelah tindak lanjut terakhir instansi.',
+  );
+  await expect(page.getByLabel('Balasan Anda')).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});
+
 test('HTML in an agency message is shown as inert text, links made safe', async ({ page, request }) => {
   const report = await createReport(request);
   const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>\nBaca https://kendalkab.go.id/info.';

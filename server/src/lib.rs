@@ -2,11 +2,14 @@
 //! app with an SPA fallback, and the OpenAPI document that defines a compatible backend.
 
 pub mod db;
+pub mod housekeeping;
+pub mod idempotency;
 pub mod problem;
 pub mod quota;
 pub mod rate_limit;
 pub mod routes;
 pub mod scrub;
+pub mod secrets;
 pub mod seed;
 pub mod serve;
 pub mod shell;
@@ -209,6 +212,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::new(conn, config);
     println!("Lapor Portal reference server listening on http://{addr}{base}/");
     let router = app(state.clone())?;
+    housekeeping::start(&state);
     serve::serve(listener, router, &state.config, serve::shutdown_signal()).await;
     println!("Stopped.");
     Ok(())

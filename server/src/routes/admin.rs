@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use lapor_core::api::EventKind;
 use lapor_core::tracking::TrackingId;
 use lapor_core::{Locale, Status};
 use rusqlite::{OptionalExtension, params};
@@ -99,9 +100,12 @@ pub async fn add_event(
                         return Err(ApiError::new(StatusCode::CONFLICT, "Transition not allowed")
                             .detail(format!("A report cannot move from {} to {}.", current.code(), next.code())));
                     }
-                    (next.clone(), if message.is_some() { "response" } else { "status" })
+                    (
+                        next.clone(),
+                        if message.is_some() { EventKind::Response } else { EventKind::Status },
+                    )
                 }
-                _ if message.is_some() => (current.clone(), "response"),
+                _ if message.is_some() => (current.clone(), EventKind::Response),
                 _ => {
                     return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Nothing to record")
                         .detail("Send a new status, a message, or both."));
@@ -124,7 +128,7 @@ pub async fn add_event(
             tx.execute(
                 "INSERT INTO events (report_id, at, kind, status, agency_id, message)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, now().0, kind, status.code(), event.agency_id, message],
+                params![id, now().0, kind.code(), status.code(), event.agency_id, message],
             )?;
             let event_id = tx.last_insert_rowid();
             for attachment in &event.attachment_ids {

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
 use lapor_core::api::{Classification, Location, NewReport, Reporter};
+use lapor_core::privacy::{self, Privacy, Viewer};
 use lapor_core::tracking::TrackingId;
 use rusqlite::params_from_iter;
 use serde_json::{Value, json};
@@ -371,46 +372,76 @@ const REQUEST_COLUMNS: &str = "r.tracking_id, r.status, r.confidential, r.body, 
     c.name_id, a.name, r.submitted_at, r.due_date, r.location_text, r.lat, r.lon,
     (SELECT e.at FROM events e WHERE e.report_id = r.id ORDER BY e.id DESC LIMIT 1),
     (SELECT e.message FROM events e WHERE e.report_id = r.id AND e.message IS NOT NULL
-       ORDER BY e.id DESC LIMIT 1)";
+       ORDER BY e.id DESC LIMIT 1),
+    r.anonymous";
 
-/// One stored report as a GeoReport service request; a confidential one keeps its content,
-/// place and notes to itself.
+/// The SQL form of `core`'s privacy rule for lists (`disclosure(…).listed`): a confidential
+/// report is in no list. A test below checks the two agree for every kind of report.
+pub const LISTED: &str = "r.confidential = 0";
+
+/// One stored report as a GeoReport service request, showing what the privacy rule in `core`
+/// lets anyone see (GeoReport has no access codes): a confidential report shows its id and
+/// whether it is open, nothing else.
 fn request_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
     let tracking: String = r.get(0)?;
     let status: String = r.get(1)?;
-    let confidential: bool = r.get(2)?;
+    let privacy = Privacy {
+        confidential: r.get(2)?,
+        anonymous: r.get(14)?,
+    };
+    let shown = privacy::disclosure(privacy, Viewer::Public);
     let open = !lapor_core::Status::from_code(&status).is_final();
-    let shown = |v: Value| if confidential { Value::Null } else { v };
+    let when = |allowed: bool, v: Value| if allowed { v } else { Value::Null };
+    let (content, routing, timing) = (
+        |v| when(shown.content, v),
+        |v| when(shown.routing, v),
+        |v| when(shown.timing, v),
+    );
     let due: String = r.get(8)?;
     Ok(json!({
         "service_request_id": TrackingId::parse(&tracking).map(|t| t.to_string()).unwrap_or(tracking),
         "status": if open { "open" } else { "closed" },
-        "status_notes": shown(json!(r.get::<_, Option<String>>(13)?)),
-        "service_name": r.get::<_, Option<String>>(5)?,
-        "service_code": r.get::<_, Option<String>>(4)?,
-        "description": shown(json!(r.get::<_, String>(3)?)),
-        "agency_responsible": r.get::<_, Option<String>>(6)?,
+        "status_notes": content(json!(r.get::<_, Option<String>>(13)?)),
+        "service_name": routing(json!(r.get::<_, Option<String>>(5)?)),
+        "service_code": routing(json!(r.get::<_, Option<String>>(4)?)),
+        "description": content(json!(r.get::<_, String>(3)?)),
+        "agency_responsible": routing(json!(r.get::<_, Option<String>>(6)?)),
         "service_notice": null,
-        "requested_datetime": r.get::<_, String>(7)?,
-        "updated_datetime": r.get::<_, Option<String>>(12)?,
-        "expected_datetime": format!("{due}T16:00:00+07:00"),
-        "address": shown(json!(r.get::<_, Option<String>>(9)?)),
+        "requested_datetime": timing(json!(r.get::<_, String>(7)?)),
+        "updated_datetime": timing(json!(r.get::<_, Option<String>>(12)?)),
+        // The end of the due date's working day in the instance's own time zone.
+        "expected_datetime": timing(json!(format!(
+            "{due}T16:00:00{}",
+            lapor_core::calendar::format_offset(reports::offset())
+        ))),
+        "address": content(json!(r.get::<_, Option<String>>(9)?)),
         "address_id": null,
         "zipcode": null,
-        "lat": shown(json!(r.get::<_, Option<f64>>(10)?)),
-        "long": shown(json!(r.get::<_, Option<f64>>(11)?)),
+        "lat": content(json!(r.get::<_, Option<f64>>(10)?)),
+        "long": content(json!(r.get::<_, Option<f64>>(11)?)),
         "media_url": null,
     }))
 }
 
-async fn query_requests(state: &AppState, filter: String, args: Vec<String>) -> Result<Vec<Value>> {
+/// How many requests one page of `requests.json` holds at most, and by default.
+pub const PAGE_SIZE_MAX: u32 = 100;
+pub const PAGE_SIZE_DEFAULT: u32 = 50;
+
+async fn query_requests(
+    state: &AppState,
+    filter: String,
+    args: Vec<String>,
+    page: (u32, u32),
+) -> Result<Vec<Value>> {
+    let (page, size) = page;
+    let offset = u64::from(page.saturating_sub(1)) * u64::from(size);
     let list = state
         .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
             let sql = format!(
                 "SELECT {REQUEST_COLUMNS} FROM reports r
                  LEFT JOIN categories c ON c.id = r.category_id
                  LEFT JOIN agencies a ON a.id = r.agency_id
-                 WHERE {filter} ORDER BY r.id DESC LIMIT 1000"
+                 WHERE {filter} ORDER BY r.id DESC LIMIT {size} OFFSET {offset}"
             );
             let mut stmt = conn.prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(args.iter()), request_json)?;
@@ -420,10 +451,29 @@ async fn query_requests(state: &AppState, filter: String, args: Vec<String>) -> 
     Ok(list)
 }
 
+/// `page` (from 1) and `page_size` (1 to [`PAGE_SIZE_MAX`]) of a list request.
+fn paging(params: &HashMap<String, String>) -> Result<(u32, u32)> {
+    let number = |key: &str, default: u32, max: u32| -> Result<u32> {
+        match params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| bad(format!("{key} must be a whole number from 1 to {max}."))),
+        }
+    };
+    Ok((
+        number("page", 1, 100_000)?,
+        number("page_size", PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX)?,
+    ))
+}
+
 pub async fn get_requests(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
+    let page = paging(&params)?;
     let mut filter = vec!["1 = 1".to_owned()];
     let mut args = Vec::new();
     let list = |key: &str| -> Vec<String> {
@@ -453,6 +503,8 @@ pub async fn get_requests(
         ));
         args.extend(compact);
     } else {
+        // A list: only what the privacy rule lets a list show.
+        filter.push(LISTED.to_owned());
         let codes = list("service_code");
         if !codes.is_empty() {
             filter.push(format!(
@@ -477,7 +529,7 @@ pub async fn get_requests(
         }
     }
     Ok(Json(Value::Array(
-        query_requests(&state, filter.join(" AND "), args).await?,
+        query_requests(&state, filter.join(" AND "), args, page).await?,
     )))
 }
 
@@ -488,8 +540,13 @@ pub async fn get_request(
     let id = strip_format(&raw)?;
     let not_found = || Open311Error(StatusCode::NOT_FOUND, format!("No service request {id}."));
     let tracking = TrackingId::parse(id).map_err(|_| not_found())?;
-    let found =
-        query_requests(&state, "r.tracking_id = ?".into(), vec![tracking.compact()]).await?;
+    let found = query_requests(
+        &state,
+        "r.tracking_id = ?".into(),
+        vec![tracking.compact()],
+        (1, 1),
+    )
+    .await?;
     if found.is_empty() {
         return Err(not_found());
     }
@@ -562,6 +619,40 @@ mod tests {
         ]);
         assert!(report_from_form(&no_urgency).is_err());
         assert!(report_from_form(&form(&[("attribute[classification]", "x")])).is_err());
+    }
+
+    #[test]
+    fn the_sql_list_filter_is_cores_privacy_rule() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE reports (anonymous INTEGER, confidential INTEGER);")
+            .unwrap();
+        for anonymous in [false, true] {
+            for confidential in [false, true] {
+                conn.execute(
+                    "INSERT INTO reports VALUES (?1, ?2)",
+                    rusqlite::params![anonymous, confidential],
+                )
+                .unwrap();
+                let privacy = Privacy {
+                    anonymous,
+                    confidential,
+                };
+                let listed: bool = conn
+                    .query_row(
+                        &format!(
+                            "SELECT EXISTS (SELECT 1 FROM reports r WHERE r.rowid = last_insert_rowid() AND {LISTED})"
+                        ),
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    listed,
+                    privacy::disclosure(privacy, Viewer::Public).listed,
+                    "{privacy:?}"
+                );
+            }
+        }
     }
 
     #[test]

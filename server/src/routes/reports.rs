@@ -3,26 +3,32 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use lapor_core::api::{
-    AttachmentRef, Classification, NewRating, NewReply, NewReport, ReportCreated, ReportEvent,
-    ReportView,
+    AttachmentRef, Classification, EventKind, NewRating, NewReply, NewReport, ReportCreated,
+    ReportEvent, ReportView,
 };
 use lapor_core::calendar::{Calendar, WIB_OFFSET_MINUTES, local_date, utc_offset_minutes};
+use lapor_core::permissions::{self, Refusal, ReportFacts};
+use lapor_core::privacy::{self, Privacy, Viewer};
 use lapor_core::tracking::{TrackingId, access_code_from_random, normalize_access_code};
 use lapor_core::validation;
 use lapor_core::{Locale, Status};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::instance::{ATTACHMENT_MAX_FILES, TIME_ZONE, instance_info};
-use super::{check_rate, now, random_u64, sha256_hex};
+use super::{check_rate, now, random_u64, secret_allowed, secret_failed, secret_succeeded};
 use crate::AppState;
+use crate::idempotency::{Idempotent, Replay};
 use crate::problem::{ApiError, ApiJson, request_locale};
+use crate::secrets;
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 const ACCESS_CODE: &str = "x-access-code";
 
-fn offset() -> i32 {
+/// Minutes east of UTC of the instance's time zone.
+pub(crate) fn offset() -> i32 {
     utc_offset_minutes(TIME_ZONE).unwrap_or(WIB_OFFSET_MINUTES)
 }
 
@@ -49,54 +55,6 @@ fn idempotency_key(headers: &HeaderMap, required: bool) -> Result<Option<String>
     }
 }
 
-/// A stored answer to a request made earlier with the same key.
-enum Replay {
-    Same(String),
-    Conflict,
-}
-
-fn replay(
-    tx: &Transaction,
-    scope: &str,
-    key: &str,
-    hash: &str,
-) -> rusqlite::Result<Option<Replay>> {
-    let row: Option<(String, String)> = tx
-        .query_row(
-            "SELECT request_hash, response FROM idempotency WHERE scope = ?1 AND key = ?2",
-            params![scope, key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    Ok(row.map(|(stored, response)| {
-        if stored == hash {
-            Replay::Same(response)
-        } else {
-            Replay::Conflict
-        }
-    }))
-}
-
-fn remember(
-    tx: &Transaction,
-    scope: &str,
-    key: &str,
-    hash: &str,
-    status: u16,
-    response: &str,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM idempotency WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')",
-        [],
-    )?;
-    tx.execute(
-        "INSERT INTO idempotency (scope, key, request_hash, status, response, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![scope, key, hash, status, response, now().0],
-    )?;
-    Ok(())
-}
-
 /// 422 with every violated rule as a field error, in the request's language.
 fn reject(violations: &[validation::Violation], locale: Locale) -> Result<(), ApiError> {
     if violations.is_empty() {
@@ -106,6 +64,12 @@ fn reject(violations: &[validation::Violation], locale: Locale) -> Result<(), Ap
             violations, locale,
         )))
     }
+}
+
+/// 409 for an action the rules in `core::permissions` do not allow now, in the request's
+/// language (the app shows the same message before it even offers the form).
+fn refused(refusal: Refusal, locale: Locale) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, refusal.title()).detail(refusal.message(locale))
 }
 
 fn conflict() -> ApiError {
@@ -155,12 +119,19 @@ pub(crate) async fn store(
     key: String,
     locale: Locale,
 ) -> Result<ReportCreated, ApiError> {
-    let hash = sha256_hex(&serde_json::to_vec(&report).map_err(ApiError::internal)?);
+    let idempotent = Idempotent::new(
+        "report",
+        &key,
+        &serde_json::to_vec(&report).map_err(ApiError::internal)?,
+    );
 
     reject(
         &validation::validate_report(&report, today(), ATTACHMENT_MAX_FILES),
         locale,
     )?;
+    // 507 rather than a full disk (`--min-free-disk`).
+    let (data_dir, min_free) = (&state.config.data_dir, state.config.min_free_disk_bytes);
+    crate::quota::ensure_free_disk(data_dir, min_free, locale)?;
     // The reporter's identity of an anonymous report is never stored.
     if report.anonymous {
         report.reporter = None;
@@ -168,11 +139,19 @@ pub(crate) async fn store(
     for text in [&mut report.title, &mut report.body] {
         *text = text.trim().to_owned();
     }
+    // Hashed before the database is locked: Argon2 is slow on purpose.
+    let access_code = access_code_from_random(random_u64());
+    let access_hash = {
+        let code = normalize_access_code(&access_code).expect("generated codes are valid");
+        tokio::task::spawn_blocking(move || secrets::hash_access_code(&code))
+            .await
+            .map_err(ApiError::internal)?
+    };
 
     state
         .with_db(move |conn| -> Result<ReportCreated, ApiError> {
             let tx = conn.transaction()?;
-            match replay(&tx, "report", &key, &hash)? {
+            match idempotent.earlier(&tx)? {
                 Some(Replay::Same(body)) => {
                     return serde_json::from_str(&body).map_err(ApiError::internal);
                 }
@@ -181,13 +160,25 @@ pub(crate) async fn store(
             }
             let mut unknowns = Vec::new();
             let location = report.location.clone().unwrap_or_default();
-            if !exists(&tx, "SELECT EXISTS (SELECT 1 FROM regions WHERE code = ?1)", &location.region_id)? {
+            if !exists(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM regions WHERE code = ?1)",
+                &location.region_id,
+            )? {
                 unknowns.push(unknown("location.region_id", locale));
             }
-            if !exists(&tx, "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)", &report.agency_id)? {
+            if !exists(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)",
+                &report.agency_id,
+            )? {
                 unknowns.push(unknown("agency_id", locale));
             }
-            if !exists(&tx, "SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)", &report.category_id)? {
+            if !exists(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)",
+                &report.category_id,
+            )? {
                 unknowns.push(unknown("category_id", locale));
             }
             for id in &report.attachment_ids {
@@ -209,8 +200,6 @@ pub(crate) async fn store(
             let sla = instance_info().sla;
             let days = sla.resolution_days(report.classification, report.field_inspection);
             let due = calendar().add_working_days(local_date(unix, offset()), days);
-            let access_code = access_code_from_random(random_u64());
-            let access_hash = sha256_hex(normalize_access_code(&access_code).expect("valid").as_bytes());
             let reporter = report.reporter.clone().unwrap_or_default();
             let tracking = loop {
                 let candidate = TrackingId::from_random(random_u64() >> 24).compact();
@@ -257,11 +246,19 @@ pub(crate) async fn store(
             )?;
             let report_id = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO events (report_id, at, kind, status) VALUES (?1, ?2, 'status', 'received')",
-                params![report_id, submitted_at],
+                "INSERT INTO events (report_id, at, kind, status) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    report_id,
+                    submitted_at,
+                    EventKind::Status.code(),
+                    Status::Received.code()
+                ],
             )?;
             for id in &report.attachment_ids {
-                tx.execute("UPDATE attachments SET report_id = ?1 WHERE id = ?2", params![report_id, id])?;
+                tx.execute(
+                    "UPDATE attachments SET report_id = ?1 WHERE id = ?2",
+                    params![report_id, id],
+                )?;
             }
             let created = ReportCreated {
                 tracking_id: TrackingId::parse(&tracking).expect("generated").to_string(),
@@ -272,13 +269,14 @@ pub(crate) async fn store(
                 due_date_estimate: due.estimate,
             };
             let body = serde_json::to_string(&created).map_err(ApiError::internal)?;
-            remember(&tx, "report", &key, &hash, 201, &body)?;
+            idempotent.record(&tx, 201, &body)?;
             tx.commit()?;
             Ok(created)
         })
         .await
 }
 
+#[derive(Clone)]
 struct StoredReport {
     id: i64,
     tracking_id: String,
@@ -329,6 +327,15 @@ fn load(tx: &rusqlite::Connection, tracking: &TrackingId) -> Result<StoredReport
     .ok_or_else(ApiError::report_not_found)
 }
 
+impl StoredReport {
+    fn privacy(&self) -> Privacy {
+        Privacy {
+            anonymous: self.anonymous,
+            confidential: self.confidential,
+        }
+    }
+}
+
 /// What the `X-Access-Code` header says about a report.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -337,13 +344,34 @@ enum Access {
     Wrong,
 }
 
-fn access(headers: &HeaderMap, report: &StoredReport) -> Access {
-    match headers.get(ACCESS_CODE).and_then(|v| v.to_str().ok()) {
-        None => Access::None,
-        Some(code) => match normalize_access_code(code) {
-            Some(code) if sha256_hex(code.as_bytes()) == report.access_hash => Access::Granted,
-            _ => Access::Wrong,
-        },
+/// Checks the `X-Access-Code` header against the stored hash, off the database lock (Argon2
+/// takes tens of milliseconds on purpose). Wrong codes back off per client and per report
+/// (`secret_allowed`): guessing is throttled even across many tracking numbers.
+async fn access(
+    state: &AppState,
+    parts: &Parts,
+    report: &StoredReport,
+) -> Result<Access, ApiError> {
+    let Some(raw) = parts.headers.get(ACCESS_CODE) else {
+        return Ok(Access::None);
+    };
+    let target = report.tracking_id.as_str();
+    secret_allowed(state, parts, target)?;
+    let matches = match raw.to_str().ok().and_then(normalize_access_code) {
+        None => false,
+        Some(code) => {
+            let stored = report.access_hash.clone();
+            tokio::task::spawn_blocking(move || secrets::verify_access_code(&code, &stored))
+                .await
+                .map_err(ApiError::internal)?
+        }
+    };
+    if matches {
+        secret_succeeded(state, parts, target);
+        Ok(Access::Granted)
+    } else {
+        secret_failed(state, parts, target);
+        Ok(Access::Wrong)
     }
 }
 
@@ -352,8 +380,12 @@ fn wrong_code() -> ApiError {
         .detail("The access code does not match this report.")
 }
 
-fn require_access(headers: &HeaderMap, report: &StoredReport) -> Result<(), ApiError> {
-    match access(headers, report) {
+async fn require_access(
+    state: &AppState,
+    parts: &Parts,
+    report: &StoredReport,
+) -> Result<(), ApiError> {
+    match access(state, parts, report).await? {
         Access::Granted => Ok(()),
         Access::Wrong => Err(wrong_code()),
         Access::None => Err(
@@ -367,12 +399,14 @@ fn parse_tracking(raw: &str) -> Result<TrackingId, ApiError> {
     TrackingId::parse(raw).map_err(|_| ApiError::report_not_found())
 }
 
+/// The tracking view of `report` as `viewer` may see it: the whole view is built, then cut by
+/// the privacy rule in `core` (`privacy::redact`), the only place that decides.
 fn view(
     conn: &rusqlite::Connection,
     report: StoredReport,
-    access: Access,
+    viewer: Viewer,
 ) -> Result<ReportView, ApiError> {
-    let details = !report.confidential || access == Access::Granted;
+    let disclosure = privacy::disclosure(report.privacy(), viewer);
     let mut stmt = conn.prepare(
         "SELECT e.id, e.at, e.status, a.name, e.message, e.kind FROM events e
          LEFT JOIN agencies a ON a.id = e.agency_id WHERE e.report_id = ?1 ORDER BY e.id",
@@ -394,73 +428,104 @@ fn view(
     )?;
     let mut events = Vec::with_capacity(rows.len());
     for (id, at, status, agency, message, kind) in rows {
-        let attachments = if details {
-            files
-                .query_map([id], |r| {
-                    let id: String = r.get(0)?;
-                    Ok(AttachmentRef {
-                        url: format!("{}/attachments/{id}", lapor_core::api::API_PREFIX),
-                        id,
-                        filename: r.get(1)?,
-                        content_type: r.get(2)?,
-                        size: r.get(3)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        } else {
-            Vec::new()
-        };
+        let attachments = files
+            .query_map([id], |r| {
+                let id: String = r.get(0)?;
+                Ok(AttachmentRef {
+                    url: format!("{}/attachments/{id}", lapor_core::api::API_PREFIX),
+                    id,
+                    filename: r.get(1)?,
+                    content_type: r.get(2)?,
+                    size: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         events.push(ReportEvent {
             at,
             status: Status::from_code(&status),
-            agency: if details { agency } else { None },
-            message: if details { message } else { None },
-            kind,
+            agency,
+            message,
+            kind: EventKind::from_code(&kind),
             attachments,
         });
     }
     let status = Status::from_code(&report.status);
     let due_date: chrono::NaiveDate = report.due_date.parse().map_err(ApiError::internal)?;
-    Ok(ReportView {
+    let whole = ReportView {
         tracking_id: TrackingId::parse(&report.tracking_id)
             .map_err(|_| ApiError::internal("bad id"))?
             .to_string(),
         overdue: !status.is_final() && today() > due_date,
         status,
-        classification: Classification::from_code(&report.classification)
-            .ok_or_else(|| ApiError::internal("bad classification"))?,
-        agency: report.agency.filter(|_| details),
-        category: report.category.filter(|_| details),
-        submitted_at: report.submitted_at,
-        due_date,
+        classification: Some(
+            Classification::from_code(&report.classification)
+                .ok_or_else(|| ApiError::internal("bad classification"))?,
+        ),
+        agency: report.agency,
+        category: report.category,
+        submitted_at: Some(report.submitted_at),
+        due_date: Some(due_date),
         due_date_estimate: report.due_estimate,
         confidential: report.confidential,
         anonymous: report.anonymous,
-        details_visible: details,
-        title: details.then_some(report.title),
-        body: details.then_some(report.body),
+        details_visible: true,
+        title: Some(report.title),
+        body: Some(report.body),
         rating: report.rating,
         events,
-    })
+    };
+    Ok(privacy::redact(whole, disclosure))
+}
+
+/// A tracking view with the caching it allows: a view fetched with an access code, or one that
+/// shows a confidential report's details, is never stored by a browser, a worker or a proxy;
+/// and the answer depends on the code, so caches must key on it.
+fn view_response(
+    status: StatusCode,
+    view: ReportView,
+    privacy: Privacy,
+    code_sent: bool,
+) -> Response {
+    let viewer = if view.details_visible && privacy.confidential {
+        Viewer::CodeHolder
+    } else {
+        Viewer::Public
+    };
+    let private = code_sent || privacy::disclosure(privacy, viewer).is_private(privacy);
+    let cache = if private { "no-store" } else { "no-cache" };
+    (
+        status,
+        [
+            (header::CACHE_CONTROL, cache),
+            (header::VARY, "X-Access-Code"),
+        ],
+        Json(view),
+    )
+        .into_response()
 }
 
 pub async fn get_report(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<ReportView>, ApiError> {
+    parts: Parts,
+) -> Result<Response, ApiError> {
     let tracking = parse_tracking(&tracking)?;
+    let report = state.with_db(move |conn| load(conn, &tracking)).await?;
+    let privacy = report.privacy();
+    let viewer = match access(&state, &parts, &report).await? {
+        Access::Wrong => return Err(wrong_code()),
+        Access::Granted => Viewer::CodeHolder,
+        Access::None => Viewer::Public,
+    };
     let view = state
-        .with_db(move |conn| {
-            let report = load(conn, &tracking)?;
-            let access = access(&headers, &report);
-            if access == Access::Wrong {
-                return Err(wrong_code());
-            }
-            view(conn, report, access)
-        })
+        .with_db(move |conn| view(conn, report, viewer))
         .await?;
-    Ok(Json(view))
+    Ok(view_response(
+        StatusCode::OK,
+        view,
+        privacy,
+        parts.headers.contains_key(ACCESS_CODE),
+    ))
 }
 
 /// Shared steps of replies and ratings: rate limit, access code, idempotency, one transaction.
@@ -470,40 +535,44 @@ async fn act<T: serde::Serialize + Send + 'static>(
     tracking: String,
     scope: &'static str,
     body: &T,
-    apply: impl FnOnce(&Transaction, &StoredReport, Locale) -> Result<(), ApiError> + Send + 'static,
-) -> Result<(StatusCode, Json<ReportView>), ApiError> {
+    apply: impl FnOnce(&Transaction, &StoredReport, &ReportFacts, Locale) -> Result<(), ApiError>
+    + Send
+    + 'static,
+) -> Result<Response, ApiError> {
     check_rate(state, &parts)?;
     let tracking = parse_tracking(&tracking)?;
     let key = idempotency_key(&parts.headers, false)?;
-    let hash = sha256_hex(&serde_json::to_vec(body).map_err(ApiError::internal)?);
+    let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
     let locale = request_locale(&parts.headers);
-    let headers = parts.headers;
+    let lookup = tracking;
+    let report = state.with_db(move |conn| load(conn, &lookup)).await?;
+    require_access(state, &parts, &report).await?;
+    let privacy = report.privacy();
     let view = state
         .with_db(move |conn| -> Result<ReportView, ApiError> {
             let tx = conn.transaction()?;
             let report = load(&tx, &tracking)?;
-            require_access(&headers, &report)?;
-            let scope = format!("{scope}:{}", report.tracking_id);
-            let replayed = match &key {
-                Some(key) => match replay(&tx, &scope, key, &hash)? {
-                    Some(Replay::Conflict) => return Err(conflict()),
-                    Some(Replay::Same(_)) => true,
-                    None => false,
-                },
-                None => false,
+            let idempotent = key
+                .map(|key| Idempotent::new(format!("{scope}:{}", report.tracking_id), &key, &body));
+            let replayed = match idempotent.as_ref().map(|i| i.earlier(&tx)).transpose()? {
+                Some(Some(Replay::Conflict)) => return Err(conflict()),
+                Some(Some(Replay::Same(_))) => true,
+                _ => false,
             };
             if !replayed {
-                apply(&tx, &report, locale)?;
-                if let Some(key) = &key {
-                    remember(&tx, &scope, key, &hash, 201, "{}")?;
+                let whole = view(&tx, report.clone(), Viewer::CodeHolder)?;
+                let facts = ReportFacts::of_view(&whole, offset());
+                apply(&tx, &report, &facts, locale)?;
+                if let Some(idempotent) = &idempotent {
+                    idempotent.record(&tx, 201, "{}")?;
                 }
             }
             tx.commit()?;
             let report = load(conn, &tracking)?;
-            view(conn, report, Access::Granted)
+            view(conn, report, Viewer::CodeHolder)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok(view_response(StatusCode::CREATED, view, privacy, true))
 }
 
 pub async fn reply(
@@ -511,37 +580,28 @@ pub async fn reply(
     Path(tracking): Path<String>,
     parts: Parts,
     ApiJson(reply): ApiJson<NewReply>,
-) -> Result<(StatusCode, Json<ReportView>), ApiError> {
+) -> Result<Response, ApiError> {
     reject(
         &validation::validate_reply(&reply),
         request_locale(&parts.headers),
     )?;
     let message = reply.message.trim().to_owned();
-    act(&state, parts, tracking, "reply", &reply, move |tx, report, _| {
-        let last_response: Option<String> = tx
-            .query_row(
-                "SELECT at FROM events WHERE report_id = ?1 AND kind = 'response' ORDER BY id DESC LIMIT 1",
-                [report.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(at) = last_response else {
-            return Err(ApiError::new(StatusCode::CONFLICT, "Nothing to reply to")
-                .detail("A reply answers an agency's response; this report has none yet."));
-        };
-        let responded = chrono::DateTime::parse_from_rfc3339(&at).map_err(ApiError::internal)?;
-        let window = instance_info().sla.reply_window_days;
-        let deadline = calendar().add_working_days(local_date(responded.timestamp(), offset()), window);
-        if today() > deadline.date {
-            return Err(ApiError::new(StatusCode::CONFLICT, "Reply window closed")
-                .detail(format!("Replies are possible for {window} working days after a response.")));
-        }
-        tx.execute(
-            "INSERT INTO events (report_id, at, kind, status, message) VALUES (?1, ?2, 'reply', ?3, ?4)",
-            params![report.id, now().0, report.status, message],
+    act(
+        &state,
+        parts,
+        tracking,
+        "reply",
+        &reply,
+        move |tx, report, facts, locale| {
+            permissions::can_reply(facts, today(), &calendar(), &instance_info().sla)
+                .map_err(|r| refused(r, locale))?;
+            tx.execute(
+            "INSERT INTO events (report_id, at, kind, status, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![report.id, now().0, EventKind::Reply.code(), report.status, message],
         )?;
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -550,34 +610,35 @@ pub async fn rate(
     Path(tracking): Path<String>,
     parts: Parts,
     ApiJson(rating): ApiJson<NewRating>,
-) -> Result<(StatusCode, Json<ReportView>), ApiError> {
+) -> Result<Response, ApiError> {
     reject(
         &validation::validate_rating(&rating),
         request_locale(&parts.headers),
     )?;
     let body = rating.clone();
-    act(&state, parts, tracking, "rating", &body, move |tx, report, locale| {
-        let status = Status::from_code(&report.status);
-        if !matches!(status, Status::Resolved | Status::Closed) {
-            return Err(ApiError::new(StatusCode::CONFLICT, "Not resolved yet")
-                .detail("A report can be rated once it is resolved."));
-        }
-        if report.rating.is_some() {
-            return Err(ApiError::new(StatusCode::CONFLICT, "Already rated").detail(match locale {
-                Locale::Id => "Laporan ini sudah dinilai.",
-                Locale::En => "This report has been rated already.",
-            }));
-        }
-        let comment = rating.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        tx.execute(
-            "UPDATE reports SET rating = ?1, rating_comment = ?2 WHERE id = ?3",
-            params![rating.stars, comment, report.id],
+    act(
+        &state,
+        parts,
+        tracking,
+        "rating",
+        &body,
+        move |tx, report, facts, locale| {
+            permissions::can_rate(facts).map_err(|r| refused(r, locale))?;
+            let comment = rating
+                .comment
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            tx.execute(
+                "UPDATE reports SET rating = ?1, rating_comment = ?2 WHERE id = ?3",
+                params![rating.stars, comment, report.id],
+            )?;
+            tx.execute(
+            "INSERT INTO events (report_id, at, kind, status, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![report.id, now().0, EventKind::Rating.code(), report.status, comment],
         )?;
-        tx.execute(
-            "INSERT INTO events (report_id, at, kind, status, message) VALUES (?1, ?2, 'rating', ?3, ?4)",
-            params![report.id, now().0, report.status, comment],
-        )?;
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .await
 }

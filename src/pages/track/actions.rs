@@ -2,12 +2,14 @@
 //! response, rate a resolved report. Replies and ratings keep one Idempotency-Key until they
 //! succeed, so a retry never doubles them.
 
-use lapor_core::Status;
-use lapor_core::api::{NewRating, NewReply, ReportView};
+use lapor_core::api::{NewRating, NewReply, ReportView, SlaPolicy};
+use lapor_core::calendar::Calendar;
+use lapor_core::permissions::{self, Refusal, ReportFacts};
 use lapor_core::tracking::normalize_access_code;
 use leptos::prelude::*;
 
 use crate::api::{Api, ApiError};
+use crate::app::InstanceResource;
 use crate::i18n::{Texts, fill, tr, use_i18n};
 
 fn failure_text(t: &'static Texts, error: &ApiError) -> String {
@@ -87,13 +89,44 @@ pub fn Actions(
     code: String,
     on_view: Callback<(ReportView, Option<String>)>,
 ) -> impl IntoView {
-    let can_reply = report.events.iter().any(|e| e.kind == "response")
-        && !matches!(report.status, Status::Closed | Status::Rejected);
-    let can_rate = matches!(report.status, Status::Resolved | Status::Closed);
+    // The same rules the server applies (core::permissions): no reply form after the reply
+    // window or on a closed report, and the reason instead.
+    let instance = expect_context::<InstanceResource>();
+    let i18n = use_i18n();
+    let rules = {
+        let report = report.clone();
+        move || {
+            let instance = instance.get().and_then(Result::ok);
+            let (calendar, sla) = match &instance {
+                Some(i) => (Calendar::from_years(&i.calendar), i.sla),
+                None => (Calendar::indonesia_default(), SlaPolicy::default()),
+            };
+            let facts = ReportFacts::of_view(&report, crate::clock::offset(instance.as_ref()));
+            let today = crate::clock::today(instance.as_ref());
+            (
+                permissions::can_reply(&facts, today, &calendar, &sla),
+                permissions::can_rate(&facts).is_ok(),
+            )
+        }
+    };
+    let rules = Memo::new(move |_| rules());
+    let can_reply = move || rules.get().0.is_ok();
+    let can_rate = move || rules.get().1;
+    // Why there is no reply form, when the citizen could expect one.
+    let reply_refusal = move || match rules.get().0 {
+        Err(refusal @ (Refusal::ReplyWindowClosed { .. } | Refusal::Finished)) => {
+            Some(refusal.message(i18n.locale.get()))
+        }
+        _ => None,
+    };
     let tracking = report.tracking_id.replace('-', "");
     view! {
-        {can_reply.then(|| view! { <ReplyForm tracking=tracking.clone() code=code.clone() on_view/> })}
-        {can_rate.then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
+        {move || reply_refusal().map(|message| view! { <p class="hint" id="reply-closed">{message}</p> })}
+        {
+            let (tracking, code) = (tracking.clone(), code.clone());
+            move || can_reply().then(|| view! { <ReplyForm tracking=tracking.clone() code=code.clone() on_view/> })
+        }
+        {move || can_rate().then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
     }
 }
 

@@ -1,6 +1,6 @@
 //! The report's history, newest or oldest first, each agency response with its attachments.
 
-use lapor_core::api::ReportEvent;
+use lapor_core::api::{EventKind, ReportEvent};
 use leptos::prelude::*;
 
 use super::summary::date_of;
@@ -9,12 +9,12 @@ use crate::components::rich_text::RichText;
 use crate::i18n::{Texts, format_date, tr, use_i18n};
 use crate::pages::home::status_text;
 
-fn kind_text(t: &'static Texts, kind: &str) -> &'static str {
+fn kind_text(t: &'static Texts, kind: &EventKind) -> &'static str {
     match kind {
-        "response" => t.track_kind_response,
-        "reply" => t.track_kind_reply,
-        "rating" => t.track_kind_rating,
-        _ => t.track_kind_status,
+        EventKind::Response => t.track_kind_response,
+        EventKind::Reply => t.track_kind_reply,
+        EventKind::Rating => t.track_kind_rating,
+        EventKind::Status | EventKind::Unknown(_) => t.track_kind_status,
     }
 }
 
@@ -44,7 +44,7 @@ pub fn Timeline(events: Vec<ReportEvent>) -> impl IntoView {
                 let day = date_of(&event.at);
                 let status = event.status.clone();
                 let kind = event.kind.clone();
-                let class = if kind == "response" { "timeline__event timeline__event--response" } else { "timeline__event" };
+                let class = if kind == EventKind::Response { "timeline__event timeline__event--response" } else { "timeline__event" };
                 let api = api.clone();
                 view! {
                     <li class=class>

@@ -1,0 +1,119 @@
+//! The reference server's Open311 output read back through `core`'s Open311 reader, the one
+//! the app uses: what the server writes is what a client of ours reads.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use common::{Server, complaint};
+use lapor_core::open311::{self, Created, Datatype};
+
+const API_KEY: &str = "contract-key";
+
+fn post_form(server: &Server, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let status = raw[9..12].parse().unwrap();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn the_servers_open311_answers_read_back_through_core() {
+    let server = Server::start_with_env(
+        "open311-contract",
+        &[],
+        &[("LAPOR_OPEN311_API_KEY", API_KEY)],
+    );
+    let json = |path: &str| {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        open311::parse_json(&r.body).unwrap_or_else(|| panic!("{path}: not JSON"))
+    };
+
+    let services = open311::services(&json("/open311/v2/services.json"));
+    let roads = services
+        .iter()
+        .find(|s| s.code == "infrastruktur")
+        .expect("categories are services");
+    assert!(roads.metadata);
+
+    let attributes = open311::attributes(&json("/open311/v2/services/infrastruktur.json"));
+    let required: Vec<&str> = attributes
+        .iter()
+        .filter(|a| a.required)
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(required.contains(&"classification"), "{required:?}");
+    let kind = attributes
+        .iter()
+        .find(|a| a.code == "classification")
+        .unwrap();
+    assert_eq!(kind.datatype, Datatype::SingleValueList);
+    assert!(kind.values.iter().any(|(key, _)| key == "complaint"));
+
+    // A request made the way the app makes it (core's form body) is created and read back.
+    let mut report: lapor_core::api::NewReport =
+        serde_json::from_str(&complaint(r#","category_id":"infrastruktur""#)).unwrap();
+    report.anonymous = true;
+    report.location = Some(lapor_core::api::Location {
+        text: Some("Jl. Pemuda 1".into()),
+        ..Default::default()
+    });
+    let attributes = vec![
+        ("classification".to_owned(), vec!["complaint".to_owned()]),
+        ("urgency".to_owned(), vec!["normal".to_owned()]),
+        (
+            "incident_date".to_owned(),
+            vec![report.incident_date.unwrap().to_string()],
+        ),
+    ];
+    let (status, body) = post_form(
+        &server,
+        &open311::request_form(&report, &attributes, Some(API_KEY), None),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (created, notice) = open311::created(&open311::parse_json(&body).unwrap());
+    let Created::Id(id) = created else {
+        panic!("a realtime service answers with an id: {body}")
+    };
+    assert!(notice.is_some());
+
+    let requests = open311::requests(&json(&format!("/open311/v2/requests/{id}.json")));
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].id, id);
+    assert!(requests[0].open);
+    assert_eq!(requests[0].service_code.as_deref(), Some("infrastruktur"));
+    assert!(requests[0].requested.is_some());
+    let view = open311::report_view(&requests[0], chrono::Utc::now().date_naive());
+    assert_eq!(view.tracking_id, id);
+    assert!(
+        view.due_date.is_some() && !view.due_date_estimate,
+        "the server says when it is due"
+    );
+    assert!(
+        open311::requests(&json("/open311/v2/requests.json"))
+            .iter()
+            .any(|r| r.id == id)
+    );
+
+    // Errors read as the citizen's message.
+    let (status, body) = post_form(
+        &server,
+        &format!("api_key={API_KEY}&service_code=infrastruktur"),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(open311::error_message(&open311::parse_json(&body).unwrap()).is_some());
+}
