@@ -708,3 +708,22 @@ fn unattached_uploads_wait_as_long_as_the_outbox_retries() {
         .unwrap();
     assert_eq!(joined, tracking.replace('-', ""));
 }
+
+#[test]
+fn a_confidential_reports_files_are_never_stored_by_caches() {
+    let server = Server::start("attach-confidential");
+    let png = png_with_text();
+    let mut ids = Vec::new();
+    for confidential in [true, false] {
+        let (id, _, _) = store(&server, "foto.png", &png);
+        let extra = format!(r#","confidential":{confidential},"attachment_ids":["{id}"]"#);
+        server.create(&common::complaint(&extra));
+        ids.push(id);
+    }
+    let secret = download(&server, &ids[0], None);
+    assert_eq!(secret.status, 200);
+    assert_eq!(secret.header("cache-control"), Some("private, no-store"));
+    let public = download(&server, &ids[1], None);
+    assert_eq!(public.status, 200);
+    assert_ne!(public.header("cache-control"), Some("private, no-store"));
+}

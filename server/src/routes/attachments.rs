@@ -274,9 +274,11 @@ pub async fn download(
     let found = state
         .with_db(move |conn| {
             conn.query_row(
-                "SELECT filename, content_type, data,
-                        report_id IS NULL AND event_id IS NULL, upload_key_hash
-                 FROM attachments WHERE id = ?1",
+                "SELECT a.filename, a.content_type, a.data,
+                        a.report_id IS NULL AND a.event_id IS NULL, a.upload_key_hash,
+                        COALESCE((SELECT r.confidential FROM reports r WHERE r.id = COALESCE(
+                            a.report_id, (SELECT e.report_id FROM events e WHERE e.id = a.event_id))), 0)
+                 FROM attachments a WHERE a.id = ?1",
                 [id],
                 |r| {
                     Ok((
@@ -285,6 +287,7 @@ pub async fn download(
                         r.get::<_, Vec<u8>>(2)?,
                         r.get::<_, bool>(3)?,
                         r.get::<_, Option<String>>(4)?,
+                        r.get::<_, bool>(5)?,
                     ))
                 },
             )
@@ -292,7 +295,7 @@ pub async fn download(
         })
         .await?;
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "Attachment not found");
-    let Some((filename, content_type, data, unattached, key_hash)) = found else {
+    let Some((filename, content_type, data, unattached, key_hash, confidential)) = found else {
         return Err(not_found());
     };
     if unattached {
@@ -328,6 +331,14 @@ pub async fn download(
         Body::from(data),
     )
         .into_response();
+    // A confidential report's files are details the privacy rule hides from everyone but the
+    // code holder, whose view named them: no browser, worker or proxy may keep a copy.
+    if confidential {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     if unattached {
         response.headers_mut().insert(
             header::CACHE_CONTROL,
