@@ -8,6 +8,19 @@ use crate::Status;
 
 pub const API_PREFIX: &str = "/api/v1";
 
+/// The HTTP headers of the native API, in lower case (HTTP header names are case-insensitive,
+/// and `http::HeaderName::from_static` takes only lower case).
+pub mod headers {
+    /// Makes a write safe to retry: the same key and body give the first answer again.
+    pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+    /// A report's access code: shows a confidential report's details, allows replies.
+    pub const ACCESS_CODE: &str = "x-access-code";
+    /// The `key` of an upload, which alone reads it until a report takes it.
+    pub const UPLOAD_KEY: &str = "x-upload-key";
+    /// Seconds (or an HTTP date) to wait after a 429 or 503.
+    pub const RETRY_AFTER: &str = "retry-after";
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]

@@ -165,9 +165,9 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,
-            header::HeaderName::from_static("idempotency-key"),
-            header::HeaderName::from_static("x-access-code"),
-            header::HeaderName::from_static("x-upload-key"),
+            header::HeaderName::from_static(lapor_core::api::headers::IDEMPOTENCY_KEY),
+            header::HeaderName::from_static(lapor_core::api::headers::ACCESS_CODE),
+            header::HeaderName::from_static(lapor_core::api::headers::UPLOAD_KEY),
         ])
         .expose_headers([header::RETRY_AFTER])
 }

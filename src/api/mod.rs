@@ -6,6 +6,7 @@ mod open311;
 mod upload;
 
 use lapor_core::Locale;
+use lapor_core::api::headers;
 use lapor_core::api::{
     Agency, Category, FaqEntry, Instance, NewRating, NewReply, NewReport, Problem, Region,
     ReportCreated, ReportView,
@@ -83,7 +84,7 @@ pub struct Api {
 
 async fn problem_of(response: gloo_net::http::Response) -> ApiError {
     let status = response.status();
-    let retry_after = response.headers().get("Retry-After");
+    let retry_after = response.headers().get(headers::RETRY_AFTER);
     let fallback = Problem::new(status, response.status_text());
     let problem = if status == 404 {
         fallback
@@ -231,7 +232,7 @@ impl Api {
             return o.report(tracking, crate::clock::today(None)).await;
         }
         let headers: Vec<(&str, &str)> = access_code
-            .map(|c| ("X-Access-Code", c))
+            .map(|c| (headers::ACCESS_CODE, c))
             .into_iter()
             .collect();
         // The native API's canonical form is the compact one (`K7M2QX9PD`).
@@ -276,7 +277,7 @@ impl Api {
                 .await;
         }
         let headers = [
-            ("Idempotency-Key", idempotency_key),
+            (headers::IDEMPOTENCY_KEY, idempotency_key),
             ("Accept-Language", locale.tag()),
         ];
         self.post("/reports", report, &headers).await
@@ -294,8 +295,8 @@ impl Api {
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
         let headers = [
-            ("X-Access-Code", access_code),
-            ("Idempotency-Key", key),
+            (headers::ACCESS_CODE, access_code),
+            (headers::IDEMPOTENCY_KEY, key),
             ("Accept-Language", locale.tag()),
         ];
         self.post(&format!("/reports/{tracking}/{action}"), body, &headers)

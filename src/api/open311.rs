@@ -112,7 +112,9 @@ impl Open311 {
         let message = value.as_ref().and_then(open311::error_message);
         let mut problem = Problem::new(status, response.status_text());
         problem.detail = message;
-        let retry_after = response.headers().get("Retry-After");
+        let retry_after = response
+            .headers()
+            .get(lapor_core::api::headers::RETRY_AFTER);
         Err(ApiError::from_answer(status, retry_after, problem))
     }
 

@@ -65,7 +65,9 @@ pub async fn upload(
         0 => Err(ApiError::Network),
         _ => Err(ApiError::from_answer(
             status,
-            xhr.get_response_header("Retry-After").ok().flatten(),
+            xhr.get_response_header(lapor_core::api::headers::RETRY_AFTER)
+                .ok()
+                .flatten(),
             serde_json::from_str(&text).unwrap_or(lapor_core::api::Problem::new(status, "")),
         )),
     }

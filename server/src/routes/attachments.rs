@@ -24,7 +24,7 @@ use crate::quota;
 use crate::scrub::{self, Unclean};
 
 /// The header that proves an unattached upload is the asker's own.
-pub const UPLOAD_KEY_HEADER: &str = "x-upload-key";
+pub use lapor_core::api::headers::UPLOAD_KEY as UPLOAD_KEY_HEADER;
 
 #[derive(Serialize)]
 pub struct Uploaded {
@@ -346,7 +346,7 @@ pub async fn download(
         );
         response
             .headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("X-Upload-Key"));
+            .insert(header::VARY, HeaderValue::from_static(UPLOAD_KEY_HEADER));
     }
     Ok(response)
 }

@@ -24,8 +24,7 @@ use crate::idempotency::{Idempotent, Replay};
 use crate::problem::{ApiError, ApiJson, request_locale};
 use crate::secrets;
 
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
-const ACCESS_CODE: &str = "x-access-code";
+use lapor_core::api::headers::{ACCESS_CODE, IDEMPOTENCY_KEY};
 
 /// Minutes east of UTC of the instance's time zone.
 pub(crate) fn offset() -> i32 {
@@ -495,10 +494,7 @@ fn view_response(
     let cache = if private { "no-store" } else { "no-cache" };
     (
         status,
-        [
-            (header::CACHE_CONTROL, cache),
-            (header::VARY, "X-Access-Code"),
-        ],
+        [(header::CACHE_CONTROL, cache), (header::VARY, ACCESS_CODE)],
         Json(view),
     )
         .into_response()
