@@ -4,9 +4,15 @@
 // - The app shell (index.html, the hashed wasm/JS/CSS, manifest, favicon) is precached, so after
 //   one visit the portal opens with no network. URLs are relative to sw.js, so the same worker
 //   works at the site root and under a sub-path.
-// - Navigations are answered with the precached index.html (the app routes on the client).
+// - Navigations are answered with the precached index.html only (the app routes on the
+//   client); no page a navigation fetched is ever kept.
 // - GET requests made by the app (config.json, the API) are network-first with a cached
 //   fallback; config.json is not precached, so a deployer's edit reaches visitors at once.
+//   A request carrying an access code (`X-Access-Code`) never goes through the cache at all.
+// - What is kept is checked by sw-app.js's `laporMayKeep` (one rule for every cache): status
+//   200, no `Cache-Control: no-store`/`private`, no access code on the request, and the type
+//   the rule expects (wasm → application/wasm, JS → javascript, CSS → text/css, data → JSON or
+//   problem+json), so an HTML page can never be kept under a script's or wasm's name.
 // - Caches are versioned: precache entries by content revision (old ones removed on
 //   activate), runtime caches by name.
 // - A new version waits until the citizen accepts the app's offer (message SKIP_WAITING).
@@ -15,10 +21,23 @@
 //   their names carry their content hash), and sw-app.js fetches the rest on request of the app
 //   from the second visit on. Their list is written at the top of sw.js itself, which the
 //   browser always checks for a new version (an imported script may come from the HTTP cache).
+//
+// Cache names (stable: the app deletes a report's copies from the data cache when the citizen
+// removes it from the device, and sw-app.js uses the same names; checked below):
+// - `lapor-precache-v2-<scope>`: Workbox's precache of the shell (cacheId `lapor`);
+// - `lapor-pages-v1`: the pages' split-off code (`<module>-<hash>.wasm`), cache-first;
+// - `lapor-data-v1`: config.json and API answers fetched without an access code, keyed by URL.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateSW } from 'workbox-build';
 
 const dist = process.argv[2] ?? 'dist';
+
+const PAGES_CACHE = 'lapor-pages-v1';
+const DATA_CACHE = 'lapor-data-v1';
+const appScript = readFileSync(`${dist}/sw-app.js`, 'utf8');
+for (const name of [PAGES_CACHE, DATA_CACHE]) {
+  if (!appScript.includes(`'${name}'`)) throw new Error(`sw-app.js does not use the cache name ${name}`);
+}
 
 const isPageCode = (name) => name.endsWith('.wasm') && !name.endsWith('_bg.wasm');
 const pageFiles = readdirSync(dist).filter(isPageCode).sort();
@@ -36,7 +55,7 @@ const { count, size, warnings } = await generateSW({
   cleanupOutdatedCaches: true,
   clientsClaim: true,
   skipWaiting: false,
-  // Trunk's file names carry their content hash: no cache-busting query needed.
+  // These names carry the hash of their content (xtask/src/split.rs): no cache-busting query.
   dontCacheBustURLsMatching: /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/,
   maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
   navigateFallback: 'index.html',
@@ -49,22 +68,28 @@ const { count, size, warnings } = await generateSW({
       handler: 'CacheFirst',
       method: 'GET',
       options: {
-        cacheName: 'lapor-pages-v1',
+        cacheName: PAGES_CACHE,
         expiration: { maxEntries: 60 },
-        cacheableResponse: { statuses: [200] },
+        // Workbox copies the plugin's text into sw.js, where sw-app.js (imported first) defines
+        // laporMayKeep.
+        plugins: [{ cacheWillUpdate: ({ request, response }) => (self.laporMayKeep(request, response, 'wasm') ? response : null) }],
       },
     },
     {
-      // Requests from script (fetch/XHR have no destination), not attachments' downloads.
+      // Requests from script (fetch/XHR have no destination), not attachments' downloads, and
+      // never one with an access code: it goes to the network alone, neither kept nor answered
+      // from a copy.
       urlPattern: ({ request, url }) =>
-        request.destination === '' && !url.pathname.includes('/attachments/'),
+        request.destination === '' &&
+        !url.pathname.includes('/attachments/') &&
+        !request.headers.has('X-Access-Code'),
       handler: 'NetworkFirst',
       method: 'GET',
       options: {
-        cacheName: 'lapor-data-v1',
+        cacheName: DATA_CACHE,
         networkTimeoutSeconds: 10,
         expiration: { maxEntries: 300, maxAgeSeconds: 30 * 24 * 60 * 60 },
-        cacheableResponse: { statuses: [200] },
+        plugins: [{ cacheWillUpdate: ({ request, response }) => (self.laporMayKeep(request, response, 'data') ? response : null) }],
       },
     },
   ],
