@@ -78,7 +78,8 @@ pub struct TestServer {
     child: Child,
     pub url: String,
     data: std::path::PathBuf,
-    /// The folder of an `--app-config` file, removed with the server.
+    /// A temporary folder (of an `--app-config` file, or a copy of `dist`), removed with the
+    /// server.
     config_dir: Option<std::path::PathBuf>,
 }
 
@@ -138,6 +139,32 @@ impl TestServer {
         let mut server = TestServer::start(binary, dist, admin_token, &["--app-config", &arg])?;
         server.config_dir = Some(dir);
         Ok(server)
+    }
+
+    /// A server on a copy of `dist` (in a temporary folder removed with the server), which a
+    /// test may change while it runs.
+    pub fn on_copy_of(
+        binary: &Path,
+        dist: &Path,
+        admin_token: &str,
+        name: &str,
+    ) -> Result<TestServer> {
+        let dir = std::env::temp_dir().join(format!("lapor-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let copy = dir.join("dist");
+        run(Command::new("cp").arg("-R").arg(dist).arg(&copy))?;
+        let mut server = TestServer::start(binary, &copy, admin_token, &[])?;
+        server.config_dir = Some(dir);
+        Ok(server)
+    }
+
+    /// The copied `dist` of [`TestServer::on_copy_of`].
+    pub fn dist_copy(&self) -> Result<std::path::PathBuf> {
+        self.config_dir
+            .as_ref()
+            .map(|dir| dir.join("dist"))
+            .ok_or_else(|| "this server serves no copy".into())
     }
 }
 
@@ -270,6 +297,8 @@ pub fn test() -> Result {
             open311_api_key(&admin_token)
         ),
     )?;
+    // A server on a copy of the build that `deploy.spec.ts` changes under it, as a deploy does.
+    let deploy = TestServer::on_copy_of(&server_bin, &dist, &admin_token, "deploy")?;
     let playwright = [
         "playwright",
         "test",
@@ -283,6 +312,9 @@ pub fn test() -> Result {
             .env("BASE_URL", &server.url)
             .env("SUBPATH_URL", format!("{}/lapor", sub_path.url))
             .env("OPEN311_URL", &open311.url)
+            .env("DEPLOY_URL", &deploy.url)
+            .env("DEPLOY_DIST", deploy.dist_copy()?)
+            .env("DEPLOY_ORIGINAL", &dist)
             .env("EMBED_HOST_PORT", embed_host_port.to_string())
             .env("ADMIN_TOKEN", &admin_token)
             .env("CHROMIUM_PATH", tools::CHROMIUM),
@@ -290,7 +322,7 @@ pub fn test() -> Result {
     )?;
     conformance(&server, &admin_token)?;
     open311_client(&server, &admin_token, &mut counts)?;
-    drop((server, sub_path, open311));
+    drop((server, sub_path, open311, deploy));
 
     println!(
         "\nAll checks passed in {:.0} s.",
