@@ -61,21 +61,22 @@ fn linked_wasm() -> PathBuf {
 }
 
 pub fn split_release_wasm(dist: &Path) -> Result {
+    // Trunk's name, read before this build's files join it in `dist/`.
+    let trunk_stem = bindings_stem(dist)?;
     let built = build_modules(&linked_wasm(), &work_dir())?;
     let named = name_by_content(built)?;
+    let index = dist.join("index.html");
+    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named)?;
+    // Trunk's unsplit bindings would be precached by the service worker for nothing.
+    for old in [format!("{trunk_stem}.js"), format!("{trunk_stem}_bg.wasm")] {
+        std::fs::remove_file(dist.join(old)).map_err(|e| e.to_string())?;
+    }
     for (name, bytes) in &named.files {
         std::fs::write(dist.join(name), bytes).map_err(|e| e.to_string())?;
     }
     let snippets = work_dir().join("bindings/snippets");
     if snippets.exists() {
         copy_dir(&snippets, &dist.join("snippets"))?;
-    }
-    // Trunk's unsplit bindings would be precached by the service worker for nothing.
-    let trunk_stem = bindings_stem(dist)?;
-    let index = dist.join("index.html");
-    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named)?;
-    for old in [format!("{trunk_stem}.js"), format!("{trunk_stem}_bg.wasm")] {
-        std::fs::remove_file(dist.join(old)).map_err(|e| e.to_string())?;
     }
     let html = rename_stylesheets(dist, html)?;
     std::fs::write(&index, html).map_err(|e| e.to_string())?;
