@@ -355,6 +355,91 @@ pub struct NewRating {
     pub comment: Option<String>,
 }
 
+/// A field of a report, reply or rating, as requests and problem+json errors name it
+/// (`FieldError::field`). An Open311 service's extra fields are `attribute[code]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Classification,
+    Title,
+    Body,
+    IncidentDate,
+    RegionId,
+    LocationText,
+    Lat,
+    Lon,
+    AgencyId,
+    CategoryId,
+    ReporterName,
+    ReporterEmail,
+    ReporterPhone,
+    AttachmentIds,
+    Message,
+    Stars,
+    Comment,
+}
+
+impl Field {
+    pub const ALL: [Field; 17] = [
+        Field::Classification,
+        Field::Title,
+        Field::Body,
+        Field::IncidentDate,
+        Field::RegionId,
+        Field::LocationText,
+        Field::Lat,
+        Field::Lon,
+        Field::AgencyId,
+        Field::CategoryId,
+        Field::ReporterName,
+        Field::ReporterEmail,
+        Field::ReporterPhone,
+        Field::AttachmentIds,
+        Field::Message,
+        Field::Stars,
+        Field::Comment,
+    ];
+
+    /// The field's path in a request body.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Field::Classification => "classification",
+            Field::Title => "title",
+            Field::Body => "body",
+            Field::IncidentDate => "incident_date",
+            Field::RegionId => "location.region_id",
+            Field::LocationText => "location.text",
+            Field::Lat => "location.lat",
+            Field::Lon => "location.lon",
+            Field::AgencyId => "agency_id",
+            Field::CategoryId => "category_id",
+            Field::ReporterName => "reporter.name",
+            Field::ReporterEmail => "reporter.email",
+            Field::ReporterPhone => "reporter.phone",
+            Field::AttachmentIds => "attachment_ids",
+            Field::Message => "message",
+            Field::Stars => "stars",
+            Field::Comment => "comment",
+        }
+    }
+
+    pub fn from_path(path: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.path() == path)
+    }
+
+    /// The path of an Open311 service's attribute `code`.
+    pub fn attribute(code: &str) -> String {
+        format!("attribute[{code}]")
+    }
+
+    /// The attribute code of an attribute path (`attribute[code]`; also `attribute.code`,
+    /// which earlier versions of the app wrote).
+    pub fn attribute_code(path: &str) -> Option<&str> {
+        path.strip_prefix("attribute[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .or_else(|| path.strip_prefix("attribute."))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldError {
@@ -392,4 +477,25 @@ impl Problem {
 
 fn about_blank() -> String {
     "about:blank".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_path_reads_back_and_attributes_have_one_spelling() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_path(field.path()), Some(field));
+        }
+        assert_eq!(
+            Field::from_path("location.region_id"),
+            Some(Field::RegionId)
+        );
+        assert_eq!(Field::attribute("urgency"), "attribute[urgency]");
+        assert_eq!(Field::attribute_code("attribute[urgency]"), Some("urgency"));
+        assert_eq!(Field::attribute_code("attribute.urgency"), Some("urgency"));
+        assert_eq!(Field::attribute_code("title"), None);
+        assert_eq!(Field::from_path("attribute[urgency]"), None);
+    }
 }

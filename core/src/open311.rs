@@ -9,6 +9,21 @@ use serde_json::Value;
 use crate::api::{Category, EventKind, NewReport, ReportEvent, ReportView};
 use crate::status::Status;
 
+/// Service attribute codes this portal knows: the reference server asks them, and the app's
+/// own form already answers the first three (`FORM_ANSWERS`), so it does not ask them twice.
+pub mod attribute {
+    /// The kind of report (`complaint`, `aspiration`, `information_request`).
+    pub const CLASSIFICATION: &str = "classification";
+    /// A short title; servers take it from the description when absent.
+    pub const TITLE: &str = "title";
+    /// The date of the incident (`YYYY-MM-DD`).
+    pub const INCIDENT_DATE: &str = "incident_date";
+    /// How urgent it is (`normal`, `urgent`).
+    pub const URGENCY: &str = "urgency";
+    /// The attributes the form's own questions answer.
+    pub const FORM_ANSWERS: [&str; 3] = [CLASSIFICATION, TITLE, INCIDENT_DATE];
+}
+
 /// How a service answers a new request (the service list's `type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServiceType {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::Locale;
-use crate::api::{Classification, FieldError, NewRating, NewReply, NewReport};
+use crate::api::{Classification, Field, FieldError, NewRating, NewReply, NewReport};
 
 pub const TITLE_MIN: usize = 10;
 pub const TITLE_MAX: usize = 150;
@@ -31,6 +31,8 @@ pub enum Rule {
     InvalidCoordinates,
     TooManyFiles(u32),
     StarsOutOfRange,
+    /// A reference (region, agency, category, attachment) the server does not know.
+    Unknown,
 }
 
 impl Rule {
@@ -47,6 +49,7 @@ impl Rule {
             Rule::InvalidCoordinates => "invalid_coordinates",
             Rule::TooManyFiles(_) => "too_many_files",
             Rule::StarsOutOfRange => "out_of_range",
+            Rule::Unknown => "unknown",
         }
     }
 
@@ -84,21 +87,26 @@ impl Rule {
             (Locale::En, Rule::TooManyFiles(n)) => format!("Attach at most {n} files."),
             (Locale::Id, Rule::StarsOutOfRange) => "Pilih 1 sampai 5 bintang.".into(),
             (Locale::En, Rule::StarsOutOfRange) => "Choose from 1 to 5 stars.".into(),
+            (Locale::Id, Rule::Unknown) => {
+                "Pilihan ini tidak dikenal. Pilih lagi dari daftar.".into()
+            }
+            (Locale::En, Rule::Unknown) => {
+                "This choice is not known. Choose again from the list.".into()
+            }
         }
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Violation {
-    /// The field's path in the request body, e.g. `title` or `reporter.email`.
-    pub field: &'static str,
+    pub field: Field,
     pub rule: Rule,
 }
 
 impl Violation {
     pub fn to_field_error(self, locale: Locale) -> FieldError {
         FieldError {
-            field: self.field.into(),
+            field: self.field.path().into(),
             code: self.rule.code().into(),
             message: self.rule.message(locale),
         }
@@ -112,7 +120,7 @@ pub fn to_field_errors(violations: &[Violation], locale: Locale) -> Vec<FieldErr
         .collect()
 }
 
-fn text_length(field: &'static str, value: &str, min: usize, max: usize) -> Option<Violation> {
+fn text_length(field: Field, value: &str, min: usize, max: usize) -> Option<Violation> {
     let n = value.trim().chars().count();
     let rule = if n == 0 && min > 0 {
         Rule::Required
@@ -166,21 +174,26 @@ pub fn is_valid_phone(phone: &str) -> bool {
 /// `today` is the local date in the instance's time zone.
 pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> Vec<Violation> {
     let mut out = Vec::new();
-    out.extend(text_length("title", &report.title, TITLE_MIN, TITLE_MAX));
-    out.extend(text_length("body", &report.body, BODY_MIN, BODY_MAX));
+    out.extend(text_length(
+        Field::Title,
+        &report.title,
+        TITLE_MIN,
+        TITLE_MAX,
+    ));
+    out.extend(text_length(Field::Body, &report.body, BODY_MIN, BODY_MAX));
 
     let complaint = report.classification == Classification::Complaint;
     match report.incident_date {
         None if complaint => out.push(Violation {
-            field: "incident_date",
+            field: Field::IncidentDate,
             rule: Rule::Required,
         }),
         Some(date) if date > today => out.push(Violation {
-            field: "incident_date",
+            field: Field::IncidentDate,
             rule: Rule::InFuture,
         }),
         Some(date) if (today - date).num_days() > INCIDENT_MAX_AGE_DAYS => out.push(Violation {
-            field: "incident_date",
+            field: Field::IncidentDate,
             rule: Rule::TooOld,
         }),
         _ => {}
@@ -192,19 +205,19 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
         || (location.lat.is_some() && location.lon.is_some());
     if complaint && !has_place {
         out.push(Violation {
-            field: "location.region_id",
+            field: Field::RegionId,
             rule: Rule::Required,
         });
     }
     if let Some(text) = &location.text {
-        out.extend(text_length("location.text", text, 0, LOCATION_TEXT_MAX));
+        out.extend(text_length(Field::LocationText, text, 0, LOCATION_TEXT_MAX));
     }
     match (location.lat, location.lon) {
         (None, None) => {}
         (Some(lat), Some(lon))
             if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {}
         _ => out.push(Violation {
-            field: "location.lat",
+            field: Field::Lat,
             rule: Rule::InvalidCoordinates,
         }),
     }
@@ -213,14 +226,14 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
     let reporter = report.reporter.as_ref().filter(|_| !report.anonymous);
     if let Some(reporter) = reporter {
         if let Some(name) = &reporter.name {
-            out.extend(text_length("reporter.name", name, 0, NAME_MAX));
+            out.extend(text_length(Field::ReporterName, name, 0, NAME_MAX));
         }
         let filled = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
         if let Some(email) = filled(&reporter.email)
             && (email.len() > EMAIL_MAX || !is_valid_email(&email))
         {
             out.push(Violation {
-                field: "reporter.email",
+                field: Field::ReporterEmail,
                 rule: Rule::InvalidEmail,
             });
         }
@@ -228,7 +241,7 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
             && !is_valid_phone(&phone)
         {
             out.push(Violation {
-                field: "reporter.phone",
+                field: Field::ReporterPhone,
                 rule: Rule::InvalidPhone,
             });
         }
@@ -236,7 +249,7 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
 
     if report.attachment_ids.len() > max_files as usize {
         out.push(Violation {
-            field: "attachment_ids",
+            field: Field::AttachmentIds,
             rule: Rule::TooManyFiles(max_files),
         });
     }
@@ -244,7 +257,7 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
 }
 
 pub fn validate_reply(reply: &NewReply) -> Vec<Violation> {
-    text_length("message", &reply.message, 1, REPLY_MAX)
+    text_length(Field::Message, &reply.message, 1, REPLY_MAX)
         .into_iter()
         .collect()
 }
@@ -253,12 +266,12 @@ pub fn validate_rating(rating: &NewRating) -> Vec<Violation> {
     let mut out = Vec::new();
     if !(1..=5).contains(&rating.stars) {
         out.push(Violation {
-            field: "stars",
+            field: Field::Stars,
             rule: Rule::StarsOutOfRange,
         });
     }
     if let Some(comment) = &rating.comment {
-        out.extend(text_length("comment", comment, 0, RATING_COMMENT_MAX));
+        out.extend(text_length(Field::Comment, comment, 0, RATING_COMMENT_MAX));
     }
     out
 }
@@ -295,7 +308,7 @@ mod tests {
     }
 
     fn fields(v: &[Violation]) -> Vec<(&str, Rule)> {
-        v.iter().map(|v| (v.field, v.rule)).collect()
+        v.iter().map(|v| (v.field.path(), v.rule)).collect()
     }
 
     #[test]

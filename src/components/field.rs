@@ -2,6 +2,7 @@
 //! summary at the top (the GOV.UK pattern).
 
 use lapor_core::Locale;
+use lapor_core::api::Field;
 use lapor_core::validation::Rule;
 use leptos::prelude::*;
 
@@ -35,42 +36,46 @@ impl FieldProblem {
 
 /// The input that answers for an API field, for error links and "change" links.
 pub fn input_id(field: &str) -> &'static str {
-    match field {
-        "classification" => "kind-complaint",
-        "title" => "title",
-        "body" => "body",
-        "incident_date" => "incident-date",
-        "location.region_id" => "region",
-        "location.text" => "location-text",
-        "location.lat" | "location.lon" => "use-location",
-        "agency_id" => "agency-unknown",
-        "category_id" => "category",
-        "reporter.name" => "name",
-        "reporter.email" => "email",
-        "reporter.phone" => "phone",
-        "attachment_ids" => "attachments",
-        f if f.starts_with("attribute.") => "attributes",
-        _ => "report-form",
+    if Field::attribute_code(field).is_some() {
+        return "attributes";
+    }
+    match Field::from_path(field) {
+        Some(Field::Classification) => "kind-complaint",
+        Some(Field::Title) => "title",
+        Some(Field::Body) => "body",
+        Some(Field::IncidentDate) => "incident-date",
+        Some(Field::RegionId) => "region",
+        Some(Field::LocationText) => "location-text",
+        Some(Field::Lat | Field::Lon) => "use-location",
+        Some(Field::AgencyId) => "agency-unknown",
+        Some(Field::CategoryId) => "category",
+        Some(Field::ReporterName) => "name",
+        Some(Field::ReporterEmail) => "email",
+        Some(Field::ReporterPhone) => "phone",
+        Some(Field::AttachmentIds) => "attachments",
+        Some(Field::Message | Field::Stars | Field::Comment) | None => "report-form",
     }
 }
 
 /// The label the form shows for an API field, to name it in messages away from the form.
 pub fn field_label(t: &'static Texts, field: &str) -> Option<&'static str> {
-    Some(match field {
-        "classification" => t.sub_kind_legend,
-        "title" => t.sub_title_label,
-        "body" => t.sub_body_label,
-        "incident_date" => t.sub_date_label,
-        "location.region_id" | "location.lat" | "location.lon" => t.sub_location_incident,
-        "location.text" => t.sub_location_detail,
-        "agency_id" => t.sub_agency_legend,
-        "category_id" => t.sub_category_label,
-        "reporter.name" => t.sub_name_label,
-        "reporter.email" => t.sub_email_label,
-        "reporter.phone" => t.sub_phone_label,
-        "attachment_ids" => t.sub_files_label,
-        f if f.starts_with("attribute.") => t.sub_attributes_legend,
-        _ => return None,
+    if Field::attribute_code(field).is_some() {
+        return Some(t.sub_attributes_legend);
+    }
+    Some(match Field::from_path(field)? {
+        Field::Classification => t.sub_kind_legend,
+        Field::Title => t.sub_title_label,
+        Field::Body => t.sub_body_label,
+        Field::IncidentDate => t.sub_date_label,
+        Field::RegionId | Field::Lat | Field::Lon => t.sub_location_incident,
+        Field::LocationText => t.sub_location_detail,
+        Field::AgencyId => t.sub_agency_legend,
+        Field::CategoryId => t.sub_category_label,
+        Field::ReporterName => t.sub_name_label,
+        Field::ReporterEmail => t.sub_email_label,
+        Field::ReporterPhone => t.sub_phone_label,
+        Field::AttachmentIds => t.sub_files_label,
+        Field::Message | Field::Stars | Field::Comment => return None,
     })
 }
 

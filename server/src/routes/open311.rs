@@ -12,7 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
-use lapor_core::api::{Classification, Location, NewReport, Reporter};
+use lapor_core::api::{Classification, Field, Location, NewReport, Reporter};
+use lapor_core::open311::attribute;
 use lapor_core::privacy::{self, Privacy, Viewer};
 use lapor_core::tracking::TrackingId;
 use rusqlite::params_from_iter;
@@ -56,15 +57,16 @@ impl From<ApiError> for Open311Error {
 
 /// The GeoReport name of a native field, for error messages.
 fn open311_field(native: &str) -> String {
-    match native {
-        "body" => "description".into(),
-        "category_id" => "service_code".into(),
-        "location.region_id" | "location.text" => "address_string".into(),
-        "location.lat" | "location.lon" => "lat/long".into(),
-        "reporter.email" => "email".into(),
-        "reporter.phone" => "phone".into(),
-        "reporter.name" => "first_name".into(),
-        other => format!("attribute[{other}]"),
+    match Field::from_path(native) {
+        Some(Field::Body) => "description".into(),
+        Some(Field::CategoryId) => "service_code".into(),
+        Some(Field::RegionId | Field::LocationText) => "address_string".into(),
+        Some(Field::Lat | Field::Lon) => "lat/long".into(),
+        Some(Field::ReporterEmail) => "email".into(),
+        Some(Field::ReporterPhone) => "phone".into(),
+        Some(Field::ReporterName) => "first_name".into(),
+        Some(other) => Field::attribute(other.path()),
+        None => Field::attribute(native),
     }
 }
 
@@ -192,15 +194,15 @@ pub async fn service_definition(
     Ok(Json(json!({
         "service_code": code,
         "attributes": [
-            { "variable": true, "code": "classification", "datatype": "singlevaluelist",
+            { "variable": true, "code": attribute::CLASSIFICATION, "datatype": "singlevaluelist",
               "required": true, "datatype_description": null, "order": 1,
               "description": kind, "values": values },
-            { "variable": true, "code": "title", "datatype": "string", "required": false,
+            { "variable": true, "code": attribute::TITLE, "datatype": "string", "required": false,
               "datatype_description": null, "order": 2, "description": title },
-            { "variable": true, "code": "incident_date", "datatype": "datetime",
+            { "variable": true, "code": attribute::INCIDENT_DATE, "datatype": "datetime",
               "required": false, "datatype_description": "YYYY-MM-DD", "order": 3,
               "description": date },
-            { "variable": true, "code": "urgency", "datatype": "singlevaluelist",
+            { "variable": true, "code": attribute::URGENCY, "datatype": "singlevaluelist",
               "required": true, "datatype_description": null, "order": 4,
               "description": urgency, "values": urgency_values },
         ]
@@ -244,7 +246,8 @@ fn filled(form: &HashMap<String, String>, key: &str) -> Option<String> {
 
 /// The native report a GeoReport POST describes.
 pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
-    let classification = filled(form, "attribute[classification]").ok_or_else(|| {
+    let answer = |code: &str| filled(form, &Field::attribute(code));
+    let classification = answer(attribute::CLASSIFICATION).ok_or_else(|| {
         bad("attribute[classification] is required (complaint, aspiration or information_request).")
     })?;
     let classification = Classification::from_code(&classification).ok_or_else(|| {
@@ -252,7 +255,7 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
             "attribute[classification]: unknown value {classification}."
         ))
     })?;
-    let urgency = filled(form, "attribute[urgency]")
+    let urgency = answer(attribute::URGENCY)
         .ok_or_else(|| bad("attribute[urgency] is required (normal or urgent)."))?;
     let (_, urgency_id, _) = URGENCY
         .iter()
@@ -293,7 +296,7 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
         phone: filled(form, "phone"),
     };
     let has_contact = reporter != Reporter::default();
-    let incident_date = filled(form, "attribute[incident_date]")
+    let incident_date = answer(attribute::INCIDENT_DATE)
         .map(|d| {
             lapor_core::date::parse(d.get(..10).unwrap_or(&d))
                 .ok_or_else(|| bad("attribute[incident_date] must be a date (YYYY-MM-DD)."))
@@ -301,7 +304,7 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
         .transpose()?;
     Ok(NewReport {
         classification,
-        title: filled(form, "attribute[title]").unwrap_or_else(|| title_from(&description)),
+        title: answer(attribute::TITLE).unwrap_or_else(|| title_from(&description)),
         body: if description.is_empty() {
             description
         } else {

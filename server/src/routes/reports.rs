@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_core::api::{
-    AttachmentRef, Classification, EventKind, NewRating, NewReply, NewReport, ReportCreated,
+    AttachmentRef, Classification, EventKind, Field, NewRating, NewReply, NewReport, ReportCreated,
     ReportEvent, ReportView,
 };
 use lapor_core::calendar::{Calendar, WIB_OFFSET_MINUTES, local_date, utc_offset_minutes};
@@ -76,15 +76,12 @@ fn conflict() -> ApiError {
         .detail("This Idempotency-Key was already used with a different request body.")
 }
 
-fn unknown(field: &'static str, locale: Locale) -> lapor_core::api::FieldError {
-    lapor_core::api::FieldError {
-        field: field.into(),
-        code: "unknown".into(),
-        message: match locale {
-            Locale::Id => "Pilihan ini tidak dikenal. Pilih lagi dari daftar.".into(),
-            Locale::En => "This choice is not known. Choose again from the list.".into(),
-        },
+fn unknown(field: Field, locale: Locale) -> lapor_core::api::FieldError {
+    validation::Violation {
+        field,
+        rule: validation::Rule::Unknown,
     }
+    .to_field_error(locale)
 }
 
 fn exists(tx: &Transaction, sql: &str, id: &Option<String>) -> rusqlite::Result<bool> {
@@ -164,21 +161,21 @@ pub(crate) async fn store(
                 "SELECT EXISTS (SELECT 1 FROM regions WHERE code = ?1)",
                 &location.region_id,
             )? {
-                unknowns.push(unknown("location.region_id", locale));
+                unknowns.push(unknown(Field::RegionId, locale));
             }
             if !exists(
                 &tx,
                 "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)",
                 &report.agency_id,
             )? {
-                unknowns.push(unknown("agency_id", locale));
+                unknowns.push(unknown(Field::AgencyId, locale));
             }
             if !exists(
                 &tx,
                 "SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)",
                 &report.category_id,
             )? {
-                unknowns.push(unknown("category_id", locale));
+                unknowns.push(unknown(Field::CategoryId, locale));
             }
             for id in &report.attachment_ids {
                 let free: bool = tx.query_row(
@@ -187,7 +184,7 @@ pub(crate) async fn store(
                     |r| r.get(0),
                 )?;
                 if !free {
-                    unknowns.push(unknown("attachment_ids", locale));
+                    unknowns.push(unknown(Field::AttachmentIds, locale));
                     break;
                 }
             }

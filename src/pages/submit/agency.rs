@@ -1,5 +1,6 @@
 //! The target agency, with an explicit "I don't know" (admins route it).
 
+use lapor_core::api::Field;
 use leptos::prelude::*;
 
 use super::draft::Draft;
@@ -25,7 +26,7 @@ pub fn AgencySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
     view! {
         <fieldset class="fieldset">
             <legend>{tr(|t| t.sub_agency_legend)}</legend>
-            <FieldError problems field="agency_id"/>
+            <FieldError problems field={Field::AgencyId.path()}/>
             <div class="radio">
                 <input type="radio" id="agency-unknown" name="agency-known"
                     prop:checked=move || !knows.get()

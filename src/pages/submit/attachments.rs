@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use lapor_core::api::Field;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlInputElement};
@@ -179,7 +180,7 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
             <p class="hint" id="attachments-hint">
                 {move || fill(i18n.t().sub_files_hint, &[("n", &max_files().to_string())])}
             </p>
-            <FieldError problems field="attachment_ids"/>
+            <FieldError problems field={Field::AttachmentIds.path()}/>
             <div role="alert">
                 {move || refused.get().into_iter().map(|r| view! { <p class="field-error">{r}</p> }).collect_view()}
             </div>

@@ -13,7 +13,7 @@ use crate::i18n::{tr, use_i18n};
 
 /// The problem field of an attribute, as the error summary names it.
 pub fn problem_field(code: &str) -> String {
-    format!("attribute.{code}")
+    lapor_core::api::Field::attribute(code)
 }
 
 /// An element id from an attribute code (codes may hold any character).

@@ -3,6 +3,7 @@
 
 use lapor_core::Locale;
 use lapor_core::api::Category;
+use lapor_core::api::Field;
 use leptos::prelude::*;
 
 use super::draft::Draft;
@@ -49,7 +50,7 @@ pub fn CategoryField(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
         <div class="field">
             <label for="category">{tr(label)}</label>
             {service.then(|| view! { <p class="hint" id="category-hint">{tr(|t| t.sub_service_hint)}</p> })}
-            <FieldError problems field="category_id"/>
+            <FieldError problems field={Field::CategoryId.path()}/>
             <select id="category" aria-describedby=service.then_some("category-hint")
                 aria-required=service.then_some("true")
                 on:change=move |ev| {

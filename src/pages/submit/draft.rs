@@ -3,6 +3,7 @@
 
 use lapor_core::Locale;
 use lapor_core::api::{Agency, Classification, Location, NewReport, Region, Reporter};
+use lapor_core::open311;
 use serde::{Deserialize, Serialize};
 
 use crate::api::Uploaded;
@@ -44,7 +45,7 @@ pub struct Draft {
 
 /// Open311 attribute codes the form already asks for as its own fields: their values come
 /// from those fields (the reference server's services define them).
-pub const NATIVE_ATTRIBUTES: [&str; 3] = ["classification", "title", "incident_date"];
+pub const NATIVE_ATTRIBUTES: [&str; 3] = open311::attribute::FORM_ANSWERS;
 
 fn filled(value: &str) -> Option<String> {
     let value = value.trim();
@@ -108,9 +109,11 @@ impl Draft {
             .iter()
             .map(|code| {
                 let native = match code.as_str() {
-                    "classification" => self.classification.map(|c| c.code().to_owned()),
-                    "title" => filled(&self.title),
-                    "incident_date" => filled(&self.incident_date),
+                    open311::attribute::CLASSIFICATION => {
+                        self.classification.map(|c| c.code().to_owned())
+                    }
+                    open311::attribute::TITLE => filled(&self.title),
+                    open311::attribute::INCIDENT_DATE => filled(&self.incident_date),
                     _ => None,
                 };
                 let values = match native {

@@ -1,6 +1,6 @@
 //! The report form: classification first, then the fields that kind of report needs.
 
-use lapor_core::api::Classification;
+use lapor_core::api::{Classification, Field};
 use lapor_core::validation::{BODY_MAX, TITLE_MAX};
 use leptos::prelude::*;
 
@@ -38,7 +38,7 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     view! {
         <fieldset class="fieldset" id="kind">
             <legend class="legend--large">{tr(|t| t.sub_kind_legend)}</legend>
-            <FieldError problems field="classification"/>
+            <FieldError problems field={Field::Classification.path()}/>
             {Classification::ALL.into_iter().map(|c| {
                 let id = kind_id(c);
                 let hint_id = format!("{id}-hint");
@@ -59,14 +59,14 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
 
 #[component]
 fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
-    let problem = problem_for(problems, "incident_date");
+    let problem = problem_for(problems, Field::IncidentDate.path());
     view! {
         <div class="field" class:field--error=move || problem().is_some()>
             <label for="incident-date">{tr(|t| t.sub_date_label)}</label>
             <p class="hint" id="incident-date-hint">{tr(|t| t.sub_date_hint)}</p>
-            <FieldError problems field="incident_date"/>
+            <FieldError problems field={Field::IncidentDate.path()}/>
             <input type="date" id="incident-date" max=today
-                aria-describedby=described_by("incident-date", true, problems, "incident_date")
+                aria-describedby=described_by("incident-date", true, problems, Field::IncidentDate.path())
                 aria-invalid=move || problem().is_some().then_some("true")
                 prop:value=move || draft.with(|d| d.incident_date.clone())
                 on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.incident_date = v); }/>
@@ -92,10 +92,10 @@ pub fn ReportForm(
         <form id="report-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }>
             <KindSection draft problems/>
             <div hidden=move || !chosen()>
-                <TextField id="title" field="title" label=|t| t.sub_title_label hint=|t| t.sub_title_hint
+                <TextField id="title" field={Field::Title.path()} label=|t| t.sub_title_label hint=|t| t.sub_title_hint
                     max_chars=TITLE_MAX problems value=text(|d| &d.title)
                     on_input=Callback::new(move |v| draft.update(|d| d.title = v))/>
-                <TextField id="body" field="body" label=|t| t.sub_body_label hint=|t| t.sub_body_hint
+                <TextField id="body" field={Field::Body.path()} label=|t| t.sub_body_label hint=|t| t.sub_body_hint
                     multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
                     on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
                 {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}

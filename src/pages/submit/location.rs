@@ -1,7 +1,7 @@
 //! Where it happened (complaints) or where the reporter lives (the others): a region from the
 //! whole country, a free-text detail, and coordinates only when the citizen taps for them.
 
-use lapor_core::api::Classification;
+use lapor_core::api::{Classification, Field};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -67,9 +67,13 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
         .geolocation;
     // Backends without a region directory (Open311) get the place as text or coordinates.
     let directory = expect_context::<crate::api::Api>().features().directory;
-    let region_problem = problem_for(problems, "location.region_id");
-    let region_described =
-        Signal::derive(described_by("region", true, problems, "location.region_id"));
+    let region_problem = problem_for(problems, Field::RegionId.path());
+    let region_described = Signal::derive(described_by(
+        "region",
+        true,
+        problems,
+        Field::RegionId.path(),
+    ));
     let on_pick = Callback::new(move |picked: Picked| {
         if let Picked::Region(region) = picked {
             draft.update(|d| d.region = Some(region));
@@ -95,7 +99,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 <p class="hint" id="region-hint">
                     {move || draft.with(|d| d.region.as_ref().map(|r| format!("✔ {} — {}", r.name, r.parents.join(", "))))}
                 </p>
-                <FieldError problems field="location.region_id"/>
+                <FieldError problems field={Field::RegionId.path()}/>
                 {move || draft.with(|d| d.region.is_some()).then(|| view! {
                     <button type="button" class="button button--link" on:click=move |_| draft.update(|d| d.region = None)>
                         {tr(|t| t.sub_location_clear)}
@@ -105,7 +109,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                     invalid=Signal::derive(move || region_problem().is_some()) on_pick/>
             </div>
             })}
-            <TextField id="location-text" field="location.text" label=|t| t.sub_location_detail
+            <TextField id="location-text" field={Field::LocationText.path()} label=|t| t.sub_location_detail
                 hint=|t| t.sub_location_detail_hint problems
                 value=Signal::derive(move || draft.with(|d| d.location_text.clone()))
                 on_input=Callback::new(move |v| draft.update(|d| d.location_text = v))/>
@@ -113,7 +117,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
                 <button type="button" id="use-location" class="button button--secondary" on:click=use_location>
                     {tr(|t| t.sub_geo_button)}
                 </button>
-                <FieldError problems field="location.lat"/>
+                <FieldError problems field={Field::Lat.path()}/>
                 <p role="status" class="hint">
                     {move || match geo.get() {
                         GeoState::Denied => Some(i18n.t().sub_geo_denied.to_owned()),

@@ -13,7 +13,7 @@ mod location;
 mod privacy;
 mod review;
 
-use lapor_core::api::{Classification, ReportCreated};
+use lapor_core::api::{Classification, Field, ReportCreated};
 use lapor_core::validation;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -60,21 +60,21 @@ fn check(
 ) -> Vec<FieldProblem> {
     let Some(report) = draft.to_report(Default::default()) else {
         return vec![FieldProblem {
-            field: "classification".into(),
+            field: Field::Classification.path().into(),
             problem: Problem::ChooseKind,
         }];
     };
     let mut problems: Vec<FieldProblem> = validation::validate_report(&report, today, max_files)
         .into_iter()
         .map(|v| FieldProblem {
-            field: v.field.into(),
+            field: v.field.path().into(),
             problem: Problem::Rule(v.rule),
         })
         .collect();
     // Without a directory (Open311) the service is the one way to route a report.
     if !backend.directory && draft.category_id.is_empty() {
         problems.push(FieldProblem {
-            field: "category_id".into(),
+            field: Field::CategoryId.path().into(),
             problem: Problem::Rule(validation::Rule::Required),
         });
     }

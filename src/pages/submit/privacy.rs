@@ -1,6 +1,7 @@
 //! Anonymous and confidential, each explained, and the optional contact details, which are
 //! hidden and never sent when the report is anonymous.
 
+use lapor_core::api::Field;
 use leptos::prelude::*;
 
 use super::draft::Draft;
@@ -54,13 +55,13 @@ pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVi
             } else {
                 view! {
                     <p class="hint">{tr(|t| t.sub_contact_hint)}</p>
-                    <TextField id="name" field="reporter.name" label=|t| t.sub_name_label problems
+                    <TextField id="name" field={Field::ReporterName.path()} label=|t| t.sub_name_label problems
                         autocomplete="name" value=text(|d| &d.name)
                         on_input=Callback::new(move |v| draft.update(|d| d.name = v))/>
-                    <TextField id="email" field="reporter.email" label=|t| t.sub_email_label problems
+                    <TextField id="email" field={Field::ReporterEmail.path()} label=|t| t.sub_email_label problems
                         input_type="email" autocomplete="email" value=text(|d| &d.email)
                         on_input=Callback::new(move |v| draft.update(|d| d.email = v))/>
-                    <TextField id="phone" field="reporter.phone" label=|t| t.sub_phone_label problems
+                    <TextField id="phone" field={Field::ReporterPhone.path()} label=|t| t.sub_phone_label problems
                         input_type="tel" autocomplete="tel" value=text(|d| &d.phone)
                         on_input=Callback::new(move |v| draft.update(|d| d.phone = v))/>
                 }.into_any()
