@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::api::{Api, ApiError};
+use crate::api::{ApiError, Backend};
 use crate::components::connection::ConnectionNotices;
 use crate::components::later::Later;
 use crate::components::sent_notices::SentNotices;
@@ -57,11 +57,13 @@ pub fn App(config: Config) -> impl IntoView {
     let features = config.features.clone();
     let configured_name = config.name.clone();
     let logo = config.logo.clone();
-    let api = Api::from_config(&config);
+    let api = Backend::from_config(&config);
     provide_context(api.clone());
     let pwa = crate::pwa::start();
     let outbox = crate::outbox::Outbox::start(api.clone(), pwa.online.into());
-    let warm = vec!["config.json".to_owned(), api.url("/instance")];
+    let warm = std::iter::once("config.json".to_owned())
+        .chain(api.instance_url())
+        .collect();
     // Not needed for the first render: after it, in a task of its own.
     set_timeout(
         move || crate::pwa::register_service_worker(pwa, warm, move || outbox.flush()),

@@ -1,20 +1,21 @@
-//! The backend behind one interface, in two dialects: the native API (`/api/v1`, described by
-//! the reference server's OpenAPI document) and Open311 GeoReport v2 (`open311.rs`), chosen by
-//! `config.json`. Views ask `features()` what the backend can do and hide the rest.
+//! The backend behind one interface, `Backend`, in two dialects: the native API (`native.rs`)
+//! and Open311 GeoReport v2 (`open311.rs`), chosen by `config.json`. Each operation is one
+//! `match` over the dialects; views ask `features()` what the backend can do and hide the rest.
 
+mod native;
 mod open311;
 mod upload;
 
 use lapor_core::Locale;
-use lapor_core::api::headers;
 use lapor_core::api::{
     Agency, Category, FaqEntry, Instance, NewRating, NewReply, NewReport, Problem, Region,
     ReportCreated, ReportView,
 };
-use serde::de::DeserializeOwned;
 
 pub use lapor_core::open311::{Attribute, Datatype};
-pub use upload::{Uploaded, upload};
+use native::Native;
+use open311::Open311;
+pub use upload::Uploaded;
 
 /// What a backend can do beyond reports and categories.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,46 +77,30 @@ fn retry_after_secs(value: &str) -> Option<u32> {
     })
 }
 
+/// The backend `config.json` names, in its dialect. Every operation is one `match`: what a
+/// dialect lacks is answered here, in one place, and `features()` tells the views to hide it.
 #[derive(Clone, Debug)]
-pub struct Api {
-    base: String,
-    open311: Option<open311::Open311>,
+pub enum Backend {
+    Native(Native),
+    Open311(Open311),
 }
 
-async fn problem_of(response: gloo_net::http::Response) -> ApiError {
-    let status = response.status();
-    let retry_after = response.headers().get(headers::RETRY_AFTER);
-    let fallback = Problem::new(status, response.status_text());
-    let problem = if status == 404 {
-        fallback
-    } else {
-        response.json().await.unwrap_or(fallback)
-    };
-    ApiError::from_answer(status, retry_after, problem)
-}
-
-impl Api {
-    pub fn new(base: &str) -> Api {
-        Api {
-            base: base.trim_end_matches('/').to_owned(),
-            open311: None,
-        }
-    }
-
+impl Backend {
     /// The backend `config.json` describes, in its dialect.
-    pub fn from_config(config: &crate::config::Config) -> Api {
-        let mut api = Api::new(&config.api_base);
+    pub fn from_config(config: &crate::config::Config) -> Backend {
+        let base = config.api_base.trim_end_matches('/').to_owned();
         if config.dialect == "open311" {
-            api.open311 = Some(open311::Open311 {
-                base: api.base.clone(),
+            Backend::Open311(Open311 {
+                base,
                 settings: config.open311.clone(),
-            });
+            })
+        } else {
+            Backend::Native(Native { base })
         }
-        api
     }
 
     pub fn features(&self) -> Features {
-        let native = self.open311.is_none();
+        let native = matches!(self, Backend::Native(_));
         Features {
             directory: native,
             reporter_actions: native,
@@ -130,96 +115,79 @@ impl Api {
         &self,
         typed: &str,
     ) -> Result<String, lapor_core::tracking::TrackingError> {
-        if self.features().checked_numbers {
-            return lapor_core::tracking::TrackingId::parse(typed).map(|t| t.to_string());
-        }
-        let id = typed.trim();
-        if id.is_empty() {
-            Err(lapor_core::tracking::TrackingError::Empty)
-        } else {
-            Ok(id.to_owned())
+        match self {
+            Backend::Native(_) => {
+                lapor_core::tracking::TrackingId::parse(typed).map(|t| t.to_string())
+            }
+            Backend::Open311(_) => {
+                let id = typed.trim();
+                if id.is_empty() {
+                    Err(lapor_core::tracking::TrackingError::Empty)
+                } else {
+                    Ok(id.to_owned())
+                }
+            }
         }
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// Where the instance's description is read, to be fetched again once the service worker
+    /// controls the page; GeoReport has none.
+    pub fn instance_url(&self) -> Option<String> {
+        match self {
+            Backend::Native(n) => Some(n.url("/instance")),
+            Backend::Open311(_) => None,
+        }
     }
 
-    async fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        headers: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::get(&self.url(path));
-        for (name, value) in headers {
-            request = request.header(name, value);
+    /// Where an attachment is served; GeoReport has none.
+    pub fn attachment_url(&self, id: &str) -> Option<String> {
+        match self {
+            Backend::Native(n) => Some(n.url(&format!("/attachments/{id}"))),
+            Backend::Open311(_) => None,
         }
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
-        if !response.ok() {
-            return Err(problem_of(response).await);
-        }
-        response.json().await.map_err(|_| ApiError::Network)
     }
 
     pub async fn instance(&self) -> Result<Instance, ApiError> {
-        if self.open311.is_some() {
-            // GeoReport does not describe itself: the national defaults, no channels.
-            return Ok(Instance {
-                name: "Lapor".into(),
-                region: String::new(),
-                default_agency_id: None,
-                locales: vec!["id".into(), "en".into()],
-                channels: Vec::new(),
-                time_zone: "Asia/Jakarta".into(),
-                sla: Default::default(),
-                calendar: vec![lapor_core::calendar::indonesia_2026()],
-                attachments: lapor_core::api::AttachmentLimits {
-                    max_files: 0,
-                    max_bytes_per_file: 0,
-                    accepted_types: Vec::new(),
-                },
-            });
+        match self {
+            Backend::Native(n) => n.instance().await,
+            Backend::Open311(o) => Ok(o.instance()),
         }
-        self.get("/instance", &[]).await
     }
 
     pub async fn faq(&self, locale: Locale) -> Result<Vec<FaqEntry>, ApiError> {
-        if self.open311.is_some() {
+        match self {
+            Backend::Native(n) => n.faq(locale).await,
             // The bundled FAQ takes over.
-            return Err(ApiError::NotFound);
+            Backend::Open311(_) => Err(ApiError::NotFound),
         }
-        self.get(&format!("/faq?locale={}", locale.tag()), &[])
-            .await
     }
 
     pub async fn regions(&self, query: &str) -> Result<Vec<Region>, ApiError> {
-        if self.open311.is_some() {
-            return Ok(Vec::new());
+        match self {
+            Backend::Native(n) => n.regions(query).await,
+            Backend::Open311(_) => Ok(Vec::new()),
         }
-        self.get(&format!("/regions?q={}", encode(query)), &[])
-            .await
     }
 
     pub async fn agencies(&self, query: &str) -> Result<Vec<Agency>, ApiError> {
-        if self.open311.is_some() {
-            return Ok(Vec::new());
+        match self {
+            Backend::Native(n) => n.agencies(query).await,
+            Backend::Open311(_) => Ok(Vec::new()),
         }
-        self.get(&format!("/agencies?q={}", encode(query)), &[])
-            .await
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
-        match &self.open311 {
-            Some(o) => o.categories().await,
-            None => self.get("/categories", &[]).await,
+        match self {
+            Backend::Native(n) => n.categories().await,
+            Backend::Open311(o) => o.categories().await,
         }
     }
 
     /// The extra fields a category asks for (Open311 service definitions); none natively.
     pub async fn attributes(&self, category: &str) -> Result<Vec<Attribute>, ApiError> {
-        match &self.open311 {
-            Some(o) => o.attributes(category).await,
-            None => Ok(Vec::new()),
+        match self {
+            Backend::Native(_) => Ok(Vec::new()),
+            Backend::Open311(o) => o.attributes(category).await,
         }
     }
 
@@ -228,38 +196,10 @@ impl Api {
         tracking: &str,
         access_code: Option<&str>,
     ) -> Result<ReportView, ApiError> {
-        if let Some(o) = &self.open311 {
-            return o.report(tracking, crate::clock::today(None)).await;
+        match self {
+            Backend::Native(n) => n.report(tracking, access_code).await,
+            Backend::Open311(o) => o.report(tracking, crate::clock::today(None)).await,
         }
-        let headers: Vec<(&str, &str)> = access_code
-            .map(|c| (headers::ACCESS_CODE, c))
-            .into_iter()
-            .collect();
-        // The native API's canonical form is the compact one (`K7M2QX9PD`).
-        let compact = tracking.replace('-', "");
-        self.get(&format!("/reports/{compact}"), &headers).await
-    }
-
-    async fn post<B: serde::Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-        headers: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::post(&self.url(path));
-        for (name, value) in headers {
-            request = request.header(name, value);
-        }
-        let response = request
-            .json(body)
-            .map_err(|_| ApiError::Network)?
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
-        if !response.ok() {
-            return Err(problem_of(response).await);
-        }
-        response.json().await.map_err(|_| ApiError::Network)
     }
 
     /// Sends a report; the same key always yields the same report, however often it is retried.
@@ -270,40 +210,30 @@ impl Api {
         idempotency_key: &str,
         locale: Locale,
     ) -> Result<ReportCreated, ApiError> {
-        if let Some(o) = &self.open311 {
+        match self {
+            Backend::Native(n) => n.submit(report, idempotency_key, locale).await,
             // GeoReport has no idempotency key: a retried POST may create a second request.
-            return o
-                .submit(report, attributes, locale, crate::clock::today(None))
-                .await;
+            Backend::Open311(o) => {
+                o.submit(report, attributes, locale, crate::clock::today(None))
+                    .await
+            }
         }
-        let headers = [
-            (headers::IDEMPOTENCY_KEY, idempotency_key),
-            ("Accept-Language", locale.tag()),
-        ];
-        self.post("/reports", report, &headers).await
     }
 
-    /// A reporter's action on a report (`replies`, `rating`): the access code proves it is
-    /// theirs, and the key makes a retry return the first answer.
-    async fn act<B: serde::Serialize>(
+    /// Uploads one file, reporting progress from 0 to 1; GeoReport takes no uploads.
+    pub async fn upload(
         &self,
-        tracking: &str,
-        action: &str,
-        access_code: &str,
-        key: &str,
-        body: &B,
-        locale: Locale,
-    ) -> Result<ReportView, ApiError> {
-        let headers = [
-            (headers::ACCESS_CODE, access_code),
-            (headers::IDEMPOTENCY_KEY, key),
-            ("Accept-Language", locale.tag()),
-        ];
-        self.post(&format!("/reports/{tracking}/{action}"), body, &headers)
-            .await
+        blob: &web_sys::Blob,
+        filename: &str,
+        on_progress: impl Fn(f64) + 'static,
+    ) -> Result<Uploaded, ApiError> {
+        match self {
+            Backend::Native(n) => n.upload(blob, filename, on_progress).await,
+            Backend::Open311(_) => Err(ApiError::NotFound),
+        }
     }
 
-    /// Answers an agency response.
+    /// Answers an agency response; GeoReport has no replies.
     pub async fn reply(
         &self,
         tracking: &str,
@@ -312,11 +242,13 @@ impl Api {
         reply: &NewReply,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        self.act(tracking, "replies", access_code, key, reply, locale)
-            .await
+        match self {
+            Backend::Native(n) => n.reply(tracking, access_code, key, reply, locale).await,
+            Backend::Open311(_) => Err(ApiError::NotFound),
+        }
     }
 
-    /// Rates a resolved report.
+    /// Rates a resolved report; GeoReport has no ratings.
     pub async fn rate(
         &self,
         tracking: &str,
@@ -325,8 +257,10 @@ impl Api {
         rating: &NewRating,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        self.act(tracking, "rating", access_code, key, rating, locale)
-            .await
+        match self {
+            Backend::Native(n) => n.rate(tracking, access_code, key, rating, locale).await,
+            Backend::Open311(_) => Err(ApiError::NotFound),
+        }
     }
 }
 

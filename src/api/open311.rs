@@ -3,7 +3,7 @@
 //! portal's types). What GeoReport lacks (regions, agencies, the FAQ, access codes, replies,
 //! ratings, uploads, idempotency keys) is reported as such, and the views hide it.
 
-use lapor_core::api::{Category, NewReport, Problem, ReportCreated, ReportView};
+use lapor_core::api::{Category, Instance, NewReport, Problem, ReportCreated, ReportView};
 use lapor_core::open311::{self, Attribute, Created, Json, Scalar};
 use lapor_core::{Locale, Status};
 use wasm_bindgen::{JsCast, JsValue};
@@ -85,6 +85,25 @@ async fn sleep(ms: i32) {
 }
 
 impl Open311 {
+    /// GeoReport does not describe itself: the national defaults, no channels.
+    pub fn instance(&self) -> Instance {
+        Instance {
+            name: "Lapor".into(),
+            region: String::new(),
+            default_agency_id: None,
+            locales: vec!["id".into(), "en".into()],
+            channels: Vec::new(),
+            time_zone: "Asia/Jakarta".into(),
+            sla: Default::default(),
+            calendar: vec![lapor_core::calendar::indonesia_2026()],
+            attachments: lapor_core::api::AttachmentLimits {
+                max_files: 0,
+                max_bytes_per_file: 0,
+                accepted_types: Vec::new(),
+            },
+        }
+    }
+
     /// `{base}/{path}.json?jurisdiction_id=…&{query}`.
     fn url(&self, path: &str, query: &str) -> String {
         let mut params: Vec<String> = Vec::new();

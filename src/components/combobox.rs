@@ -6,7 +6,7 @@ use std::time::Duration;
 use lapor_core::api::{Agency, AgencyTier, Region};
 use leptos::prelude::*;
 
-use crate::api::Api;
+use crate::api::Backend;
 use crate::i18n::{Texts, fill, use_i18n};
 
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -51,7 +51,7 @@ impl Picked {
     }
 }
 
-async fn search(api: &Api, source: Source, query: &str) -> Vec<Picked> {
+async fn search(api: &Backend, source: Source, query: &str) -> Vec<Picked> {
     match source {
         Source::Regions => api
             .regions(query)
@@ -80,7 +80,7 @@ pub fn Combobox(
     on_pick: Callback<Picked>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<Picked>::new());
     let open = RwSignal::new(false);

@@ -19,7 +19,7 @@ pub fn tracking_error_text(t: &'static Texts, error: TrackingError) -> &'static 
 pub fn TrackingForm(#[prop(into)] id: String) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let api = expect_context::<crate::api::Api>();
+    let api = expect_context::<crate::api::Backend>();
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<TrackingError>);
     let input_id = id.clone();

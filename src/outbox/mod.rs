@@ -16,7 +16,7 @@ use lapor_core::retention::{RETRY_WINDOW_MS, SERVER_RETENTION_SECS};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Api, ApiError, upload};
+use crate::api::{ApiError, Backend};
 use crate::my_reports::{self, SavedReport};
 use crate::pages::submit::draft::Draft;
 use crate::split::split_point;
@@ -169,7 +169,7 @@ fn load() -> Vec<Queued> {
 /// nothing never downloads it. If it cannot be fetched (offline), that is a network failure
 /// like any other, and the report waits in the outbox.
 pub async fn send(
-    api: &Api,
+    api: &Backend,
     draft: &mut Draft,
     locale: Locale,
     progress: impl Fn(&Draft) + 'static,
@@ -197,7 +197,7 @@ type Sending = std::pin::Pin<Box<dyn Future<Output = (Draft, Result<ReportCreate
 split_point!(
     [preload fetch_sending_code]
     fn outbox_send(
-        api: Api,
+        api: Backend,
         draft: Draft,
         locale: Locale,
         progress: Box<dyn Fn(&Draft)>,
@@ -211,7 +211,7 @@ split_point!(
 );
 
 async fn upload_and_submit(
-    api: &Api,
+    api: &Backend,
     draft: &mut Draft,
     locale: Locale,
     progress: &dyn Fn(&Draft),
@@ -219,7 +219,7 @@ async fn upload_and_submit(
     while let Some(file) = draft.queued_files.first().cloned() {
         // A blob the browser has evicted cannot be sent; the report still can.
         if let Some(blob) = files::load(&file).await {
-            let uploaded = upload(&api.url("/attachments"), &blob, &file.filename, |_| {}).await?;
+            let uploaded = api.upload(&blob, &file.filename, |_| {}).await?;
             draft.attachments.push(uploaded);
         }
         draft.queued_files.remove(0);
@@ -258,7 +258,7 @@ pub struct Outbox {
     pub entries: RwSignal<Vec<Queued>>,
     pub sent: RwSignal<Vec<Sent>>,
     pub sending: RwSignal<bool>,
-    api: StoredValue<Api>,
+    api: StoredValue<Backend>,
 }
 
 pub fn use_outbox() -> Outbox {
@@ -267,7 +267,7 @@ pub fn use_outbox() -> Outbox {
 
 impl Outbox {
     /// Creates the outbox, provides it as context and starts sending what waits.
-    pub fn start(api: Api, online: Signal<bool>) -> Outbox {
+    pub fn start(api: Backend, online: Signal<bool>) -> Outbox {
         let outbox = Outbox {
             entries: RwSignal::new(load()),
             sent: RwSignal::new(Vec::new()),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::app::link;
 use leptos_router::components::A;
 
-use crate::api::Api;
+use crate::api::Backend;
 use crate::app::use_page_title;
 use crate::components::field::focus_by_id;
 use crate::i18n::{tr, use_i18n};
@@ -37,7 +37,7 @@ fn location_hash() -> String {
 pub fn FaqPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.faq_title, t.desc_faq));
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let entries = crate::load::Loaded::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get();

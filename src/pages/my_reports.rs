@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::app::link;
 use leptos_router::components::A;
 
-use crate::api::Api;
+use crate::api::Backend;
 use crate::app::use_page_title;
 use crate::components::outbox_list::OutboxList;
 use crate::i18n::{tr, use_i18n};
@@ -20,7 +20,7 @@ use crate::pages::track::remember_view;
 pub fn MyReportsPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.mine_title, t.desc_mine));
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let list = RwSignal::new(my_reports::all());
     // A report leaving the outbox joins the list.
     let outbox = crate::outbox::use_outbox();

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlInputElement};
 
 use super::draft::Draft;
-use crate::api::{Api, ApiError, upload};
+use crate::api::{ApiError, Backend};
 use crate::app::InstanceResource;
 use crate::components::field::{FieldError, Problems};
 use crate::i18n::{fill, tr, use_i18n};
@@ -36,7 +36,7 @@ struct Pending {
 #[component]
 pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let instance = expect_context::<InstanceResource>();
     let limits = move || instance.get().and_then(Result::ok).map(|i| i.attachments);
     let max_files = move || limits().map_or(5, |l| l.max_files as usize);
@@ -59,13 +59,14 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
             let Some((blob, name)) = blobs.with_value(|b| b.get(&key).cloned()) else {
                 return;
             };
-            let url = api.url("/attachments");
+            let api = api.clone();
             set_progress(key, Progress::Uploading(0));
             leptos::task::spawn_local(async move {
-                let result = upload(&url, &blob, &name, move |fraction| {
-                    set_progress(key, Progress::Uploading((fraction * 100.0).round() as u32));
-                })
-                .await;
+                let result = api
+                    .upload(&blob, &name, move |fraction| {
+                        set_progress(key, Progress::Uploading((fraction * 100.0).round() as u32));
+                    })
+                    .await;
                 let done = move || {
                     pending.update(|list| list.retain(|p| p.key != key));
                     blobs.update_value(|b| {

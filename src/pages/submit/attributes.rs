@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::draft::{Draft, NATIVE_ATTRIBUTES};
-use crate::api::{Api, Attribute, Datatype};
+use crate::api::{Attribute, Backend, Datatype};
 use crate::components::field::{FieldProblem, Problems};
 use crate::i18n::{tr, use_i18n};
 
@@ -154,7 +154,7 @@ fn AttributeField(
 
 #[component]
 pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let definition = RwSignal::new(Vec::<Attribute>::new());
     let service = Memo::new(move |_| draft.with(|d| d.category_id.clone()));
     Effect::new(move |_| {

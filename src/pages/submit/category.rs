@@ -7,7 +7,7 @@ use lapor_core::api::Field;
 use leptos::prelude::*;
 
 use super::draft::Draft;
-use crate::api::Api;
+use crate::api::Backend;
 use crate::components::field::{FieldError, Problems};
 use crate::i18n::{Texts, tr, use_i18n};
 
@@ -26,7 +26,7 @@ fn grouped(categories: Vec<Category>) -> Vec<(Option<String>, Vec<Category>)> {
 #[component]
 pub fn CategoryField(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let service = !api.features().directory;
     let label: fn(&'static Texts) -> &'static str = if service {
         |t| t.sub_service_label

@@ -83,7 +83,7 @@ pub fn ReportForm(
     on_discard: Callback<()>,
 ) -> impl IntoView {
     let features = expect_context::<crate::config::Config>().features;
-    let backend = expect_context::<crate::api::Api>().features();
+    let backend = expect_context::<crate::api::Backend>().features();
     let chosen = move || draft.with(|d| d.classification.is_some());
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let text =

@@ -66,7 +66,7 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
         .features
         .geolocation;
     // Backends without a region directory (Open311) get the place as text or coordinates.
-    let directory = expect_context::<crate::api::Api>().features().directory;
+    let directory = expect_context::<crate::api::Backend>().features().directory;
     let region_problem = problem_for(problems, Field::RegionId.path());
     let region_described = Signal::derive(described_by(
         "region",

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
-use crate::api::{Api, ApiError};
+use crate::api::{ApiError, Backend};
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::field::{ErrorSummary, FieldProblem, Problem};
 use crate::components::outbox_list::OutboxList;
@@ -83,7 +83,7 @@ fn check(
 }
 
 /// `?classification=`, `?category=` and `?agency=` preset a blank draft (links and embeds).
-fn apply_preselection(draft: RwSignal<Draft>, api: &Api) {
+fn apply_preselection(draft: RwSignal<Draft>, api: &Backend) {
     let query = use_query_map().get_untracked();
     if !draft.with_untracked(Draft::is_blank) {
         return;
@@ -114,7 +114,7 @@ fn apply_preselection(draft: RwSignal<Draft>, api: &Api) {
 pub fn SubmitPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.submit_title, t.desc_submit));
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let instance = expect_context::<InstanceResource>();
     let draft = RwSignal::new(Draft::load());
     apply_preselection(draft, &api);

@@ -32,7 +32,7 @@ fn Switch(
 pub fn PrivacySection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let anonymous = Signal::derive(move || draft.with(|d| d.anonymous));
     // Confidentiality rests on access codes, which Open311 backends do not have.
-    let confidential_possible = expect_context::<crate::api::Api>()
+    let confidential_possible = expect_context::<crate::api::Backend>()
         .features()
         .reporter_actions;
     let text =

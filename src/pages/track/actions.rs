@@ -8,7 +8,7 @@ use lapor_core::permissions::{self, Refusal, ReportFacts};
 use lapor_core::tracking::normalize_access_code;
 use leptos::prelude::*;
 
-use crate::api::{Api, ApiError};
+use crate::api::{ApiError, Backend};
 use crate::app::InstanceResource;
 use crate::i18n::{Texts, fill, tr, use_i18n};
 
@@ -35,7 +35,7 @@ pub fn AccessForm(
     on_view: Callback<(ReportView, Option<String>)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let value = RwSignal::new(String::new());
     let failed = RwSignal::new(false);
     // Too many tries in a row (the backend throttles guessing): say so, not "wrong code".
@@ -137,7 +137,7 @@ fn ReplyForm(
     on_view: Callback<(ReportView, Option<String>)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let message = RwSignal::new(String::new());
     let key = StoredValue::new(crate::api::new_idempotency_key());
     let sending = RwSignal::new(false);
@@ -195,7 +195,7 @@ fn RatingForm(
     on_view: Callback<(ReportView, Option<String>)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let stars = RwSignal::new(0u8);
     let comment = RwSignal::new(String::new());
     let key = StoredValue::new(crate::api::new_idempotency_key());

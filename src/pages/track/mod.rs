@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Api, ApiError};
+use crate::api::{ApiError, Backend};
 use crate::app::use_page_title;
 use crate::components::load_error::LoadError;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
@@ -89,7 +89,7 @@ pub fn TrackReportPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.track_title, t.desc_track));
     let params = use_params_map();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let number_of = {
         let api = api.clone();
         move |typed: &str| api.report_number(typed)
@@ -184,7 +184,7 @@ fn ReportDetails(
     on_refresh: Callback<()>,
 ) -> impl IntoView {
     // Backends without access codes (Open311) have no confidential details, replies or ratings.
-    let actions = expect_context::<Api>().features().reporter_actions;
+    let actions = expect_context::<Backend>().features().reporter_actions;
     let needs_code = actions && code.get_untracked().is_none();
     // Something of this report is, or could be, kept on this device: the citizen decides.
     let device_choice = actions

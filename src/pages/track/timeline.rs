@@ -4,7 +4,7 @@ use lapor_core::api::{EventKind, ReportEvent};
 use leptos::prelude::*;
 
 use super::summary::date_of;
-use crate::api::Api;
+use crate::api::Backend;
 use crate::components::rich_text::RichText;
 use crate::i18n::{Texts, format_date, tr, use_i18n};
 use crate::pages::home::status_text;
@@ -21,7 +21,7 @@ fn kind_text(t: &'static Texts, kind: &EventKind) -> &'static str {
 #[component]
 pub fn Timeline(events: Vec<ReportEvent>) -> impl IntoView {
     let i18n = use_i18n();
-    let api = expect_context::<Api>();
+    let api = expect_context::<Backend>();
     let newest_first = RwSignal::new(true);
     let events = StoredValue::new(events);
     let ordered = move || {
@@ -60,7 +60,7 @@ pub fn Timeline(events: Vec<ReportEvent>) -> impl IntoView {
                         {(!event.attachments.is_empty()).then(|| view! {
                             <ul class="timeline__files">
                                 {event.attachments.into_iter().map(|a| {
-                                    let href = api.url(&format!("/attachments/{}", a.id));
+                                    let href = api.attachment_url(&a.id);
                                     view! { <li><a href=href rel="noopener" target="_blank">{tr(|t| t.track_attachment)}": "{a.filename.clone()}</a></li> }
                                 }).collect_view()}
                             </ul>
