@@ -8,9 +8,9 @@ use leptos_router::hooks::use_navigate;
 
 use crate::app::link;
 use crate::components::field::field_label;
+use crate::draft::Draft;
 use crate::i18n::{fill, use_i18n};
 use crate::outbox::{Queued, State, files, use_outbox};
-use crate::pages::submit::draft::Draft;
 
 #[component]
 pub fn OutboxList() -> impl IntoView {

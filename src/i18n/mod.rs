@@ -4,6 +4,7 @@
 
 mod en;
 mod id;
+pub mod labels;
 
 use lapor_core::Locale;
 use leptos::prelude::*;

@@ -17,8 +17,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiError, Backend};
-use crate::my_reports::{self, SavedReport};
-use crate::pages::submit::draft::Draft;
+use crate::draft::Draft;
+use crate::saved_reports::{self, SavedReport};
 use crate::split::split_point;
 use crate::storage;
 
@@ -244,7 +244,7 @@ pub fn remember(created: &ReportCreated) {
     if created.tracking_id.is_empty() {
         return;
     }
-    my_reports::remember(SavedReport {
+    saved_reports::remember(SavedReport {
         tracking_id: created.tracking_id.clone(),
         access_code: Some(created.access_code.clone()).filter(|c| !c.is_empty()),
         last_status: Some(created.status.code().to_owned()),

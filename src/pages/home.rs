@@ -7,21 +7,9 @@ use leptos_router::components::A;
 use crate::app::{InstanceResource, use_page_title};
 use crate::components::later::Later;
 use crate::components::tracking_form::TrackingForm;
-use crate::i18n::{Texts, fill, tr, use_i18n};
+use crate::i18n::labels::status_text;
+use crate::i18n::{fill, tr, use_i18n};
 use lapor_core::api::Channel;
-
-pub fn status_text(t: &'static Texts, status: &Status) -> String {
-    match status {
-        Status::Received => t.status_received.into(),
-        Status::Verified => t.status_verified.into(),
-        Status::Forwarded => t.status_forwarded.into(),
-        Status::InProgress => t.status_in_progress.into(),
-        Status::Resolved => t.status_resolved.into(),
-        Status::Closed => t.status_closed.into(),
-        Status::Rejected => t.status_rejected.into(),
-        Status::Unknown(raw) => raw.clone(),
-    }
-}
 
 /// Where a channel leads: its own link, else `sms:`, `tel:` or `mailto:` from its kind.
 pub fn channel_href(channel: &Channel) -> String {

@@ -11,22 +11,21 @@ use leptos_router::components::A;
 use crate::api::Backend;
 use crate::app::use_page_title;
 use crate::components::outbox_list::OutboxList;
+use crate::i18n::labels::status_text;
 use crate::i18n::{tr, use_i18n};
-use crate::my_reports::{self, SavedReport};
-use crate::pages::home::status_text;
-use crate::pages::track::remember_view;
+use crate::saved_reports::{self, SavedReport, remember_view};
 
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
     let i18n = use_i18n();
     use_page_title(|t| (t.mine_title, t.desc_mine));
     let api = expect_context::<Backend>();
-    let list = RwSignal::new(my_reports::all());
+    let list = RwSignal::new(saved_reports::all());
     // A report leaving the outbox joins the list.
     let outbox = crate::outbox::use_outbox();
     Effect::new(move |_| {
         outbox.sent.track();
-        list.set(my_reports::all());
+        list.set(saved_reports::all());
     });
     let refreshing = RwSignal::new(false);
     let refresh = move |_| {
@@ -42,7 +41,7 @@ pub fn MyReportsPage() -> impl IntoView {
                 }
             }
             // `remember_view` moves refreshed reports to the top; keep the list's order.
-            let fresh = my_reports::all();
+            let fresh = saved_reports::all();
             list.update(|l| {
                 for item in l.iter_mut() {
                     if let Some(f) = fresh.iter().find(|f| f.tracking_id == item.tracking_id) {
@@ -50,14 +49,14 @@ pub fn MyReportsPage() -> impl IntoView {
                     }
                 }
             });
-            my_reports::replace(&list.get_untracked());
+            saved_reports::replace(&list.get_untracked());
             refreshing.set(false);
         });
     };
     // Every copy goes: the entry, the stored view, and the service worker's cached answers.
     let remove = move |tracking: String| {
         list.update(|l| l.retain(|r| r.tracking_id != tracking));
-        leptos::task::spawn_local(async move { my_reports::forget(&tracking).await });
+        leptos::task::spawn_local(async move { saved_reports::forget(&tracking).await });
     };
     view! {
         <h1 tabindex="-1">{tr(|t| t.mine_title)}</h1>

@@ -3,9 +3,9 @@
 use lapor_core::api::Field;
 use leptos::prelude::*;
 
-use super::draft::Draft;
 use crate::components::combobox::{Combobox, Picked, Source, tier_text};
 use crate::components::field::{FieldError, Problems};
+use crate::draft::Draft;
 use crate::i18n::{tr, use_i18n};
 
 #[component]

@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File, HtmlInputElement};
 
-use super::draft::Draft;
 use crate::api::{ApiError, Backend};
 use crate::app::InstanceResource;
 use crate::components::field::{FieldError, Problems};
+use crate::draft::Draft;
 use crate::i18n::{fill, tr, use_i18n};
 use crate::image::downscale_to_jpeg;
 use crate::outbox::files;

@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
-use super::draft::{Draft, NATIVE_ATTRIBUTES};
 use crate::api::{Attribute, Backend, Datatype};
 use crate::components::field::{FieldProblem, Problems};
+use crate::draft::{Draft, NATIVE_ATTRIBUTES};
 use crate::i18n::{tr, use_i18n};
 
 /// The problem field of an attribute, as the error summary names it.

@@ -6,9 +6,9 @@ use lapor_core::api::Category;
 use lapor_core::api::Field;
 use leptos::prelude::*;
 
-use super::draft::Draft;
 use crate::api::Backend;
 use crate::components::field::{FieldError, Problems};
+use crate::draft::Draft;
 use crate::i18n::{Texts, tr, use_i18n};
 
 /// Categories under their group headings, in the backend's order of first appearance.

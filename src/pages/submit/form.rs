@@ -8,12 +8,12 @@ use super::agency::AgencySection;
 use super::attachments::AttachmentsSection;
 use super::attributes::AttributesSection;
 use super::category::CategoryField;
-use super::draft::Draft;
 use super::location::LocationSection;
 use super::privacy::PrivacySection;
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::draft::Draft;
+use crate::i18n::labels::classification_text;
 use crate::i18n::{Texts, tr, use_i18n};
-use crate::pages::track::classification_text;
 
 fn kind_hint(t: &'static Texts, c: Classification) -> &'static str {
     match c {

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::draft::Draft;
 use crate::components::combobox::{Combobox, Picked, Source};
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::draft::Draft;
 use crate::i18n::{fill, tr, use_i18n};
 
 /// A coordinate with six decimals (about 10 cm), written without float formatting, which

@@ -4,8 +4,8 @@
 use lapor_core::api::Field;
 use leptos::prelude::*;
 
-use super::draft::Draft;
 use crate::components::field::{Problems, TextField, TextOf};
+use crate::draft::Draft;
 use crate::i18n::{tr, use_i18n};
 
 #[component]

@@ -3,13 +3,13 @@
 use lapor_core::api::Classification;
 use leptos::prelude::*;
 
-use super::draft::Draft;
 use super::form::kind_id;
 use super::location::coordinate;
 use crate::api::ApiError;
 use crate::components::combobox::tier_text;
+use crate::draft::Draft;
+use crate::i18n::labels::classification_text;
 use crate::i18n::{Texts, fill, format_date, texts, tr, use_i18n};
-use crate::pages::track::classification_text;
 use lapor_core::Locale;
 
 fn submit_error_text(t: &'static Texts, error: &ApiError) -> String {

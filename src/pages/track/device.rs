@@ -5,14 +5,13 @@ use lapor_core::api::ReportView;
 use lapor_core::device_copy::device_copy;
 use leptos::prelude::*;
 
-use super::remember_view;
 use crate::i18n::tr;
-use crate::my_reports::{self, SavedReport};
+use crate::saved_reports::{self, SavedReport, remember_view};
 
 #[component]
 pub fn DeviceCopyChoice(view: ReportView, code: Signal<Option<String>>) -> impl IntoView {
     let id = view.tracking_id.clone();
-    let kept = RwSignal::new(my_reports::is_kept(&id));
+    let kept = RwSignal::new(saved_reports::is_kept(&id));
     let removed = RwSignal::new(false);
     // Only viewed, what the device keeps anyway (a public report's number and view).
     let listed = device_copy(view.confidential, false).listed;
@@ -20,7 +19,7 @@ pub fn DeviceCopyChoice(view: ReportView, code: Signal<Option<String>>) -> impl 
         let view = view.clone();
         move |_| {
             let code = code.get_untracked();
-            my_reports::remember(SavedReport {
+            saved_reports::remember(SavedReport {
                 tracking_id: view.tracking_id.clone(),
                 access_code: code.clone(),
                 last_status: Some(view.status.code().to_owned()),
@@ -34,7 +33,7 @@ pub fn DeviceCopyChoice(view: ReportView, code: Signal<Option<String>>) -> impl 
     let remove = move |_| {
         let id = id.clone();
         leptos::task::spawn_local(async move {
-            my_reports::forget(&id).await;
+            saved_reports::forget(&id).await;
             kept.set(false);
             removed.set(true);
         });

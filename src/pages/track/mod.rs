@@ -9,28 +9,17 @@ use lapor_core::api::ReportView;
 use lapor_core::device_copy::device_copy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiError, Backend};
 use crate::app::use_page_title;
 use crate::components::load_error::LoadError;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
-use crate::i18n::{Texts, fill, tr, use_i18n};
-use crate::my_reports::{self, SavedReport};
-use crate::storage;
+use crate::i18n::{fill, tr, use_i18n};
+use crate::saved_reports::{self, remember_view};
 use actions::{AccessForm, Actions};
 use device::DeviceCopyChoice;
 use summary::ReportSummary;
 use timeline::Timeline;
-
-pub fn classification_text(t: &'static Texts, c: lapor_core::api::Classification) -> &'static str {
-    use lapor_core::api::Classification::*;
-    match c {
-        Complaint => t.class_complaint,
-        Aspiration => t.class_aspiration,
-        InformationRequest => t.class_information_request,
-    }
-}
 
 #[component]
 pub fn TrackLookupPage() -> impl IntoView {
@@ -38,48 +27,6 @@ pub fn TrackLookupPage() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{tr(|t| t.track_title)}</h1>
         <TrackingForm id="tracking"/>
-    }
-}
-
-/// The last view of a report that loaded, kept so it stays readable offline.
-#[derive(Clone, Serialize, Deserialize)]
-struct Cached {
-    view: ReportView,
-    /// `Date.toLocaleString()` of when it was fetched.
-    fetched_at: String,
-}
-
-fn load_cached(tracking: &str) -> Option<Cached> {
-    serde_json::from_str(&storage::get(&my_reports::view_key(tracking))?).ok()
-}
-
-/// Keeps what this device may keep of a loaded view (`lapor_core::device_copy`): a report made
-/// here or kept by choice whole, a public one listed without its code, a confidential one only
-/// viewed not at all (and an earlier copy of it goes).
-pub fn remember_view(view: &ReportView, access_code: Option<String>) {
-    let id = &view.tracking_id;
-    let kept = my_reports::is_kept(id);
-    let copy = device_copy(view.confidential, kept);
-    if copy.view {
-        let cached = Cached {
-            view: view.clone(),
-            fetched_at: js_sys::Date::new_0()
-                .to_locale_string("id-ID", &Default::default())
-                .into(),
-        };
-        if let Ok(json) = serde_json::to_string(&cached) {
-            storage::set(&my_reports::view_key(id), &json);
-        }
-    } else {
-        storage::remove(&my_reports::view_key(id));
-    }
-    if copy.listed {
-        my_reports::remember(SavedReport {
-            tracking_id: id.clone(),
-            access_code: access_code.filter(|_| copy.access_code),
-            last_status: Some(view.status.code().to_owned()),
-            kept,
-        });
     }
 }
 
@@ -97,8 +44,11 @@ pub fn TrackReportPage() -> impl IntoView {
     let tracking =
         Memo::new(move |_| number_of(&params.read().get("tracking").unwrap_or_default()));
     // Codes of reports made on this device are used automatically.
-    let saved_code =
-        move |t: &Result<String, _>| t.as_ref().ok().and_then(|id| my_reports::access_code(id));
+    let saved_code = move |t: &Result<String, _>| {
+        t.as_ref()
+            .ok()
+            .and_then(|id| saved_reports::access_code(id))
+    };
     let code = RwSignal::new(saved_code(&tracking.get_untracked()));
     let wrong_code = RwSignal::new(false);
     // Another number in the same page (a link from "my reports"): its own saved code.
@@ -133,7 +83,7 @@ pub fn TrackReportPage() -> impl IntoView {
         Some(match result {
             Ok(view) => Ok(view),
             Err(ApiError::Problem(p)) if p.status == 403 => return None,
-            Err(error) => Err((error, load_cached(&id))),
+            Err(error) => Err((error, saved_reports::stored_view(&id))),
         })
     };
     let on_view = Callback::new(move |(view, new_code): (ReportView, Option<String>)| {
@@ -189,7 +139,7 @@ fn ReportDetails(
     // Something of this report is, or could be, kept on this device: the citizen decides.
     let device_choice = actions
         && (code.get_untracked().is_some()
-            || my_reports::is_kept(&view.tracking_id)
+            || saved_reports::is_kept(&view.tracking_id)
             || device_copy(view.confidential, false).listed);
     view! {
         <ReportSummary report=view.clone()/>

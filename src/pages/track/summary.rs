@@ -6,11 +6,10 @@ use lapor_core::api::ReportView;
 use lapor_core::calendar::{Calendar, Remaining};
 use leptos::prelude::*;
 
-use super::classification_text;
 use crate::app::InstanceResource;
 use crate::components::rich_text::RichText;
+use crate::i18n::labels::{classification_text, status_text};
 use crate::i18n::{Texts, fill, format_date, tr, use_i18n};
-use crate::pages::home::status_text;
 
 /// The badge's style: known statuses by name, anything else neutral.
 fn badge_class(status: &Status) -> &'static str {

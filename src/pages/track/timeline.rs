@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::summary::date_of;
 use crate::api::Backend;
 use crate::components::rich_text::RichText;
+use crate::i18n::labels::status_text;
 use crate::i18n::{Texts, format_date, tr, use_i18n};
-use crate::pages::home::status_text;
 
 fn kind_text(t: &'static Texts, kind: &EventKind) -> &'static str {
     match kind {

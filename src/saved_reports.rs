@@ -2,6 +2,8 @@
 //! here or that the citizen chose to keep, the access code; never the reporter's identity.
 //! What may be kept is `lapor_core::device_copy`'s rule; `forget` removes every copy.
 
+use lapor_core::api::ReportView;
+use lapor_core::device_copy::device_copy;
 use serde::{Deserialize, Serialize};
 
 use crate::storage;
@@ -79,6 +81,48 @@ pub fn replace(list: &[SavedReport]) {
 /// The key of a report's last view kept for offline reading.
 pub fn view_key(tracking_id: &str) -> String {
     format!("report.{tracking_id}")
+}
+
+/// The last view of a report that loaded, kept so it stays readable offline.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredView {
+    pub view: ReportView,
+    /// `Date.toLocaleString()` of when it was fetched.
+    pub fetched_at: String,
+}
+
+pub fn stored_view(tracking_id: &str) -> Option<StoredView> {
+    serde_json::from_str(&storage::get(&view_key(tracking_id))?).ok()
+}
+
+/// Keeps what this device may keep of a loaded view (`lapor_core::device_copy`): a report made
+/// here or kept by choice whole, a public one listed without its code, a confidential one only
+/// viewed not at all (and an earlier copy of it goes).
+pub fn remember_view(view: &ReportView, access_code: Option<String>) {
+    let id = &view.tracking_id;
+    let kept = is_kept(id);
+    let copy = device_copy(view.confidential, kept);
+    if copy.view {
+        let stored = StoredView {
+            view: view.clone(),
+            fetched_at: js_sys::Date::new_0()
+                .to_locale_string("id-ID", &Default::default())
+                .into(),
+        };
+        if let Ok(json) = serde_json::to_string(&stored) {
+            storage::set(&view_key(id), &json);
+        }
+    } else {
+        storage::remove(&view_key(id));
+    }
+    if copy.listed {
+        remember(SavedReport {
+            tracking_id: id.clone(),
+            access_code: access_code.filter(|_| copy.access_code),
+            last_status: Some(view.status.code().to_owned()),
+            kept,
+        });
+    }
 }
 
 /// Removes every copy of a report from this device: its entry in the list, its stored view,
