@@ -80,7 +80,8 @@ pub fn App(config: Config) -> impl IntoView {
     // over the browser's.
     let config_default = expect_context::<Config>().default_locale();
     Effect::new(move |_| {
-        if crate::storage::get(crate::i18n::LOCALE_KEY).is_some() || config_default.is_some() {
+        if crate::storage::text(crate::storage::keys::LOCALE).is_some() || config_default.is_some()
+        {
             return;
         }
         if let Some(Ok(instance)) = instance.get()

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::Uploaded;
 use crate::outbox::files::QueuedFile;
-use crate::storage;
-
-const KEY: &str = "draft";
+use crate::storage::{Persisted, keys, persisted};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -52,12 +50,14 @@ fn filled(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+fn stored() -> Persisted<Draft> {
+    persisted(keys::DRAFT)
+}
+
 impl Draft {
     /// The saved draft, or a fresh one with a new key.
     pub fn load() -> Draft {
-        let mut draft: Draft = storage::get(KEY)
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
+        let mut draft = stored().load().unwrap_or_default();
         if draft.idempotency_key.is_empty() {
             draft.idempotency_key = crate::api::new_idempotency_key();
         }
@@ -65,14 +65,12 @@ impl Draft {
     }
 
     pub fn save(&self) {
-        if let Ok(json) = serde_json::to_string(self) {
-            storage::set(KEY, &json);
-        }
+        stored().save(self);
     }
 
     /// Forgets the draft (after sending, or "discard"); the next one gets a new key.
     pub fn discard() -> Draft {
-        storage::remove(KEY);
+        stored().remove();
         Draft {
             idempotency_key: crate::api::new_idempotency_key(),
             ..Draft::default()

@@ -6,9 +6,7 @@ use lapor_core::api::ReportView;
 use lapor_core::device_copy::device_copy;
 use serde::{Deserialize, Serialize};
 
-use crate::storage;
-
-const KEY: &str = "my_reports";
+use crate::storage::{Persisted, keys, persisted};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedReport {
@@ -28,10 +26,16 @@ fn kept_before() -> bool {
     true
 }
 
+fn list() -> Persisted<Vec<SavedReport>> {
+    persisted(keys::SAVED_REPORTS)
+}
+
+fn view_of(tracking_id: &str) -> Persisted<StoredView> {
+    persisted(keys::report_view(tracking_id))
+}
+
 pub fn all() -> Vec<SavedReport> {
-    storage::get(KEY)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    list().load().unwrap_or_default()
 }
 
 pub fn find(tracking_id: &str) -> Option<SavedReport> {
@@ -64,7 +68,7 @@ pub fn remember(report: SavedReport) {
             ..report
         },
     );
-    replace(&list);
+    replace(list);
 }
 
 pub fn access_code(tracking_id: &str) -> Option<String> {
@@ -72,15 +76,8 @@ pub fn access_code(tracking_id: &str) -> Option<String> {
 }
 
 /// Replaces the whole list (after removals and refreshes).
-pub fn replace(list: &[SavedReport]) {
-    if let Ok(json) = serde_json::to_string(list) {
-        storage::set(KEY, &json);
-    }
-}
-
-/// The key of a report's last view kept for offline reading.
-pub fn view_key(tracking_id: &str) -> String {
-    format!("report.{tracking_id}")
+pub fn replace(reports: Vec<SavedReport>) {
+    list().save(&reports);
 }
 
 /// The last view of a report that loaded, kept so it stays readable offline.
@@ -92,7 +89,7 @@ pub struct StoredView {
 }
 
 pub fn stored_view(tracking_id: &str) -> Option<StoredView> {
-    serde_json::from_str(&storage::get(&view_key(tracking_id))?).ok()
+    view_of(tracking_id).load()
 }
 
 /// Keeps what this device may keep of a loaded view (`lapor_core::device_copy`): a report made
@@ -109,11 +106,9 @@ pub fn remember_view(view: &ReportView, access_code: Option<String>) {
                 .to_locale_string("id-ID", &Default::default())
                 .into(),
         };
-        if let Ok(json) = serde_json::to_string(&stored) {
-            storage::set(&view_key(id), &json);
-        }
+        view_of(id).save(&stored);
     } else {
-        storage::remove(&view_key(id));
+        view_of(id).remove();
     }
     if copy.listed {
         remember(SavedReport {
@@ -131,8 +126,8 @@ pub fn remember_view(view: &ReportView, access_code: Option<String>) {
 pub async fn forget(tracking_id: &str) {
     let mut list = all();
     list.retain(|r| r.tracking_id != tracking_id);
-    replace(&list);
-    storage::remove(&view_key(tracking_id));
+    replace(list);
+    view_of(tracking_id).remove();
     if let Err(error) = forget_cached(tracking_id).await {
         web_sys::console::warn_2(
             &"Lapor Portal: could not clear cached copies".into(),

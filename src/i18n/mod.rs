@@ -9,7 +9,7 @@ pub mod labels;
 use lapor_core::Locale;
 use leptos::prelude::*;
 
-use crate::storage;
+use crate::storage::{self, keys};
 
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct Texts {
@@ -274,8 +274,6 @@ pub struct I18n {
     pub locale: RwSignal<Locale>,
 }
 
-pub const LOCALE_KEY: &str = "locale";
-
 impl I18n {
     /// The remembered choice, else the deployer's default, else the browser's language.
     pub fn new(default: Option<Locale>) -> I18n {
@@ -286,7 +284,7 @@ impl I18n {
                 .as_deref()
                 .and_then(Locale::parse)
         };
-        let locale = storage::get(LOCALE_KEY)
+        let locale = storage::text(keys::LOCALE)
             .as_deref()
             .and_then(Locale::parse)
             .or(default)
@@ -298,7 +296,7 @@ impl I18n {
     }
 
     pub fn set(&self, locale: Locale) {
-        storage::set(LOCALE_KEY, locale.tag());
+        storage::set_text(keys::LOCALE, locale.tag());
         self.locale.set(locale);
     }
 

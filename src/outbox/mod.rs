@@ -20,9 +20,8 @@ use crate::api::{ApiError, Backend};
 use crate::draft::Draft;
 use crate::saved_reports::{self, SavedReport};
 use crate::split::split_point;
-use crate::storage;
+use crate::storage::{Persisted, keys, persisted};
 
-const KEY: &str = "outbox";
 const RETRY_EVERY_MS: i32 = 30_000;
 /// The longest wait a backend's `Retry-After` can impose before the next try (an hour): a
 /// wrong header must not park a report for days.
@@ -156,10 +155,12 @@ pub struct Sent {
     pub classification: Classification,
 }
 
+fn stored() -> Persisted<Vec<Queued>> {
+    persisted(keys::OUTBOX)
+}
+
 fn load() -> Vec<Queued> {
-    storage::get(KEY)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    stored().load().unwrap_or_default()
 }
 
 /// Sends a draft: files still waiting are uploaded first, then the report under the draft's
@@ -297,11 +298,7 @@ impl Outbox {
     }
 
     fn save(self) {
-        self.entries.with_untracked(|list| {
-            if let Ok(json) = serde_json::to_string(list) {
-                storage::set(KEY, &json);
-            }
-        });
+        self.entries.with_untracked(|list| stored().save(list));
     }
 
     fn change(self, key: &str, f: impl FnOnce(&mut Queued)) {

@@ -49,7 +49,7 @@ pub fn MyReportsPage() -> impl IntoView {
                     }
                 }
             });
-            saved_reports::replace(&list.get_untracked());
+            saved_reports::replace(list.get_untracked());
             refreshing.set(false);
         });
     };
