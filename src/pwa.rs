@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration};
 
-const SYNC_TAG: &str = "lapor-outbox";
+use crate::worker_messages;
 
 thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
@@ -80,11 +80,7 @@ pub fn register_service_worker(pwa: Pwa, warm: Vec<String>, on_sync: impl Fn() +
     on_controller.forget();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if js_sys::Reflect::get(&e.data(), &"type".into())
-                .ok()
-                .and_then(|t| t.as_string())
-                .as_deref()
-                == Some("lapor-outbox-sync")
+            if worker_messages::type_of(&e.data()).as_deref() == Some(worker_messages::OUTBOX_SYNC)
             {
                 on_sync();
             }
@@ -113,10 +109,13 @@ fn cache_pages(http_cache_only: bool) {
     if !http_cache_only && saves_data() {
         return;
     }
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"type".into(), &"lapor-cache-pages".into());
+    let message = worker_messages::message(worker_messages::CACHE_PAGES);
     if http_cache_only {
-        let _ = js_sys::Reflect::set(&message, &"httpCacheOnly".into(), &true.into());
+        let _ = js_sys::Reflect::set(
+            &message,
+            &worker_messages::HTTP_CACHE_ONLY.into(),
+            &true.into(),
+        );
     }
     let _ = worker.post_message(&message);
 }
@@ -159,9 +158,7 @@ pub fn apply_update() {
     let waiting = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting()));
     if let Some(waiting) = waiting {
         RELOAD_REQUESTED.with(|r| r.set(true));
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
-        let _ = waiting.post_message(&message);
+        let _ = waiting.post_message(&worker_messages::message(worker_messages::SKIP_WAITING));
     }
 }
 
@@ -175,7 +172,7 @@ pub fn request_background_sync() {
     };
     if let Ok(register) = js_sys::Reflect::get(&sync, &"register".into())
         && let Ok(register) = register.dyn_into::<js_sys::Function>()
-        && let Ok(promise) = register.call1(&sync, &JsValue::from_str(SYNC_TAG))
+        && let Ok(promise) = register.call1(&sync, &JsValue::from_str(worker_messages::SYNC_TAG))
     {
         // A refused sync (permission, no support) changes nothing: the other triggers remain.
         let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
