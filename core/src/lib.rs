@@ -14,6 +14,7 @@ pub mod locale;
 pub mod open311;
 pub mod permissions;
 pub mod privacy;
+pub mod refusal;
 pub mod retention;
 pub mod status;
 pub mod text;

@@ -65,14 +65,19 @@ impl Refusal {
         }
     }
 
-    /// A short title (problem+json `title`, which stays in English).
-    pub fn title(self) -> &'static str {
-        match self {
-            Refusal::Finished => "Report closed",
-            Refusal::NothingToReplyTo => "Nothing to reply to",
-            Refusal::ReplyWindowClosed { .. } => "Reply window closed",
-            Refusal::NotResolvedYet => "Not resolved yet",
-            Refusal::AlreadyRated => "Already rated",
+    /// A short title (problem+json `title`) in `locale`.
+    pub fn title(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Refusal::Finished, Locale::Id) => "Laporan sudah ditutup",
+            (Refusal::Finished, Locale::En) => "Report closed",
+            (Refusal::NothingToReplyTo, Locale::Id) => "Belum ada yang dibalas",
+            (Refusal::NothingToReplyTo, Locale::En) => "Nothing to reply to",
+            (Refusal::ReplyWindowClosed { .. }, Locale::Id) => "Waktu membalas sudah lewat",
+            (Refusal::ReplyWindowClosed { .. }, Locale::En) => "Reply window closed",
+            (Refusal::NotResolvedYet, Locale::Id) => "Laporan belum selesai",
+            (Refusal::NotResolvedYet, Locale::En) => "Not resolved yet",
+            (Refusal::AlreadyRated, Locale::Id) => "Sudah dinilai",
+            (Refusal::AlreadyRated, Locale::En) => "Already rated",
         }
     }
 
@@ -265,7 +270,8 @@ mod tests {
             Refusal::AlreadyRated,
         ] {
             assert_ne!(r.message(Locale::Id), r.message(Locale::En));
-            assert!(!r.code().is_empty() && !r.title().is_empty());
+            assert_ne!(r.title(Locale::Id), r.title(Locale::En));
+            assert!(!r.code().is_empty());
         }
     }
 }

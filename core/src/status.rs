@@ -26,6 +26,17 @@ impl Status {
         Status::Resolved,
     ];
 
+    /// Every status this portal knows (what a server may store), e.g. to list the final ones.
+    pub const KNOWN: [Status; 7] = [
+        Status::Received,
+        Status::Verified,
+        Status::Forwarded,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Closed,
+        Status::Rejected,
+    ];
+
     pub fn code(&self) -> &str {
         match self {
             Status::Received => "received",
@@ -122,15 +133,7 @@ mod tests {
 
     #[test]
     fn known_statuses_round_trip() {
-        for s in [
-            Status::Received,
-            Status::Verified,
-            Status::Forwarded,
-            Status::InProgress,
-            Status::Resolved,
-            Status::Closed,
-            Status::Rejected,
-        ] {
+        for s in Status::KNOWN {
             assert_eq!(Status::from_code(s.code()), s);
         }
     }

@@ -138,7 +138,8 @@ pub fn purge_expired(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
     )
 }
 
-fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+/// Runs the migrations not yet run on `conn` (also the storage tests' in-memory databases).
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         let tx = conn.transaction()?;

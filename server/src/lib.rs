@@ -13,6 +13,7 @@ pub mod secrets;
 pub mod seed;
 pub mod serve;
 pub mod shell;
+pub mod storage;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
 use lapor_core::api::{FieldError, Problem};
+use lapor_core::refusal::Refusal;
 use serde::de::DeserializeOwned;
 
 #[derive(Debug)]
@@ -37,148 +38,54 @@ impl ApiError {
         self
     }
 
-    /// The one answer for unknown and malformed tracking numbers alike.
-    pub fn report_not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "Report not found")
+    /// A refusal from `core`'s catalogue (`lapor_core::refusal`): its status, and its title
+    /// and message in `locale`, with `Retry-After` for those that pass.
+    pub fn refused(refusal: Refusal, locale: Locale) -> ApiError {
+        ApiError {
+            status: StatusCode::from_u16(refusal.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            title: refusal.title(locale),
+            detail: Some(refusal.message(locale)),
+            errors: Vec::new(),
+            retry_after: refusal.retry_after(),
+        }
     }
 
-    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+    /// Adds what the client's request did wrong, as a library saw it, to the message.
+    pub fn because(mut self, reason: impl std::fmt::Display) -> ApiError {
+        let detail = self.detail.take().unwrap_or_default();
+        self.detail = Some(format!("{detail} ({reason})").trim_start().to_owned());
+        self
+    }
+
+    /// The one answer for unknown and malformed tracking numbers alike.
+    pub fn report_not_found(locale: Locale) -> ApiError {
+        ApiError::refused(Refusal::ReportNotFound, locale)
+    }
+
+    /// 422 with every violated rule as a field error, in `locale`.
+    pub fn validation(errors: Vec<FieldError>, locale: Locale) -> ApiError {
         ApiError {
             errors,
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation failed")
+            ..ApiError::refused(Refusal::InvalidFields, locale)
         }
-    }
-
-    /// 429: this client sent too many requests of one kind (writes, lookups).
-    pub fn too_many_requests(locale: Locale, seconds: u64) -> ApiError {
-        let (title, detail) = match locale {
-            Locale::Id => (
-                "Terlalu banyak permintaan",
-                format!("Tunggu {seconds} detik, lalu coba lagi."),
-            ),
-            Locale::En => (
-                "Too many requests",
-                format!("Wait {seconds} seconds, then try again."),
-            ),
-        };
-        ApiError {
-            retry_after: Some(seconds),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, title).detail(detail)
-        }
-    }
-
-    /// 429: too many wrong secrets (access codes, tokens, keys) from this client or for this
-    /// target; even the right one waits.
-    pub fn too_many_failures(locale: Locale, seconds: u64) -> ApiError {
-        let (title, detail) = match locale {
-            Locale::Id => (
-                "Terlalu banyak percobaan yang salah",
-                format!("Demi keamanan, coba lagi setelah {seconds} detik."),
-            ),
-            Locale::En => (
-                "Too many wrong attempts",
-                format!("For safety, try again after {seconds} seconds."),
-            ),
-        };
-        ApiError {
-            retry_after: Some(seconds),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, title).detail(detail)
-        }
-    }
-
-    /// 429 (this client) or 503 (the whole server): too many uploads are being received.
-    pub fn uploads_busy(locale: Locale, seconds: u64, whole_server: bool) -> ApiError {
-        let status = if whole_server {
-            StatusCode::SERVICE_UNAVAILABLE
-        } else {
-            StatusCode::TOO_MANY_REQUESTS
-        };
-        let (title, detail) = match (locale, whole_server) {
-            (Locale::Id, false) => (
-                "Terlalu banyak unggahan sekaligus",
-                format!("Tunggu unggahan lain selesai, lalu coba lagi setelah {seconds} detik."),
-            ),
-            (Locale::En, false) => (
-                "Too many uploads at once",
-                format!("Let the other uploads finish, then try again after {seconds} seconds."),
-            ),
-            (Locale::Id, true) => (
-                "Server sedang sibuk",
-                format!("Terlalu banyak unggahan saat ini. Coba lagi setelah {seconds} detik."),
-            ),
-            (Locale::En, true) => (
-                "Server busy",
-                format!("Too many uploads right now. Try again after {seconds} seconds."),
-            ),
-        };
-        ApiError {
-            retry_after: Some(seconds),
-            ..ApiError::new(status, title).detail(detail)
-        }
-    }
-
-    /// 408: the request (mostly its body) took longer than the server waits.
-    pub fn request_timeout(locale: Locale, seconds: u64) -> ApiError {
-        let (title, detail) = match locale {
-            Locale::Id => (
-                "Permintaan terlalu lama",
-                format!(
-                    "Permintaan tidak selesai dalam {seconds} detik. Periksa koneksi, lalu kirim lagi."
-                ),
-            ),
-            Locale::En => (
-                "Request took too long",
-                format!(
-                    "The request did not finish within {seconds} seconds. Check the connection, then send it again."
-                ),
-            ),
-        };
-        ApiError::new(StatusCode::REQUEST_TIMEOUT, title).detail(detail)
     }
 
     /// 400: a query parameter this endpoint does not know.
     pub fn unknown_parameter(locale: Locale, name: &str) -> ApiError {
         let name = shorten(name);
-        let (title, detail) = match locale {
-            Locale::Id => (
-                "Parameter tidak dikenal",
-                format!("Parameter `{name}` tidak dikenal di sini."),
-            ),
-            Locale::En => (
-                "Unknown parameter",
-                format!("The parameter `{name}` is not known here."),
-            ),
-        };
-        ApiError::new(StatusCode::BAD_REQUEST, title).detail(detail)
+        ApiError::refused(Refusal::UnknownParameter { name }, locale)
     }
 
-    /// 400: a query parameter longer than `max` characters.
-    pub fn parameter_too_long(locale: Locale, name: &str, max: usize) -> ApiError {
-        let (title, detail) = match locale {
-            Locale::Id => (
-                "Parameter terlalu panjang",
-                format!("Parameter `{name}` paling banyak {max} karakter."),
-            ),
-            Locale::En => (
-                "Parameter too long",
-                format!("The parameter `{name}` may have at most {max} characters."),
-            ),
-        };
-        ApiError::new(StatusCode::BAD_REQUEST, title).detail(detail)
-    }
-
-    /// 400: a query string that cannot be read (bad encoding, a repeated or mistyped value).
-    pub fn malformed_query(locale: Locale, reason: impl std::fmt::Display) -> ApiError {
-        let title = match locale {
-            Locale::Id => "Parameter tidak valid",
-            Locale::En => "Invalid parameters",
-        };
-        ApiError::new(StatusCode::BAD_REQUEST, title).detail(reason.to_string())
-    }
-
+    /// 500, logged; the client learns nothing of the cause.
     pub fn internal(err: impl std::fmt::Display) -> ApiError {
         eprintln!("internal error: {err}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        let locale = Locale::default();
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Refusal::Internal.title(locale),
+        )
+        .detail(Refusal::Internal.message(locale))
     }
 }
 
@@ -240,18 +147,25 @@ impl<S: Send + Sync, T: QueryParams> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let locale = request_locale(&parts.headers);
-        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-            .map_err(|e| ApiError::malformed_query(locale, e.body_text()))?;
+        let Query(pairs) =
+            Query::<Vec<(String, String)>>::try_from_uri(&parts.uri).map_err(|e| {
+                ApiError::refused(Refusal::InvalidParameters, locale).because(e.body_text())
+            })?;
         for (name, value) in &pairs {
             if !T::NAMES.contains(&name.as_str()) {
                 return Err(ApiError::unknown_parameter(locale, name));
             }
             if value.chars().count() > MAX_QUERY_CHARS {
-                return Err(ApiError::parameter_too_long(locale, name, MAX_QUERY_CHARS));
+                let (name, max) = (shorten(name), MAX_QUERY_CHARS);
+                return Err(ApiError::refused(
+                    Refusal::ParameterTooLong { name, max },
+                    locale,
+                ));
             }
         }
-        let Query(params) = Query::<T>::try_from_uri(&parts.uri)
-            .map_err(|e| ApiError::malformed_query(locale, e.body_text()))?;
+        let Query(params) = Query::<T>::try_from_uri(&parts.uri).map_err(|e| {
+            ApiError::refused(Refusal::InvalidParameters, locale).because(e.body_text())
+        })?;
         Ok(ApiQuery(params))
     }
 }
@@ -275,28 +189,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let locale = request_locale(req.headers());
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+            Err(rejection) => Err(json_rejection(rejection, locale)),
         }
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
-    let status = rejection.status();
-    let title = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Expected a JSON body",
-        StatusCode::UNPROCESSABLE_ENTITY => "Invalid request body",
-        _ => "Malformed request body",
+fn json_rejection(rejection: JsonRejection, locale: Locale) -> ApiError {
+    let refusal = match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Refusal::RequestTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Refusal::ExpectedJson,
+        StatusCode::UNPROCESSABLE_ENTITY => Refusal::InvalidBody,
+        _ => Refusal::MalformedBody,
     };
-    let status = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE
-        || status == StatusCode::PAYLOAD_TOO_LARGE
-        || status == StatusCode::UNPROCESSABLE_ENTITY
-    {
-        status
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    ApiError::new(status, title).detail(rejection.body_text())
+    ApiError::refused(refusal, locale).because(rejection.body_text())
 }

@@ -9,15 +9,12 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::path::Path;
 use std::sync::Mutex;
 
-use axum::http::StatusCode;
 use lapor_core::Locale;
+use lapor_core::refusal::Refusal;
 
 use crate::problem::ApiError;
 
 const DAY_SECS: i64 = 24 * 60 * 60;
-
-/// When a client refused for a full disk may try again (an operator has to act first).
-const DISK_FULL_RETRY_SECS: u64 = 15 * 60;
 
 /// Clients counted at most in one day; past that, new clients share one count, so that a
 /// flood of addresses cannot grow the map without bound (nor escape the quota).
@@ -73,24 +70,7 @@ impl DailyUploads {
 
 /// 429 for a client over its daily upload quota, in the request's language.
 pub fn quota_exceeded(locale: Locale, seconds: u64) -> ApiError {
-    let hours = seconds.div_ceil(3600);
-    let (title, detail) = match locale {
-        Locale::Id => (
-            "Batas unggahan harian tercapai",
-            format!(
-                "Anda sudah mengunggah sebanyak yang diizinkan untuk hari ini. \
-                 Coba lagi dalam {hours} jam."
-            ),
-        ),
-        Locale::En => (
-            "Daily upload limit reached",
-            format!("You have uploaded as much as allowed for today. Try again in {hours} hours."),
-        ),
-    };
-    ApiError {
-        retry_after: Some(seconds),
-        ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, title).detail(detail)
-    }
+    ApiError::refused(Refusal::DailyUploadLimit { seconds }, locale)
 }
 
 /// 507 unless the disk holding `data_dir` has at least `min_free` bytes available. A disk
@@ -110,21 +90,7 @@ pub fn ensure_free_disk(data_dir: &Path, min_free: u64, locale: Locale) -> Resul
 }
 
 fn disk_full(locale: Locale) -> ApiError {
-    let (title, detail) = match locale {
-        Locale::Id => (
-            "Penyimpanan server penuh",
-            "Server tidak dapat menyimpan data baru saat ini. Data Anda belum disimpan; \
-             coba lagi nanti.",
-        ),
-        Locale::En => (
-            "Server storage full",
-            "The server cannot store new data right now. Nothing was saved; try again later.",
-        ),
-    };
-    ApiError {
-        retry_after: Some(DISK_FULL_RETRY_SECS),
-        ..ApiError::new(StatusCode::INSUFFICIENT_STORAGE, title).detail(detail)
-    }
+    ApiError::refused(Refusal::StorageFull, locale)
 }
 
 #[cfg(test)]
@@ -156,7 +122,7 @@ mod tests {
         assert!(ensure_free_disk(&dir, 1, Locale::Id).is_ok());
         assert!(ensure_free_disk(&dir, 0, Locale::Id).is_ok());
         let err = ensure_free_disk(&dir, u64::MAX, Locale::En).unwrap_err();
-        assert_eq!(err.status, StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(err.status, axum::http::StatusCode::INSUFFICIENT_STORAGE);
         assert_eq!(err.title, "Server storage full");
         let err = ensure_free_disk(&dir, u64::MAX, Locale::Id).unwrap_err();
         assert_eq!(err.title, "Penyimpanan server penuh");

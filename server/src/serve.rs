@@ -27,6 +27,7 @@ use tower::Service;
 
 use crate::Config;
 use crate::problem::{ApiError, request_locale};
+use lapor_core::refusal::Refusal;
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets requests in progress
 /// finish (for at most the body timeout) and returns.
@@ -125,8 +126,13 @@ pub async fn request_deadline(
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
-            let mut response =
-                ApiError::request_timeout(locale, limit.as_secs().max(1)).into_response();
+            let mut response = ApiError::refused(
+                Refusal::RequestTimeout {
+                    seconds: limit.as_secs().max(1),
+                },
+                locale,
+            )
+            .into_response();
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -5,15 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use lapor_core::api::EventKind;
+use lapor_core::api::{EventKind, Field};
+use lapor_core::refusal::Refusal;
 use lapor_core::tracking::TrackingId;
+use lapor_core::validation::{Rule, Violation};
 use lapor_core::{Locale, Status};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::{ADMIN_TARGET, now, secret_allowed, secret_failed, secret_succeeded};
 use crate::AppState;
 use crate::problem::{ApiError, ApiJson, ApiQuery, QueryParams, request_locale};
+use crate::storage::{self, NewEventRow};
 
 #[derive(Deserialize, serde::Serialize)]
 pub struct NewEvent {
@@ -39,14 +42,7 @@ pub struct EventAdded {
 /// The admin token, checked under the failed-secret back-off: a wrong token counts against
 /// the client and the admin API; after a few, even the right one waits (429).
 fn authorise(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
-    let locale = request_locale(&parts.headers);
-    let refused = || {
-        let title = match locale {
-            Locale::Id => "Token admin diperlukan",
-            Locale::En => "Admin token required",
-        };
-        ApiError::new(StatusCode::UNAUTHORIZED, title)
-    };
+    let refused = || ApiError::refused(Refusal::AdminTokenRequired, request_locale(&parts.headers));
     let Some(expected) = state
         .config
         .admin_token
@@ -73,6 +69,57 @@ fn authorise(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
     }
 }
 
+/// The status a report takes and the kind of event that records it: a new status (with a
+/// message, a response), or a response alone. 409 for a move the lifecycle does not allow,
+/// 422 when there is nothing to record.
+fn next_step(
+    current: &Status,
+    next: Option<&Status>,
+    has_message: bool,
+    locale: Locale,
+) -> Result<(Status, EventKind), ApiError> {
+    match next {
+        Some(next) if next != current || next == &Status::Forwarded => {
+            if !current.can_move_to(next) {
+                let refusal = Refusal::TransitionNotAllowed {
+                    from: current.clone(),
+                    to: next.clone(),
+                };
+                return Err(ApiError::refused(refusal, locale));
+            }
+            let kind = if has_message {
+                EventKind::Response
+            } else {
+                EventKind::Status
+            };
+            Ok((next.clone(), kind))
+        }
+        _ if has_message => Ok((current.clone(), EventKind::Response)),
+        _ => Err(ApiError::refused(Refusal::NothingToRecord, locale)),
+    }
+}
+
+/// Ok when `agency_id` names a known agency (or none); else 422 on the field.
+fn ensure_agency_known(
+    conn: &Connection,
+    agency_id: Option<&str>,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    match agency_id {
+        Some(agency) if !storage::agency_exists(conn, agency)? => {
+            let unknown = Violation {
+                field: Field::AgencyId,
+                rule: Rule::Unknown,
+            };
+            Err(ApiError::validation(
+                vec![unknown.to_field_error(locale)],
+                locale,
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 pub async fn add_event(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
@@ -80,65 +127,49 @@ pub async fn add_event(
     ApiJson(event): ApiJson<NewEvent>,
 ) -> Result<(StatusCode, Json<EventAdded>), ApiError> {
     authorise(&state, &parts)?;
-    let tracking = TrackingId::parse(&tracking).map_err(|_| ApiError::report_not_found())?;
+    let locale = request_locale(&parts.headers);
+    let tracking = TrackingId::parse(&tracking).map_err(|_| ApiError::report_not_found(locale))?;
     let added = state
         .with_db(move |conn| -> Result<EventAdded, ApiError> {
             let tx = conn.transaction()?;
-            let (id, current): (i64, String) = tx
-                .query_row(
-                    "SELECT id, status FROM reports WHERE tracking_id = ?1",
-                    [tracking.compact()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?
-                .ok_or_else(ApiError::report_not_found)?;
-            let current = Status::from_code(&current);
-            let message = event.message.as_deref().map(str::trim).filter(|m| !m.is_empty());
-            let (status, kind) = match &event.status {
-                Some(next) if next != &current || next == &Status::Forwarded => {
-                    if !current.can_move_to(next) {
-                        return Err(ApiError::new(StatusCode::CONFLICT, "Transition not allowed")
-                            .detail(format!("A report cannot move from {} to {}.", current.code(), next.code())));
-                    }
-                    (
-                        next.clone(),
-                        if message.is_some() { EventKind::Response } else { EventKind::Status },
-                    )
-                }
-                _ if message.is_some() => (current.clone(), EventKind::Response),
-                _ => {
-                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Nothing to record")
-                        .detail("Send a new status, a message, or both."));
-                }
-            };
-            if let Some(agency) = &event.agency_id {
-                let known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)",
-                    [agency],
-                    |r| r.get(0),
-                )?;
-                if !known {
-                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Unknown agency"));
-                }
-                if status == Status::Forwarded {
-                    tx.execute("UPDATE reports SET agency_id = ?1 WHERE id = ?2", params![agency, id])?;
-                }
-            }
-            tx.execute("UPDATE reports SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
-            tx.execute(
-                "INSERT INTO events (report_id, at, kind, status, agency_id, message)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, now().0, kind.code(), status.code(), event.agency_id, message],
+            let report = storage::find_report(&tx, &tracking)?
+                .ok_or_else(|| ApiError::report_not_found(locale))?;
+            let message = event
+                .message
+                .as_deref()
+                .map(str::trim)
+                .filter(|m| !m.is_empty());
+            let (status, kind) = next_step(
+                &report.status,
+                event.status.as_ref(),
+                message.is_some(),
+                locale,
             )?;
-            let event_id = tx.last_insert_rowid();
-            for attachment in &event.attachment_ids {
-                tx.execute(
-                    "UPDATE attachments SET event_id = ?1, report_id = ?2 WHERE id = ?3 AND report_id IS NULL",
-                    params![event_id, id, attachment],
-                )?;
+            let agency_id = event.agency_id.as_deref();
+            ensure_agency_known(&tx, agency_id, locale)?;
+            if let Some(agency) = agency_id
+                && status == Status::Forwarded
+            {
+                storage::set_agency(&tx, report.id, agency)?;
             }
+            storage::set_status(&tx, report.id, &status)?;
+            let event_id = storage::insert_event(
+                &tx,
+                &NewEventRow {
+                    report_id: report.id,
+                    at: &now().0,
+                    kind,
+                    status: &status,
+                    agency_id,
+                    message,
+                },
+            )?;
+            storage::attach_to_event(&tx, report.id, event_id, &event.attachment_ids)?;
             tx.commit()?;
-            Ok(EventAdded { tracking_id: tracking.to_string(), status })
+            Ok(EventAdded {
+                tracking_id: tracking.to_string(),
+                status,
+            })
         })
         .await?;
     Ok((StatusCode::CREATED, Json(added)))
@@ -165,43 +196,29 @@ pub struct ReportSummary {
     attachments: u32,
 }
 
-/// Admin: the newest reports (at most 100), optionally those whose title contains `title`.
+/// How many reports the admin's list shows at most.
+const LIST_LIMIT: u32 = 100;
+
+/// Admin: the newest reports (at most [`LIST_LIMIT`]), optionally those whose title contains `title`.
 pub async fn list_reports(
     State(state): State<AppState>,
     parts: Parts,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Json<Vec<ReportSummary>>, ApiError> {
     authorise(&state, &parts)?;
-    let pattern = format!(
-        "%{}%",
-        query
-            .title
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
     let list = state
         .with_db(move |conn| -> Result<Vec<ReportSummary>, ApiError> {
-            let mut statement = conn.prepare(
-                "SELECT tracking_id, title, status, submitted_at,
-                   (SELECT COUNT(*) FROM attachments a WHERE a.report_id = reports.id AND a.event_id IS NULL)
-                 FROM reports
-                 WHERE title LIKE ?1 ESCAPE '\\' ORDER BY id DESC LIMIT 100",
-            )?;
-            let rows = statement.query_map([pattern], |r| {
-                let tracking: String = r.get(0)?;
-                let status: String = r.get(2)?;
-                Ok(ReportSummary {
-                    tracking_id: TrackingId::parse(&tracking)
-                        .map(|t| t.to_string())
-                        .unwrap_or(tracking),
-                    title: r.get(1)?,
-                    status: Status::from_code(&status),
-                    submitted_at: r.get(3)?,
-                    attachments: r.get(4)?,
+            let rows = storage::reports_titled(conn, &query.title, LIST_LIMIT)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| ReportSummary {
+                    tracking_id: row.tracking_id.to_string(),
+                    title: row.title,
+                    status: row.status,
+                    submitted_at: row.submitted_at,
+                    attachments: row.files,
                 })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+                .collect())
         })
         .await?;
     Ok(Json(list))

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lapor_core::refusal::Refusal;
 use sha2::{Digest, Sha256};
 
 use crate::problem::{ApiError, request_locale};
@@ -61,7 +62,9 @@ pub fn api_router(state: AppState) -> Router {
         .route("/admin/reports", get(admin::list_reports))
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route("/openapi.json", get(openapi))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found") })
+        .fallback(|parts: Parts| async move {
+            ApiError::refused(Refusal::NotFound, request_locale(&parts.headers))
+        })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
 }
@@ -167,7 +170,12 @@ pub fn check_rate(state: &AppState, parts: &Parts) -> Result<(), ApiError> {
         .limits
         .writes
         .check(client_ip(state, parts), Instant::now())
-        .map_err(|seconds| ApiError::too_many_requests(request_locale(&parts.headers), seconds))
+        .map_err(|seconds| {
+            ApiError::refused(
+                Refusal::TooManyRequests { seconds },
+                request_locale(&parts.headers),
+            )
+        })
 }
 
 /// The lookup bucket (`--lookup-burst`): tracking numbers looked up, `tokens` at once.
@@ -176,7 +184,12 @@ fn check_lookup(state: &AppState, parts: &Parts, tokens: u32) -> Result<(), ApiE
         .limits
         .lookups
         .take(client_ip(state, parts), tokens, Instant::now())
-        .map_err(|seconds| ApiError::too_many_requests(request_locale(&parts.headers), seconds))
+        .map_err(|seconds| {
+            ApiError::refused(
+                Refusal::TooManyRequests { seconds },
+                request_locale(&parts.headers),
+            )
+        })
 }
 
 /// The target of the admin token in [`secret_allowed`].
@@ -206,7 +219,12 @@ pub fn secret_allowed(state: &AppState, parts: &Parts, target: &str) -> Result<(
         .limits
         .secrets
         .allowed(client_ip(state, parts), target, Instant::now())
-        .map_err(|seconds| ApiError::too_many_failures(request_locale(&parts.headers), seconds))
+        .map_err(|seconds| {
+            ApiError::refused(
+                Refusal::TooManyFailures { seconds },
+                request_locale(&parts.headers),
+            )
+        })
 }
 
 /// A wrong secret for `target`: counted against this client and against the target.
@@ -321,9 +339,12 @@ async fn limit_uploads_in_flight(
         Ok(reservation) => reservation,
         Err(refusal) => {
             let locale = request_locale(&parts.headers);
-            let whole_server = refusal == rate_limit::UploadRefusal::ServerFull;
-            return ApiError::uploads_busy(locale, UPLOAD_RETRY_SECONDS, whole_server)
-                .into_response();
+            let seconds = UPLOAD_RETRY_SECONDS;
+            let refusal = match refusal {
+                rate_limit::UploadRefusal::ServerFull => Refusal::ServerBusy { seconds },
+                rate_limit::UploadRefusal::ClientFull => Refusal::TooManyUploads { seconds },
+            };
+            return ApiError::refused(refusal, locale).into_response();
         }
     };
     let response = next.run(Request::from_parts(parts, body)).await;
