@@ -14,14 +14,14 @@ use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
 use lapor_core::api::{Classification, Field, Location, NewReport, Reporter};
 use lapor_core::open311::attribute;
-use lapor_core::privacy::{self, Privacy, Viewer};
+use lapor_core::privacy::{self, Viewer};
 use lapor_core::tracking::TrackingId;
-use rusqlite::params_from_iter;
 use serde_json::{Value, json};
 
 use super::{random_u64, reports, same_secret};
 use crate::AppState;
 use crate::problem::ApiError;
+use crate::storage::{self, RequestFilter, RequestState, ServiceRequestRow};
 
 /// An Open311 error: the HTTP status and `[{"code", "description"}]`.
 #[derive(Debug)]
@@ -115,25 +115,28 @@ pub async fn services(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
-    let english = locale_of(&params) == Locale::En;
+    let locale = locale_of(&params);
+    let texts = ServiceTexts::of(locale);
     let list = state
         .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
-            let mut stmt =
-                conn.prepare("SELECT id, name_id, name_en FROM categories ORDER BY position")?;
-            let rows = stmt.query_map([], |r| {
-                let (id, name_id, name_en): (String, String, String) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?);
-                Ok(json!({
-                    "service_code": id,
-                    "service_name": if english { name_en } else { name_id },
-                    "description": null,
-                    "metadata": true,
-                    "type": "realtime",
-                    "keywords": "",
-                    "group": if english { "Public services" } else { "Pelayanan publik" },
-                }))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            Ok(storage::categories(conn)?
+                .into_iter()
+                .map(|category| {
+                    let name = match locale {
+                        Locale::Id => category.name_id,
+                        Locale::En => category.name_en,
+                    };
+                    json!({
+                        "service_code": category.id,
+                        "service_name": name,
+                        "description": null,
+                        "metadata": true,
+                        "type": "realtime",
+                        "keywords": "",
+                        "group": texts.group,
+                    })
+                })
+                .collect())
         })
         .await?;
     Ok(Json(Value::Array(list)))
@@ -145,80 +148,85 @@ pub async fn service_definition(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
     let code = strip_format(&raw)?.to_owned();
-    let english = locale_of(&params) == Locale::En;
+    let texts = ServiceTexts::of(locale_of(&params));
     let lookup = code.clone();
     let known = state
-        .with_db(move |conn| -> std::result::Result<bool, ApiError> {
-            Ok(conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)",
-                [lookup],
-                |r| r.get(0),
-            )?)
-        })
-        .await?;
+        .with_db(move |conn| storage::category_exists(conn, &lookup))
+        .await
+        .map_err(ApiError::from)?;
     if !known {
         return Err(Open311Error(
             StatusCode::NOT_FOUND,
             format!("Unknown service_code {code}."),
         ));
     }
-    let (kind, kinds, title, date, urgency, urgencies) = if english {
-        (
-            "Kind of report",
-            ["Complaint", "Aspiration", "Information request"],
-            "Title (short; taken from the description when empty)",
-            "Date of the incident (required for complaints)",
-            "How urgent is it?",
-            URGENCY.map(|(_, _, en)| en),
-        )
-    } else {
-        (
-            "Jenis laporan",
-            ["Pengaduan", "Aspirasi", "Permintaan informasi"],
-            "Judul (singkat; diambil dari uraian bila kosong)",
-            "Tanggal kejadian (wajib untuk pengaduan)",
-            "Seberapa mendesak?",
-            URGENCY.map(|(_, id, _)| id),
-        )
+    let values = |keys: &[&str], names: &[&str]| -> Vec<Value> {
+        keys.iter()
+            .zip(names)
+            .map(|(key, name)| json!({ "key": key, "name": name }))
+            .collect()
     };
-    let urgency_values: Vec<Value> = URGENCY
-        .iter()
-        .zip(urgencies)
-        .map(|((key, _, _), name)| json!({ "key": key, "name": name }))
-        .collect();
-    let values: Vec<Value> = Classification::ALL
-        .iter()
-        .zip(kinds)
-        .map(|(c, name)| json!({ "key": c.code(), "name": name }))
-        .collect();
+    let classifications = Classification::ALL.map(Classification::code);
     Ok(Json(json!({
         "service_code": code,
         "attributes": [
             { "variable": true, "code": attribute::CLASSIFICATION, "datatype": "singlevaluelist",
               "required": true, "datatype_description": null, "order": 1,
-              "description": kind, "values": values },
+              "description": texts.classification,
+              "values": values(&classifications, &texts.classifications) },
             { "variable": true, "code": attribute::TITLE, "datatype": "string", "required": false,
-              "datatype_description": null, "order": 2, "description": title },
+              "datatype_description": null, "order": 2, "description": texts.title },
             { "variable": true, "code": attribute::INCIDENT_DATE, "datatype": "datetime",
               "required": false, "datatype_description": "YYYY-MM-DD", "order": 3,
-              "description": date },
+              "description": texts.incident_date },
             { "variable": true, "code": attribute::URGENCY, "datatype": "singlevaluelist",
               "required": true, "datatype_description": null, "order": 4,
-              "description": urgency, "values": urgency_values },
+              "description": texts.urgency, "values": values(&URGENCY_KEYS, &texts.urgencies) },
         ]
     })))
 }
 
-/// The `urgency` attribute every service asks (key, Indonesian, English); the answer is
+/// The keys of the `urgency` attribute every service asks; the answer's Indonesian name is
 /// added to the report's text, where the agency reads it.
-const URGENCY: [(&str, &str, &str); 2] = [
-    ("normal", "Biasa", "Normal"),
-    (
-        "urgent",
-        "Mendesak: membahayakan keselamatan",
-        "Urgent: a danger to safety",
-    ),
-];
+const URGENCY_KEYS: [&str; 2] = ["normal", "urgent"];
+
+/// What the service list and definitions say, in one language: a table per locale, each
+/// complete (the arrays follow `Classification::ALL` and [`URGENCY_KEYS`]).
+struct ServiceTexts {
+    /// Every service's `group`.
+    group: &'static str,
+    classification: &'static str,
+    classifications: [&'static str; 3],
+    title: &'static str,
+    incident_date: &'static str,
+    urgency: &'static str,
+    urgencies: [&'static str; 2],
+}
+
+impl ServiceTexts {
+    fn of(locale: Locale) -> &'static ServiceTexts {
+        match locale {
+            Locale::Id => &ServiceTexts {
+                group: "Pelayanan publik",
+                classification: "Jenis laporan",
+                classifications: ["Pengaduan", "Aspirasi", "Permintaan informasi"],
+                title: "Judul (singkat; diambil dari uraian bila kosong)",
+                incident_date: "Tanggal kejadian (wajib untuk pengaduan)",
+                urgency: "Seberapa mendesak?",
+                urgencies: ["Biasa", "Mendesak: membahayakan keselamatan"],
+            },
+            Locale::En => &ServiceTexts {
+                group: "Public services",
+                classification: "Kind of report",
+                classifications: ["Complaint", "Aspiration", "Information request"],
+                title: "Title (short; taken from the description when empty)",
+                incident_date: "Date of the incident (required for complaints)",
+                urgency: "How urgent is it?",
+                urgencies: ["Normal", "Urgent: a danger to safety"],
+            },
+        }
+    }
+}
 
 /// A title from the description when the client sends none: its first sentence, cut at a
 /// word boundary.
@@ -257,9 +265,10 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
     })?;
     let urgency = answer(attribute::URGENCY)
         .ok_or_else(|| bad("attribute[urgency] is required (normal or urgent)."))?;
-    let (_, urgency_id, _) = URGENCY
+    let urgency_id = URGENCY_KEYS
         .iter()
-        .find(|(key, _, _)| *key == urgency)
+        .position(|key| *key == urgency)
+        .map(|i| ServiceTexts::of(Locale::Id).urgencies[i])
         .ok_or_else(|| bad(format!("attribute[urgency]: unknown value {urgency}.")))?;
     let description = filled(form, "description").unwrap_or_default();
     let number = |key: &str| -> Result<Option<f64>> {
@@ -371,59 +380,42 @@ pub async fn post_request(
     ))
 }
 
-const REQUEST_COLUMNS: &str = "r.tracking_id, r.status, r.confidential, r.body, r.category_id,
-    c.name_id, a.name, r.submitted_at, r.due_date, r.location_text, r.lat, r.lon,
-    (SELECT e.at FROM events e WHERE e.report_id = r.id ORDER BY e.id DESC LIMIT 1),
-    (SELECT e.message FROM events e WHERE e.report_id = r.id AND e.message IS NOT NULL
-       ORDER BY e.id DESC LIMIT 1),
-    r.anonymous";
-
-/// The SQL form of `core`'s privacy rule for lists (`disclosure(…).listed`): a confidential
-/// report is in no list. A test below checks the two agree for every kind of report.
-pub const LISTED: &str = "r.confidential = 0";
-
 /// One stored report as a GeoReport service request, showing what the privacy rule in `core`
 /// lets anyone see (GeoReport has no access codes): a confidential report shows its id and
 /// whether it is open, nothing else.
-fn request_json(r: &rusqlite::Row) -> rusqlite::Result<Value> {
-    let tracking: String = r.get(0)?;
-    let status: String = r.get(1)?;
-    let privacy = Privacy {
-        confidential: r.get(2)?,
-        anonymous: r.get(14)?,
-    };
-    let shown = privacy::disclosure(privacy, Viewer::Public);
-    let open = !lapor_core::Status::from_code(&status).is_final();
+fn request_json(request: ServiceRequestRow) -> Value {
+    let shown = privacy::disclosure(request.privacy, Viewer::Public);
+    let open = !request.status.is_final();
     let when = |allowed: bool, v: Value| if allowed { v } else { Value::Null };
     let (content, routing, timing) = (
         |v| when(shown.content, v),
         |v| when(shown.routing, v),
         |v| when(shown.timing, v),
     );
-    let due: String = r.get(8)?;
-    Ok(json!({
-        "service_request_id": TrackingId::parse(&tracking).map(|t| t.to_string()).unwrap_or(tracking),
+    json!({
+        "service_request_id": request.tracking_id.to_string(),
         "status": if open { "open" } else { "closed" },
-        "status_notes": content(json!(r.get::<_, Option<String>>(13)?)),
-        "service_name": routing(json!(r.get::<_, Option<String>>(5)?)),
-        "service_code": routing(json!(r.get::<_, Option<String>>(4)?)),
-        "description": content(json!(r.get::<_, String>(3)?)),
-        "agency_responsible": routing(json!(r.get::<_, Option<String>>(6)?)),
+        "status_notes": content(json!(request.status_notes)),
+        "service_name": routing(json!(request.category_name)),
+        "service_code": routing(json!(request.category_id)),
+        "description": content(json!(request.body)),
+        "agency_responsible": routing(json!(request.agency_name)),
         "service_notice": null,
-        "requested_datetime": timing(json!(r.get::<_, String>(7)?)),
-        "updated_datetime": timing(json!(r.get::<_, Option<String>>(12)?)),
+        "requested_datetime": timing(json!(request.submitted_at)),
+        "updated_datetime": timing(json!(request.updated_at)),
         // The end of the due date's working day in the instance's own time zone.
         "expected_datetime": timing(json!(format!(
-            "{due}T16:00:00{}",
+            "{}T16:00:00{}",
+            request.due_date,
             lapor_core::calendar::format_offset(reports::offset())
         ))),
-        "address": content(json!(r.get::<_, Option<String>>(9)?)),
+        "address": content(json!(request.location_text)),
         "address_id": null,
         "zipcode": null,
-        "lat": content(json!(r.get::<_, Option<f64>>(10)?)),
-        "long": content(json!(r.get::<_, Option<f64>>(11)?)),
+        "lat": content(json!(request.lat)),
+        "long": content(json!(request.lon)),
         "media_url": null,
-    }))
+    })
 }
 
 /// How many requests one page of `requests.json` holds at most, and by default.
@@ -432,26 +424,14 @@ pub const PAGE_SIZE_DEFAULT: u32 = 50;
 
 async fn query_requests(
     state: &AppState,
-    filter: String,
-    args: Vec<String>,
-    page: (u32, u32),
+    filter: RequestFilter,
+    (page, page_size): (u32, u32),
 ) -> Result<Vec<Value>> {
-    let (page, size) = page;
-    let offset = u64::from(page.saturating_sub(1)) * u64::from(size);
-    let list = state
-        .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
-            let sql = format!(
-                "SELECT {REQUEST_COLUMNS} FROM reports r
-                 LEFT JOIN categories c ON c.id = r.category_id
-                 LEFT JOIN agencies a ON a.id = r.agency_id
-                 WHERE {filter} ORDER BY r.id DESC LIMIT {size} OFFSET {offset}"
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args.iter()), request_json)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-        .await?;
-    Ok(list)
+    let rows = state
+        .with_db(move |conn| storage::service_requests(conn, &filter, page, page_size))
+        .await
+        .map_err(ApiError::from)?;
+    Ok(rows.into_iter().map(request_json).collect())
 }
 
 /// `page` (from 1) and `page_size` (1 to [`PAGE_SIZE_MAX`]) of a list request.
@@ -477,8 +457,6 @@ pub async fn get_requests(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
     let page = paging(&params)?;
-    let mut filter = vec!["1 = 1".to_owned()];
-    let mut args = Vec::new();
     let list = |key: &str| -> Vec<String> {
         params
             .get(key)
@@ -491,48 +469,33 @@ pub async fn get_requests(
             .unwrap_or_default()
     };
     let ids = list("service_request_id");
-    if !ids.is_empty() {
+    let filter = if !ids.is_empty() {
         // Ids override every other filter (the spec's rule).
-        let compact: Vec<String> = ids
+        let ids: Vec<TrackingId> = ids
             .iter()
-            .filter_map(|id| TrackingId::parse(id).ok().map(|t| t.compact()))
+            .filter_map(|id| TrackingId::parse(id).ok())
             .collect();
-        if compact.is_empty() {
+        if ids.is_empty() {
             return Ok(Json(json!([])));
         }
-        filter.push(format!(
-            "r.tracking_id IN ({})",
-            vec!["?"; compact.len()].join(",")
-        ));
-        args.extend(compact);
+        RequestFilter::Ids(ids)
     } else {
-        // A list: only what the privacy rule lets a list show.
-        filter.push(LISTED.to_owned());
-        let codes = list("service_code");
-        if !codes.is_empty() {
-            filter.push(format!(
-                "r.category_id IN ({})",
-                vec!["?"; codes.len()].join(",")
-            ));
-            args.extend(codes);
-        }
-        for (key, op) in [("start_date", ">="), ("end_date", "<=")] {
-            if let Some(value) = params.get(key) {
-                filter.push(format!("r.submitted_at {op} ?"));
-                args.push(value.clone());
-            }
-        }
-        match params.get("status").map(String::as_str) {
-            None | Some("") | Some("open,closed") | Some("closed,open") => {}
-            Some("open") => {
-                filter.push("r.status NOT IN ('resolved', 'closed', 'rejected')".into())
-            }
-            Some("closed") => filter.push("r.status IN ('resolved', 'closed', 'rejected')".into()),
+        let state = match params.get("status").map(String::as_str) {
+            None | Some("") | Some("open,closed") | Some("closed,open") => None,
+            Some("open") => Some(RequestState::Open),
+            Some("closed") => Some(RequestState::Closed),
             Some(other) => return Err(bad(format!("Unknown status {other}: use open or closed."))),
+        };
+        // A list: only what the privacy rule lets a list show (`storage`).
+        RequestFilter::Listed {
+            service_codes: list("service_code"),
+            start: params.get("start_date").cloned(),
+            end: params.get("end_date").cloned(),
+            state,
         }
-    }
+    };
     Ok(Json(Value::Array(
-        query_requests(&state, filter.join(" AND "), args, page).await?,
+        query_requests(&state, filter, page).await?,
     )))
 }
 
@@ -543,13 +506,7 @@ pub async fn get_request(
     let id = strip_format(&raw)?;
     let not_found = || Open311Error(StatusCode::NOT_FOUND, format!("No service request {id}."));
     let tracking = TrackingId::parse(id).map_err(|_| not_found())?;
-    let found = query_requests(
-        &state,
-        "r.tracking_id = ?".into(),
-        vec![tracking.compact()],
-        (1, 1),
-    )
-    .await?;
+    let found = query_requests(&state, RequestFilter::Ids(vec![tracking]), (1, 1)).await?;
     if found.is_empty() {
         return Err(not_found());
     }
@@ -593,6 +550,13 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(report.title, "Lubang besar di depan pasar");
+        assert!(
+            report
+                .body
+                .ends_with("Urgensi: Mendesak: membahayakan keselamatan"),
+            "{}",
+            report.body
+        );
         assert_eq!(report.category_id.as_deref(), Some("jalan"));
         let location = report.location.unwrap();
         assert_eq!(
@@ -625,36 +589,23 @@ mod tests {
     }
 
     #[test]
-    fn the_sql_list_filter_is_cores_privacy_rule() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE reports (anonymous INTEGER, confidential INTEGER);")
-            .unwrap();
-        for anonymous in [false, true] {
-            for confidential in [false, true] {
-                conn.execute(
-                    "INSERT INTO reports VALUES (?1, ?2)",
-                    rusqlite::params![anonymous, confidential],
-                )
-                .unwrap();
-                let privacy = Privacy {
-                    anonymous,
-                    confidential,
-                };
-                let listed: bool = conn
-                    .query_row(
-                        &format!(
-                            "SELECT EXISTS (SELECT 1 FROM reports r WHERE r.rowid = last_insert_rowid() AND {LISTED})"
-                        ),
-                        [],
-                        |r| r.get(0),
-                    )
-                    .unwrap();
-                assert_eq!(
-                    listed,
-                    privacy::disclosure(privacy, Viewer::Public).listed,
-                    "{privacy:?}"
-                );
-            }
+    fn service_texts_are_complete_in_each_language() {
+        let (id, en) = (ServiceTexts::of(Locale::Id), ServiceTexts::of(Locale::En));
+        let texts = |t: &ServiceTexts| {
+            let mut all = vec![
+                t.group,
+                t.classification,
+                t.title,
+                t.incident_date,
+                t.urgency,
+            ];
+            all.extend(t.classifications);
+            all.extend(t.urgencies);
+            all
+        };
+        for (a, b) in texts(id).into_iter().zip(texts(en)) {
+            assert!(!a.is_empty() && !b.is_empty());
+            assert_ne!(a, b, "one text for both languages");
         }
     }
 
