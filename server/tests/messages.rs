@@ -4,7 +4,9 @@
 mod common;
 
 use common::{ADMIN_TOKEN, Server, complaint};
+use lapor_core::api::Field;
 use lapor_core::refusal::Refusal;
+use lapor_core::validation::{Rule, Violation};
 use lapor_core::{Locale, Status};
 
 const LANGUAGES: [(&str, Locale); 2] = [
@@ -65,6 +67,26 @@ fn lifecycle_refusals_speak_the_admins_language() {
         assert_refused(&moved, &refusal, locale);
         let nothing = admin_event(&server, t, r#"{"message":"   "}"#, lang);
         assert_refused(&nothing, &Refusal::NothingToRecord, locale);
+    }
+}
+
+#[test]
+fn an_unknown_agency_is_a_field_error_in_the_admins_language() {
+    let server = Server::start("msg-agency");
+    let created = server.create(&complaint(""));
+    let t = created["tracking_id"].as_str().unwrap();
+    let body = r#"{"status":"forwarded","agency_id":"no-such-agency"}"#;
+    for (lang, locale) in LANGUAGES {
+        let r = admin_event(&server, t, body, lang);
+        assert_refused(&r, &Refusal::InvalidFields, locale);
+        let unknown = Violation {
+            field: Field::AgencyId,
+            rule: Rule::Unknown,
+        };
+        assert_eq!(
+            r.json()["errors"],
+            serde_json::json!([unknown.to_field_error(locale)])
+        );
     }
 }
 
