@@ -126,7 +126,8 @@ pub fn Actions(
             let (tracking, code) = (tracking.clone(), code.clone());
             move || can_reply().then(|| view! { <ReplyForm tracking=tracking.clone() code=code.clone() on_view/> })
         }
-        {move || can_rate().then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
+        // A rated report shows its rating where the form was.
+        {move || (can_rate() || report.rating.is_some()).then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
     }
 }
 
