@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
-use rusqlite::{OptionalExtension, params};
+use lapor_core::refusal::Refusal;
 use serde::Serialize;
 
 use super::instance::{ACCEPTED_TYPES, ATTACHMENT_MAX_BYTES};
@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::problem::{ApiError, request_locale};
 use crate::quota;
 use crate::scrub::{self, Unclean};
+use crate::storage::{self, NewUploadRow, StoredFileRow};
 
 /// The header that proves an unattached upload is the asker's own.
 pub use lapor_core::api::headers::UPLOAD_KEY as UPLOAD_KEY_HEADER;
@@ -77,88 +78,25 @@ fn clean_filename(name: Option<&str>) -> String {
 }
 
 fn malformed(locale: Locale, why: String) -> ApiError {
-    let (title, hint) = match locale {
-        Locale::Id => (
-            "Unggahan tidak terbaca",
-            "Kirim satu berkas dalam kolom multipart bernama `file`.",
-        ),
-        Locale::En => (
-            "Malformed upload",
-            "Send one file in a multipart field named `file`.",
-        ),
-    };
-    ApiError::new(StatusCode::BAD_REQUEST, title).detail(format!("{hint} ({why})"))
+    ApiError::refused(Refusal::MalformedUpload, locale).because(why)
 }
 
 fn too_large(locale: Locale) -> ApiError {
-    let mb = ATTACHMENT_MAX_BYTES / (1024 * 1024);
-    let (title, detail) = match locale {
-        Locale::Id => (
-            "Berkas terlalu besar",
-            format!("Satu berkas paling besar {mb} MB."),
-        ),
-        Locale::En => (
-            "File too large",
-            format!("A file may have at most {mb} MB."),
-        ),
-    };
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, title).detail(detail)
-}
-
-fn missing_file(locale: Locale) -> ApiError {
-    let (title, detail) = match locale {
-        Locale::Id => (
-            "Berkas tidak ada",
-            "Kirim satu berkas dalam kolom multipart bernama `file`.",
-        ),
-        Locale::En => (
-            "Missing file",
-            "Send one file in a multipart field named `file`.",
-        ),
-    };
-    ApiError::new(StatusCode::BAD_REQUEST, title).detail(detail)
+    let max_mb = ATTACHMENT_MAX_BYTES / (1024 * 1024);
+    ApiError::refused(Refusal::FileTooLarge { max_mb }, locale)
 }
 
 fn type_not_accepted(locale: Locale) -> ApiError {
-    let (title, detail) = match locale {
-        Locale::Id => (
-            "Jenis berkas tidak diterima",
-            "Kirim foto JPEG, PNG atau WebP, atau dokumen PDF.",
-        ),
-        Locale::En => (
-            "File type not accepted",
-            "Send a JPEG, PNG or WebP photo, or a PDF document.",
-        ),
-    };
-    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, title)
-        .detail(format!("{detail} ({})", ACCEPTED_TYPES.join(", ")))
+    ApiError::refused(Refusal::FileTypeNotAccepted, locale).because(ACCEPTED_TYPES.join(", "))
 }
 
 /// 422 for a file whose metadata cannot be removed: it is not stored with it.
 fn cannot_clean(locale: Locale, why: Unclean) -> ApiError {
-    let (title, detail) = match (locale, why) {
-        (Locale::Id, Unclean::Damaged) => (
-            "Berkas rusak",
-            "Berkas ini rusak atau tidak lengkap, sehingga data tersembunyi di dalamnya \
-             (lokasi, nama pembuat) tidak dapat dihapus. Simpan ulang berkasnya, lalu kirim lagi.",
-        ),
-        (Locale::En, Unclean::Damaged) => (
-            "Damaged file",
-            "This file is damaged or incomplete, so the hidden data in it (location, author) \
-             cannot be removed. Save the file again, then send it again.",
-        ),
-        (Locale::Id, Unclean::Encrypted) => (
-            "PDF terkunci",
-            "PDF yang dikunci dengan kata sandi tidak dapat dibersihkan dari data pembuatnya. \
-             Buka kuncinya atau cetak ulang sebagai PDF, lalu kirim lagi.",
-        ),
-        (Locale::En, Unclean::Encrypted) => (
-            "Locked PDF",
-            "A password-protected PDF cannot be cleaned of its author data. Unlock it or \
-             print it again as a PDF, then send it again.",
-        ),
+    let refusal = match why {
+        Unclean::Damaged => Refusal::DamagedFile,
+        Unclean::Encrypted => Refusal::LockedPdf,
     };
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, title).detail(detail)
+    ApiError::refused(refusal, locale)
 }
 
 pub async fn upload(
@@ -191,7 +129,7 @@ pub async fn upload(
         }
     }
     let Some((filename, bytes)) = found else {
-        return Err(missing_file(locale));
+        return Err(ApiError::refused(Refusal::MissingFile, locale));
     };
     if bytes.len() as u64 > ATTACHMENT_MAX_BYTES {
         return Err(too_large(locale));
@@ -212,19 +150,21 @@ pub async fn upload(
         .map_err(|seconds| quota::quota_exceeded(locale, seconds))?;
     let id = format!("{:016x}{:016x}", random_u64(), random_u64());
     let key = format!("{:016x}{:016x}", random_u64(), random_u64());
-    let row = (
-        id.clone(),
-        filename.clone(),
-        content_type,
-        sha256_hex(key.as_bytes()),
-    );
+    let key_hash = sha256_hex(key.as_bytes());
+    let stored_id = id.clone();
+    let stored_name = filename.clone();
     state
         .with_db(move |conn| {
-            conn.execute(
-                "INSERT INTO attachments
-                 (id, filename, content_type, size, data, created_at, upload_key_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![row.0, row.1, row.2, size, cleaned, created_at, row.3],
+            storage::insert_upload(
+                conn,
+                &NewUploadRow {
+                    id: &stored_id,
+                    filename: &stored_name,
+                    content_type,
+                    data: &cleaned,
+                    created_at: &created_at,
+                    upload_key_hash: &key_hash,
+                },
             )
         })
         .await?;
@@ -272,30 +212,18 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let found = state
-        .with_db(move |conn| {
-            conn.query_row(
-                "SELECT a.filename, a.content_type, a.data,
-                        a.report_id IS NULL AND a.event_id IS NULL, a.upload_key_hash,
-                        COALESCE((SELECT r.confidential FROM reports r WHERE r.id = COALESCE(
-                            a.report_id, (SELECT e.report_id FROM events e WHERE e.id = a.event_id))), 0)
-                 FROM attachments a WHERE a.id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                        r.get::<_, bool>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, bool>(5)?,
-                    ))
-                },
-            )
-            .optional()
-        })
+        .with_db(move |conn| storage::stored_file(conn, &id))
         .await?;
-    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "Attachment not found");
-    let Some((filename, content_type, data, unattached, key_hash, confidential)) = found else {
+    let not_found = || ApiError::refused(Refusal::AttachmentNotFound, request_locale(&headers));
+    let Some(StoredFileRow {
+        filename,
+        content_type,
+        data,
+        unattached,
+        upload_key_hash: key_hash,
+        confidential,
+    }) = found
+    else {
         return Err(not_found());
     };
     if unattached {
