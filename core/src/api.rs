@@ -130,6 +130,42 @@ pub struct AttachmentLimits {
     pub accepted_types: Vec<String>,
 }
 
+impl AttachmentLimits {
+    /// The limits of the reference server, and what the app assumes before the instance has
+    /// answered.
+    pub const DEFAULT_MAX_FILES: u32 = 5;
+    pub const DEFAULT_MAX_BYTES_PER_FILE: u64 = 5 * 1024 * 1024;
+    pub const DEFAULT_ACCEPTED_TYPES: [&'static str; 4] =
+        ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+
+    /// No attachments at all (a backend without uploads, such as Open311).
+    pub fn none() -> AttachmentLimits {
+        AttachmentLimits {
+            max_files: 0,
+            max_bytes_per_file: 0,
+            accepted_types: Vec::new(),
+        }
+    }
+
+    /// Whether a file of `content_type` may be sent.
+    pub fn accepts(&self, content_type: &str) -> bool {
+        self.accepted_types.iter().any(|t| t == content_type)
+    }
+}
+
+impl Default for AttachmentLimits {
+    fn default() -> Self {
+        AttachmentLimits {
+            max_files: AttachmentLimits::DEFAULT_MAX_FILES,
+            max_bytes_per_file: AttachmentLimits::DEFAULT_MAX_BYTES_PER_FILE,
+            accepted_types: AttachmentLimits::DEFAULT_ACCEPTED_TYPES
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Instance {
@@ -177,14 +213,30 @@ pub struct Category {
     pub group: Option<String>,
 }
 
+crate::open_enum! {
+    /// Where a region sits in Kemendagri's hierarchy.
+    pub enum RegionLevel {
+        Province = "province",
+        Regency = "regency",
+        District = "district",
+        Village = "village",
+    }
+}
+
+impl RegionLevel {
+    /// The level of a code with `depth` parts (`33` is a province, `33.24.12.2001` a village).
+    pub fn from_depth(depth: usize) -> RegionLevel {
+        RegionLevel::KNOWN[depth.clamp(1, 4) - 1].clone()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Region {
     /// The official Kemendagri code, e.g. `33.24.12`.
     pub id: String,
     pub name: String,
-    /// `province`, `regency`, `district` or `village`.
-    pub level: String,
+    pub level: RegionLevel,
     /// Names of the parents, nearest first (district, regency, province).
     pub parents: Vec<String>,
 }
@@ -263,6 +315,21 @@ pub struct ReportCreated {
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub due_date: NaiveDate,
     pub due_date_estimate: bool,
+}
+
+/// The answer to an upload (`POST /attachments`): the id a report names it by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Uploaded {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    /// Bytes stored (after the server removed the file's metadata).
+    pub size: u64,
+    /// The secret that reads the upload back (`X-Upload-Key`) until a report takes it; not
+    /// kept by the app, and absent from other backends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -482,6 +549,17 @@ fn about_blank() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_levels_follow_the_depth_of_the_code() {
+        assert_eq!(RegionLevel::from_depth(1), RegionLevel::Province);
+        assert_eq!(RegionLevel::from_depth(3), RegionLevel::District);
+        assert_eq!(RegionLevel::from_depth(4), RegionLevel::Village);
+        assert_eq!(
+            serde_json::to_string(&RegionLevel::Regency).unwrap(),
+            "\"regency\""
+        );
+    }
 
     #[test]
     fn every_field_path_reads_back_and_attributes_have_one_spelling() {

@@ -74,6 +74,7 @@ fn the_openapi_document_describes_the_core_types() {
     check::<NewReport>("NewReport", &mut drift);
     check::<ReportCreated>("ReportCreated", &mut drift);
     check::<AttachmentRef>("AttachmentRef", &mut drift);
+    check::<Uploaded>("Uploaded", &mut drift);
     check::<ReportEvent>("ReportEvent", &mut drift);
     check::<ReportView>("ReportView", &mut drift);
     check::<NewReply>("NewReply", &mut drift);
@@ -129,6 +130,14 @@ fn the_documents_words_are_cores_words() {
         .collect();
     statuses.extend(["closed".to_owned(), "rejected".to_owned()]);
     assert_eq!(words(&schemas["Status"]["examples"]), statuses);
+    let levels: Vec<String> = RegionLevel::KNOWN
+        .iter()
+        .map(|l| l.code().to_owned())
+        .collect();
+    assert_eq!(
+        words(&schemas["Region"]["properties"]["level"]["enum"]),
+        levels
+    );
     let kinds: Vec<String> = EventKind::KNOWN
         .iter()
         .map(|k| k.code().to_owned())

@@ -2,7 +2,6 @@
 //! uses XMLHttpRequest.
 
 use js_sys::Promise;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -10,13 +9,7 @@ use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
 
 use super::ApiError;
 
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
-pub struct Uploaded {
-    pub id: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size: u64,
-}
+pub use lapor_core::api::Uploaded;
 
 /// Uploads one file to `url` (the API's `/attachments`), reporting progress from 0 to 1.
 pub async fn upload(

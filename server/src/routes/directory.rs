@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use lapor_core::Locale;
-use lapor_core::api::{Agency, AgencyTier, Category, FaqEntry, Region};
+use lapor_core::api::{Agency, AgencyTier, Category, FaqEntry, Region, RegionLevel};
 use lapor_core::text::search_key;
 use rusqlite::params;
 use serde::Deserialize;
@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::problem::{ApiError, ApiQuery, QueryParams};
 
-const REGION_LEVELS: [&str; 4] = ["province", "regency", "district", "village"];
 const MAX_RESULTS: i64 = 20;
 
 #[derive(Deserialize)]
@@ -132,7 +131,7 @@ pub async fn search_regions(
                 Ok(Region {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    level: REGION_LEVELS[level.clamp(1, 4) - 1].into(),
+                    level: RegionLevel::from_depth(level),
                     parents: parents
                         .split('|')
                         .filter(|p| !p.is_empty())

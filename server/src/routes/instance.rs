@@ -9,9 +9,9 @@ use super::directory::NoQuery;
 use crate::AppState;
 use crate::problem::ApiQuery;
 
-pub const ATTACHMENT_MAX_FILES: u32 = 5;
-pub const ATTACHMENT_MAX_BYTES: u64 = 5 * 1024 * 1024;
-pub const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+pub const ATTACHMENT_MAX_FILES: u32 = AttachmentLimits::DEFAULT_MAX_FILES;
+pub const ATTACHMENT_MAX_BYTES: u64 = AttachmentLimits::DEFAULT_MAX_BYTES_PER_FILE;
+pub const ACCEPTED_TYPES: [&str; 4] = AttachmentLimits::DEFAULT_ACCEPTED_TYPES;
 pub const TIME_ZONE: &str = "Asia/Jakarta";
 
 pub fn instance_info() -> Instance {
@@ -44,11 +44,7 @@ pub fn instance_info() -> Instance {
         time_zone: TIME_ZONE.into(),
         sla: SlaPolicy::default(),
         calendar: vec![indonesia_2026()],
-        attachments: AttachmentLimits {
-            max_files: ATTACHMENT_MAX_FILES,
-            max_bytes_per_file: ATTACHMENT_MAX_BYTES,
-            accepted_types: ACCEPTED_TYPES.iter().map(|t| t.to_string()).collect(),
-        },
+        attachments: AttachmentLimits::default(),
     }
 }
 

@@ -17,8 +17,6 @@ use crate::i18n::{fill, tr, use_i18n};
 use crate::image::downscale_to_jpeg;
 use crate::outbox::files;
 
-const IMAGE_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
-
 #[derive(Clone, PartialEq)]
 enum Progress {
     Preparing,
@@ -38,9 +36,17 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
     let i18n = use_i18n();
     let api = expect_context::<Backend>();
     let instance = expect_context::<InstanceResource>();
-    let limits = move || instance.get().and_then(Result::ok).map(|i| i.attachments);
-    let max_files = move || limits().map_or(5, |l| l.max_files as usize);
-    let max_bytes = move || limits().map_or(5 * 1024 * 1024, |l| l.max_bytes_per_file);
+    // What the backend accepts (`GET /instance`); the reference server's limits until it
+    // has answered.
+    let limits = move || {
+        instance
+            .get()
+            .and_then(Result::ok)
+            .map(|i| i.attachments)
+            .unwrap_or_default()
+    };
+    let max_files = move || limits().max_files as usize;
+    let max_bytes = move || limits().max_bytes_per_file;
     let pending = RwSignal::new(Vec::<Pending>::new());
     let refused = RwSignal::new(Vec::<String>::new());
     let blobs = StoredValue::new_local(HashMap::<u32, (Blob, String)>::new());
@@ -108,8 +114,8 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                 });
                 return;
             }
-            let is_image = IMAGE_TYPES.contains(&kind.as_str());
-            if !is_image && kind != "application/pdf" {
+            let is_image = kind.starts_with("image/") && limits().accepts(&kind);
+            if !limits().accepts(&kind) {
                 refused.update(|r| r.push(fill(t.sub_file_wrong_type, &[("name", &name)])));
                 return;
             }
@@ -174,7 +180,7 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
         }
         input.set_value("");
     };
-    let accept = "image/jpeg,image/png,image/webp,application/pdf";
+    let accept = move || limits().accepted_types.join(",");
     view! {
         <div class="field" id="attachments-field">
             <label for="attachments">{tr(|t| t.sub_files_label)}</label>
