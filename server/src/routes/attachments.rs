@@ -13,8 +13,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
+use lapor_core::api::Uploaded;
 use lapor_core::refusal::Refusal;
-use serde::Serialize;
 
 use super::instance::{ACCEPTED_TYPES, ATTACHMENT_MAX_BYTES};
 use super::{check_rate, client_ip, now, random_u64, same_secret, sha256_hex};
@@ -26,17 +26,6 @@ use crate::storage::{self, NewUploadRow, StoredFileRow};
 
 /// The header that proves an unattached upload is the asker's own.
 pub use lapor_core::api::headers::UPLOAD_KEY as UPLOAD_KEY_HEADER;
-
-#[derive(Serialize)]
-pub struct Uploaded {
-    id: String,
-    filename: String,
-    content_type: String,
-    /// Bytes stored: the file after its metadata was removed.
-    size: u64,
-    /// The secret that reads this upload back (`X-Upload-Key`) until it joins a report.
-    key: String,
-}
 
 /// The real type of a file, from its first bytes; the name and the declared type are ignored.
 pub fn sniff_type(bytes: &[u8]) -> Option<&'static str> {
@@ -175,7 +164,7 @@ pub async fn upload(
             filename,
             content_type: content_type.into(),
             size,
-            key,
+            key: Some(key),
         }),
     ))
 }
