@@ -39,6 +39,8 @@ pub struct Draft {
     /// The codes of the chosen service's fields, and those of them that must be answered.
     pub attribute_codes: Vec<String>,
     pub required_attributes: Vec<String>,
+    /// The chosen service needs a place (`api::ServiceFields::needs_location`).
+    pub location_required: bool,
 }
 
 /// Open311 attribute codes the form already asks for as its own fields: their values come
@@ -84,6 +86,13 @@ impl Draft {
                 idempotency_key: self.idempotency_key.clone(),
                 ..Draft::default()
             }
+    }
+
+    /// Whether the draft says where: a region, a typed place or coordinates.
+    pub fn has_place(&self) -> bool {
+        self.region.is_some()
+            || !self.location_text.trim().is_empty()
+            || (self.lat.is_some() && self.lon.is_some())
     }
 
     /// The value of an extra field.

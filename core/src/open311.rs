@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::api::{Category, EventKind, NewReport, ReportEvent, ReportView};
+use crate::api::{Category, EventKind, Field, FieldError, NewReport, ReportEvent, ReportView};
 use crate::status::Status;
 
 /// Service attribute codes this portal knows: the reference server asks them, and the app's
@@ -44,6 +44,9 @@ pub struct Service {
     /// Whether a service definition (extra attributes) must be fetched.
     pub metadata: bool,
     pub kind: ServiceType,
+    /// The service list says a request needs a location (`coords_or_address`,
+    /// `location_required` or `requires_location`, as some servers add).
+    pub location_required: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +171,8 @@ pub trait Json: Sized + Clone {
     fn only_field(&self) -> Option<Self>;
     fn is_object(&self) -> bool;
     fn scalar(&self) -> Scalar;
+    /// The keys of an object (none for anything else).
+    fn keys(&self) -> Vec<String>;
 }
 
 impl Json for Value {
@@ -193,6 +198,11 @@ impl Json for Value {
             Value::Bool(b) => Scalar::Bool(*b),
             _ => Scalar::Other,
         }
+    }
+    fn keys(&self) -> Vec<String> {
+        self.as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -239,6 +249,13 @@ fn flag<J: Json>(value: &J, key: &str) -> bool {
     }
 }
 
+/// The flags by which a service list says a service needs a location.
+const LOCATION_RULES: [&str; 3] = [
+    "coords_or_address",
+    "location_required",
+    "requires_location",
+];
+
 pub fn services<J: Json>(value: &J) -> Vec<Service> {
     items(value)
         .iter()
@@ -249,6 +266,7 @@ pub fn services<J: Json>(value: &J) -> Vec<Service> {
                 description: text(s, "description"),
                 group: text(s, "group"),
                 metadata: flag(s, "metadata"),
+                location_required: LOCATION_RULES.iter().any(|k| flag(s, k)),
                 kind: match text(s, "type").as_deref() {
                     Some("batch") => ServiceType::Batch,
                     Some("blackbox") => ServiceType::Blackbox,
@@ -355,13 +373,131 @@ pub fn requests<J: Json>(value: &J) -> Vec<ServiceRequest> {
         .collect()
 }
 
-/// The descriptions of an error answer (`[{code, description}]`), joined.
+/// What an error answer said, in whichever shape the server wrote it: the server's own
+/// messages, and those about one field (named as this portal's forms name it, see
+/// [`portal_field`]). An answer that is not JSON (an HTML error page) says nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ErrorAnswer {
+    pub messages: Vec<String>,
+    pub fields: Vec<FieldError>,
+}
+
+/// The field code of a server's field error, so that it stays apart from the portal's own.
+pub const SERVER_FIELD_ERROR: &str = "open311";
+
+/// The portal's field path for a GeoReport parameter (`description` is the report's body,
+/// `address`, `address_string` and coordinates its location, …); others keep their name.
+pub fn portal_field(name: &str) -> String {
+    let field = match name {
+        "description" => Field::Body,
+        "service_code" => Field::CategoryId,
+        "address" | "address_string" | "address_id" | "lat" | "long" | "location"
+        | "coords_or_address" => Field::LocationText,
+        "email" => Field::ReporterEmail,
+        "phone" => Field::ReporterPhone,
+        "first_name" | "last_name" | "name" => Field::ReporterName,
+        other => return other.to_owned(),
+    };
+    field.path().to_owned()
+}
+
+/// The texts of a value: a string, or every string of a list.
+fn texts<J: Json>(value: &J) -> Vec<String> {
+    let one = |v: &J| match v.scalar() {
+        Scalar::Text(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        _ => None,
+    };
+    match value.list() {
+        Some(list) => list.iter().filter_map(one).collect(),
+        None => one(value).into_iter().collect(),
+    }
+}
+
+/// Field lists (`{"lat": ["Required."], "address": "Required."}`) into `out`; `false` when
+/// `value` is not such an object.
+fn field_lists<J: Json>(value: &J, keys: &[String], out: &mut ErrorAnswer) -> bool {
+    let mut any = false;
+    for key in keys {
+        let Some(inner) = value.field(key) else {
+            continue;
+        };
+        for message in texts(&inner) {
+            any = true;
+            if matches!(key.as_str(), "non_field_errors" | "__all__" | "detail") {
+                out.messages.push(message);
+            } else {
+                out.fields.push(FieldError {
+                    field: portal_field(key),
+                    code: SERVER_FIELD_ERROR.into(),
+                    message,
+                });
+            }
+        }
+    }
+    any
+}
+
+/// Reads an error answer: the spec's list of `{code, description}`, one such object bare,
+/// `{code, detail}` with `detail` a string, a list of strings or an object of field lists
+/// (Django REST framework's way), or field lists alone.
+pub fn error_answer<J: Json>(value: &J) -> ErrorAnswer {
+    let mut out = ErrorAnswer::default();
+    // Not `items`: an object of field lists is no wrapped list.
+    for item in value.list().unwrap_or_else(|| vec![value.clone()]) {
+        if let Some(description) = item.field("description") {
+            out.messages.extend(texts(&description));
+        } else if let Some(detail) = item.field("detail") {
+            if detail.is_object() {
+                let names = detail.keys();
+                field_lists(&detail, &names, &mut out);
+            } else {
+                out.messages.extend(texts(&detail));
+            }
+        } else if item.is_object() {
+            let names: Vec<String> = item
+                .keys()
+                .into_iter()
+                .filter(|k| !matches!(k.as_str(), "code" | "status" | "type" | "title"))
+                .collect();
+            if !field_lists(&item, &names, &mut out) {
+                out.messages
+                    .extend(text(&item, "message").or(text(&item, "error")));
+            }
+        } else {
+            out.messages.extend(texts(&item));
+        }
+    }
+    out
+}
+
+/// The descriptions of an error answer, joined (every shape [`error_answer`] reads).
 pub fn error_message<J: Json>(value: &J) -> Option<String> {
-    let messages: Vec<String> = items(value)
-        .iter()
-        .filter_map(|e| text(e, "description"))
+    let answer = error_answer(value);
+    let all: Vec<String> = answer
+        .messages
+        .into_iter()
+        .chain(answer.fields.into_iter().map(|f| f.message))
         .collect();
-    (!messages.is_empty()).then(|| messages.join(" "))
+    (!all.is_empty()).then(|| all.join(" "))
+}
+
+/// Whether a service asks for a location before anything is sent: its entry in the service
+/// list says so (`LOCATION_RULES`), or a required attribute of its definition names a location
+/// (`address`, `lat`, `coords_or_address`, …). Some servers answer a request without one with
+/// a 500, so the form asks first.
+pub fn needs_location(service: Option<&Service>, attributes: &[Attribute]) -> bool {
+    let location_word = |code: &str| {
+        let code = code.to_ascii_lowercase();
+        LOCATION_RULES.contains(&code.as_str())
+            || matches!(
+                code.as_str(),
+                "address" | "address_string" | "location" | "lat" | "long"
+            )
+    };
+    service.is_some_and(|s| s.location_required)
+        || attributes
+            .iter()
+            .any(|a| a.required && location_word(&a.code))
 }
 
 /// `application/x-www-form-urlencoded` escaping.
@@ -369,19 +505,22 @@ pub fn form_encode(value: &str) -> String {
     crate::text::percent_encode(value, true)
 }
 
-/// Where the report is: exactly one location form, coordinates before an address.
+/// Where the report is, in every field servers read: `lat`/`long` when known, and a typed
+/// place as both `address_string` (the spec's name) and `address` (what several servers read
+/// instead, e.g. Django implementations that ignore `address_string` and answer 500 without
+/// coordinates or an `address`). Servers ignore parameters they do not know.
 fn location_fields(report: &NewReport) -> Vec<(String, String)> {
     let location = report.location.clone().unwrap_or_default();
-    match (location.lat, location.lon) {
-        (Some(lat), Some(lon)) => vec![
-            ("lat".into(), lat.to_string()),
-            ("long".into(), lon.to_string()),
-        ],
-        _ => location
-            .text
-            .map(|t| vec![("address_string".into(), t)])
-            .unwrap_or_default(),
+    let mut fields = Vec::new();
+    if let (Some(lat), Some(lon)) = (location.lat, location.lon) {
+        fields.push(("lat".into(), lat.to_string()));
+        fields.push(("long".into(), lon.to_string()));
     }
+    if let Some(text) = location.text.filter(|t| !t.trim().is_empty()) {
+        fields.push(("address_string".into(), text.clone()));
+        fields.push(("address".into(), text));
+    }
+    fields
 }
 
 /// The body of `POST requests`: the report's own fields, then the service's attributes
@@ -722,8 +861,8 @@ mod tests {
     }
 
     #[test]
-    fn builds_the_post_body_with_one_location() {
-        let report = NewReport {
+    fn builds_the_post_body_with_every_location_field() {
+        let mut report = NewReport {
             classification: Classification::Complaint,
             title: "Lampu mati".into(),
             body: "Sudah seminggu & gelap".into(),
@@ -760,11 +899,157 @@ mod tests {
             body,
             "api_key=k&service_code=001&description=Lampu+mati%0A%0ASudah+seminggu+%26+gelap\
              &email=s%40x.id&first_name=Siti&last_name=Aminah&lat=-6.9&long=110.2\
+             &address_string=Jl.+Pemuda&address=Jl.+Pemuda\
              &attribute%5BWHISHETN%5D=123&attribute%5BMULTI%5D%5B%5D=a&attribute%5BMULTI%5D%5B%5D=b"
         );
-        assert!(
-            !body.contains("address_string"),
-            "exactly one location form"
+        // A typed place goes in both names servers read, beside the coordinates.
+        report.location = Some(Location {
+            region_id: None,
+            text: Some("Jl. Pemuda 5".into()),
+            lat: None,
+            lon: None,
+        });
+        let body = request_form(&report, &[], None, Some("kendal"));
+        assert_eq!(
+            body,
+            "jurisdiction_id=kendal&service_code=001\
+             &description=Lampu+mati%0A%0ASudah+seminggu+%26+gelap\
+             &email=s%40x.id&first_name=Siti&last_name=Aminah\
+             &address_string=Jl.+Pemuda+5&address=Jl.+Pemuda+5"
         );
+    }
+
+    /// The answers of `POST requests` seen in public implementations.
+    #[test]
+    fn reads_every_shape_of_post_answer() {
+        let cases = [
+            // A list with one object, id as a number (the spec).
+            (
+                r#"[{"service_request_id":293944}]"#,
+                Created::Id("293944".into()),
+            ),
+            // A bare object, id as a string (201 from Django implementations).
+            (
+                r#"{"service_request_id":"SR-2026-7","service_notice":null}"#,
+                Created::Id("SR-2026-7".into()),
+            ),
+            // Both an id and a token: the id wins.
+            (
+                r#"{"service_request_id":"17","token":"0f3c"}"#,
+                Created::Id("17".into()),
+            ),
+            // Only a token, as a string or a number, in a list or bare.
+            (r#"[{"token":"0f3c-aa"}]"#, Created::Token("0f3c-aa".into())),
+            (r#"{"token":12345}"#, Created::Token("12345".into())),
+            // An id that is null beside a token.
+            (
+                r#"[{"service_request_id":null,"token":"t-9"}]"#,
+                Created::Token("t-9".into()),
+            ),
+        ];
+        for (answer, expected) in cases {
+            assert_eq!(
+                created(&parse_json(answer).unwrap()).0,
+                expected,
+                "{answer}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_a_request_as_a_list_or_a_bare_object() {
+        let list = parse_json(r#"[{"service_request_id":42,"status":"open"}]"#).unwrap();
+        let bare =
+            parse_json(r#"{"service_request_id":"42","status":"closed","status_notes":"Selesai"}"#)
+                .unwrap();
+        assert_eq!(requests(&list)[0].id, "42");
+        let bare = &requests(&bare)[0];
+        assert_eq!((bare.id.as_str(), bare.open), ("42", false));
+        // A 404 as JSON names no request; as HTML it is no JSON at all.
+        let not_found = parse_json(r#"[{"code":404,"description":"Not found"}]"#).unwrap();
+        assert!(requests(&not_found).is_empty());
+        assert!(parse_json("<html><body><h1>Not Found</h1></body></html>").is_none());
+    }
+
+    #[test]
+    fn reads_every_shape_of_error_answer() {
+        // The spec's list of {code, description}.
+        let spec = parse_json(
+            r#"[{"code":403,"description":"Invalid api_key received -- can't proceed with create_request."},
+                {"code":404,"description":"Whatever"}]"#,
+        )
+        .unwrap();
+        let answer = error_answer(&spec);
+        assert_eq!(answer.messages.len(), 2);
+        assert!(answer.messages[0].starts_with("Invalid api_key"));
+        assert!(answer.fields.is_empty());
+        // A bare {code, description}.
+        let bare = parse_json(r#"{"code":400,"description":"service_code missing"}"#).unwrap();
+        assert_eq!(
+            error_message(&bare).as_deref(),
+            Some("service_code missing")
+        );
+        // {code, detail} with detail a string, then a list.
+        let detail = parse_json(r#"{"code":400,"detail":"Invalid service_code"}"#).unwrap();
+        assert_eq!(error_answer(&detail).messages, vec!["Invalid service_code"]);
+        let detail = parse_json(r#"{"code":400,"detail":["One.","Two."]}"#).unwrap();
+        assert_eq!(error_answer(&detail).messages, vec!["One.", "Two."]);
+        // {code, detail} with an object of field lists (Django REST framework).
+        let fields = parse_json(
+            r#"{"code":400,"detail":{"address":["This field is required."],
+                "description":"Too short.","non_field_errors":["Coordinates or address needed."]}}"#,
+        )
+        .unwrap();
+        let answer = error_answer(&fields);
+        assert_eq!(answer.messages, vec!["Coordinates or address needed."]);
+        let mut got: Vec<(String, String)> = answer
+            .fields
+            .iter()
+            .map(|f| (f.field.clone(), f.message.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                ("body".into(), "Too short.".into()),
+                ("location.text".into(), "This field is required.".into()),
+            ]
+        );
+        assert!(answer.fields.iter().all(|f| f.code == SERVER_FIELD_ERROR));
+        // Field lists alone, with an attribute.
+        let alone = parse_json(r#"{"attribute[ROAD]":["Pick one."]}"#).unwrap();
+        assert_eq!(error_answer(&alone).fields[0].field, "attribute[ROAD]");
+        // Django's HTML 500 page is no JSON: nothing to read, the app says it in its words.
+        assert!(
+            parse_json(
+                "<!doctype html>\n<html lang=\"en\"><head><title>Server Error (500)</title></head>\
+                 <body><h1>Server Error (500)</h1><p></p></body></html>"
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn tells_which_services_need_a_location() {
+        let list = services(
+            &parse_json(
+                r#"[{"service_code":"pothole","service_name":"Pothole","coords_or_address":true},
+                    {"service_code":"info","service_name":"Info"}]"#,
+            )
+            .unwrap(),
+        );
+        assert!(needs_location(Some(&list[0]), &[]));
+        assert!(!needs_location(Some(&list[1]), &[]));
+        let definition = parse_json(
+            r#"{"service_code":"info","attributes":[
+                {"code":"address","datatype":"string","required":true,"variable":true,"order":1,"description":"Where?"}]}"#,
+        )
+        .unwrap();
+        assert!(needs_location(Some(&list[1]), &attributes(&definition)));
+        let optional = parse_json(
+            r#"{"attributes":[{"code":"address","datatype":"string","required":false}]}"#,
+        )
+        .unwrap();
+        assert!(!needs_location(None, &attributes(&optional)));
     }
 }

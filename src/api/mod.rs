@@ -28,6 +28,15 @@ pub struct Features {
     pub checked_numbers: bool,
 }
 
+/// What a category (an Open311 service) asks beyond the form's own questions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceFields {
+    /// Its extra fields, in their order.
+    pub attributes: Vec<Attribute>,
+    /// It is refused without a place (`core::open311::needs_location`): the form asks for one.
+    pub needs_location: bool,
+}
+
 /// Why a request failed, so each case gets its own message and a retry.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -176,18 +185,24 @@ impl Backend {
         }
     }
 
-    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
+    /// The categories, named in `locale` where the backend localises them.
+    pub async fn categories(&self, locale: Locale) -> Result<Vec<Category>, ApiError> {
         match self {
             Backend::Native(n) => n.categories().await,
-            Backend::Open311(o) => o.categories().await,
+            Backend::Open311(o) => o.categories(locale).await,
         }
     }
 
-    /// The extra fields a category asks for (Open311 service definitions); none natively.
-    pub async fn attributes(&self, category: &str) -> Result<Vec<Attribute>, ApiError> {
+    /// The extra fields a category asks for (Open311 service definitions), and whether it
+    /// needs a location; none natively (the native rules already say where one is needed).
+    pub async fn attributes(
+        &self,
+        category: &str,
+        locale: Locale,
+    ) -> Result<ServiceFields, ApiError> {
         match self {
-            Backend::Native(_) => Ok(Vec::new()),
-            Backend::Open311(o) => o.attributes(category).await,
+            Backend::Native(_) => Ok(ServiceFields::default()),
+            Backend::Open311(o) => o.attributes(category, locale).await,
         }
     }
 

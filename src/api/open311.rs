@@ -4,11 +4,11 @@
 //! ratings, uploads, idempotency keys) is reported as such, and the views hide it.
 
 use lapor_core::api::{Category, Instance, NewReport, Problem, ReportCreated, ReportView};
-use lapor_core::open311::{self, Attribute, Created, Json, Scalar};
+use lapor_core::open311::{self, Created, Json, Scalar};
 use lapor_core::{Locale, Status};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{ApiError, encode};
+use super::{ApiError, ServiceFields, encode};
 use crate::config;
 
 #[derive(Clone, Debug)]
@@ -51,6 +51,15 @@ impl Json for Js {
     }
     fn is_object(&self) -> bool {
         self.0.is_object() && !js_sys::Array::is_array(&self.0)
+    }
+    fn keys(&self) -> Vec<String> {
+        if !Json::is_object(self) {
+            return Vec::new();
+        }
+        js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
     }
     fn scalar(&self) -> Scalar {
         if let Some(text) = self.0.as_string() {
@@ -128,9 +137,15 @@ impl Open311 {
         if response.ok() {
             return value.ok_or(ApiError::Network);
         }
-        let message = value.as_ref().and_then(open311::error_message);
+        // Every error shape servers write (`core::open311::error_answer`); an HTML page says
+        // nothing, and the views then say what the status means in the citizen's language.
+        let said = value
+            .as_ref()
+            .map(open311::error_answer)
+            .unwrap_or_default();
         let mut problem = Problem::new(status, response.status_text());
-        problem.detail = message;
+        problem.detail = (!said.messages.is_empty()).then(|| said.messages.join(" "));
+        problem.errors = said.fields;
         let retry_after = response
             .headers()
             .get(lapor_core::api::headers::RETRY_AFTER);
@@ -145,24 +160,46 @@ impl Open311 {
         Self::answer(response).await
     }
 
-    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
-        let services = open311::services(&self.get("services", "").await?);
-        Ok(open311::categories(&services))
+    /// The service list in the citizen's language: some servers read only a `locale` query
+    /// parameter, others only `Accept-Language`, so both are sent.
+    async fn services(&self, locale: Locale) -> Result<Vec<open311::Service>, ApiError> {
+        let url = self.url("services", &format!("locale={}", locale.tag()));
+        let response = gloo_net::http::Request::get(&url)
+            .header("Accept-Language", locale.tag())
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        Ok(open311::services(&Self::answer(response).await?))
     }
 
-    /// The extra fields of a service (its definition), or none.
-    pub async fn attributes(&self, service_code: &str) -> Result<Vec<Attribute>, ApiError> {
-        let services = open311::services(&self.get("services", "").await?);
-        let needs_definition = services
-            .iter()
-            .any(|s| s.code == service_code && s.metadata);
-        if !needs_definition {
-            return Ok(Vec::new());
-        }
-        let definition = self
-            .get(&format!("services/{}", encode(service_code)), "")
-            .await?;
-        Ok(open311::attributes(&definition))
+    pub async fn categories(&self, locale: Locale) -> Result<Vec<Category>, ApiError> {
+        Ok(open311::categories(&self.services(locale).await?))
+    }
+
+    /// The extra fields of a service (its definition), or none, and whether it needs a
+    /// location (`core::open311::needs_location`). A definition that does not exist (404, seen
+    /// even for services with `metadata: true`) means no extra fields.
+    pub async fn attributes(
+        &self,
+        service_code: &str,
+        locale: Locale,
+    ) -> Result<ServiceFields, ApiError> {
+        let services = self.services(locale).await?;
+        let service = services.iter().find(|s| s.code == service_code);
+        let attributes = if service.is_some_and(|s| s.metadata) {
+            let path = format!("services/{}", encode(service_code));
+            match self.get(&path, &format!("locale={}", locale.tag())).await {
+                Ok(definition) => open311::attributes(&definition),
+                Err(ApiError::NotFound) => Vec::new(),
+                Err(error) => return Err(error),
+            }
+        } else {
+            Vec::new()
+        };
+        Ok(ServiceFields {
+            needs_location: open311::needs_location(service, &attributes),
+            attributes,
+        })
     }
 
     pub async fn submit(

@@ -25,8 +25,13 @@ fn element_id(code: &str) -> String {
     format!("attr-{safe}")
 }
 
-/// The problems the form can see in the service's required fields.
+/// The problems the form can see in the service's required fields, and a missing place when
+/// the service needs one (asked here rather than learnt from the server's refusal or 500).
 pub fn missing_required(draft: &Draft) -> Vec<FieldProblem> {
+    let place = (draft.location_required && !draft.has_place()).then(|| FieldProblem {
+        field: lapor_core::api::Field::LocationText.path().into(),
+        problem: crate::components::field::Problem::Rule(lapor_core::validation::Rule::Required),
+    });
     draft
         .required_attributes
         .iter()
@@ -37,6 +42,7 @@ pub fn missing_required(draft: &Draft) -> Vec<FieldProblem> {
                 lapor_core::validation::Rule::Required,
             ),
         })
+        .chain(place)
         .collect()
 }
 
@@ -155,17 +161,20 @@ fn AttributeField(
 #[component]
 pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
     let api = expect_context::<Backend>();
+    let i18n = use_i18n();
     let definition = RwSignal::new(Vec::<Attribute>::new());
     let service = Memo::new(move |_| draft.with(|d| d.category_id.clone()));
     Effect::new(move |_| {
         let code = service.get();
         let api = api.clone();
+        let locale = i18n.locale.get_untracked();
         leptos::task::spawn_local(async move {
-            let attributes = if code.is_empty() {
-                Vec::new()
+            let fields = if code.is_empty() {
+                Default::default()
             } else {
-                api.attributes(&code).await.unwrap_or_default()
+                api.attributes(&code, locale).await.unwrap_or_default()
             };
+            let attributes = fields.attributes;
             // A later choice wins over a slower answer for an earlier one.
             if service.get_untracked() != code {
                 return;
@@ -183,9 +192,13 @@ pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl Int
                 .map(|a| a.code.clone())
                 .collect();
             draft.update(|d| {
-                if d.attribute_codes != codes || d.required_attributes != required {
+                if d.attribute_codes != codes
+                    || d.required_attributes != required
+                    || d.location_required != fields.needs_location
+                {
                     d.attribute_codes = codes;
                     d.required_attributes = required;
+                    d.location_required = fields.needs_location;
                 }
             });
             definition.set(attributes);

@@ -35,7 +35,8 @@ pub fn CategoryField(draft: RwSignal<Draft>, problems: Problems) -> impl IntoVie
     };
     let categories = crate::load::Loaded::new(move || {
         let api = api.clone();
-        async move { api.categories().await.unwrap_or_default() }
+        let locale = i18n.locale.get_untracked();
+        async move { api.categories(locale).await.unwrap_or_default() }
     });
     let option = move |c: Category| {
         let id = c.id.clone();
