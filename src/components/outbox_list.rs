@@ -12,6 +12,28 @@ use crate::draft::Draft;
 use crate::i18n::{fill, use_i18n};
 use crate::outbox::{Queued, State, files, use_outbox};
 
+/// The agency's other channels, when the instance names any: a way to be heard while its
+/// server fails.
+fn other_channels() -> impl IntoView {
+    let i18n = use_i18n();
+    let instance = expect_context::<crate::app::InstanceResource>();
+    move || {
+        let channels = instance.get().and_then(Result::ok)?.channels;
+        (!channels.is_empty()).then(|| {
+            view! {
+                <div class="outbox__channels">
+                    <span>{i18n.t().outbox_other_channels}</span>
+                    <ul>
+                        {channels.into_iter().map(|c| view! {
+                            <li>{format!("{}: {}", c.label, c.value)}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn OutboxList() -> impl IntoView {
     let i18n = use_i18n();
@@ -67,6 +89,7 @@ pub fn OutboxList() -> impl IntoView {
                                 State::Expired => fill(t.outbox_expired, &[("days", &lapor_core::retention::RETRY_WINDOW_DAYS.to_string())]),
                                 _ if outbox.sending.get() => t.outbox_sending.to_owned(),
                                 State::Busy(_) => t.outbox_busy.to_owned(),
+                                State::ServerProblem(_) => fill(t.outbox_server_problem, &[("n", &entry.server_faults.to_string())]),
                                 State::Ready => t.outbox_waiting.to_owned(),
                             };
                             let fields = entry.refused_fields.iter().map(|f| {
@@ -78,6 +101,7 @@ pub fn OutboxList() -> impl IntoView {
                                     <span class="outbox__title">{title}</span>
                                     <span class="my-report__status">{text}</span>
                                     {(!entry.refused_fields.is_empty()).then(|| view! { <ul class="outbox__fields">{fields}</ul> })}
+                                    {matches!(state, State::ServerProblem(_)).then(other_channels)}
                                     {(files > 0).then(|| view! {
                                         <span class="hint">{fill(t.outbox_files, &[("n", &files.to_string())])}</span>
                                     })}

@@ -240,6 +240,12 @@ pub struct Texts {
     pub device_remove: &'static str,
     pub device_removed: &'static str,
     pub outbox_busy: &'static str,
+    /// The backend keeps failing on its side ({n} tries); never the citizen's connection.
+    pub outbox_server_problem: &'static str,
+    /// Lead of the other channels shown beside a server problem.
+    pub outbox_other_channels: &'static str,
+    /// The queued page's lead when the server failed on its side.
+    pub queued_server_lead: &'static str,
     pub outbox_refused_fields: &'static str,
     pub outbox_incomplete: &'static str,
     pub outbox_expired: &'static str,

@@ -53,6 +53,11 @@ pub struct Queued {
     /// Not to be tried before this time (ms): the backend asked to wait (`Retry-After`).
     #[serde(default)]
     pub not_before: Option<f64>,
+    /// How many tries in a row the backend answered with a fault of its own (a 5xx other than
+    /// 503, an HTML error page): the report then waits longer each time, and the citizen is
+    /// told that the server, not the connection, is the problem.
+    #[serde(default)]
+    pub server_faults: u32,
 }
 
 /// Where a queued report stands.
@@ -66,14 +71,19 @@ pub enum State {
     Refused,
     /// Tried for the whole retry window without success: waits for the citizen's "try again".
     Expired,
+    /// The backend keeps failing on its side: tried again at that time (ms), not sooner.
+    ServerProblem(f64),
 }
 
 /// What a failed send means for a queued report.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Outcome {
-    /// Try again later: no answer, a server fault, or the backend busy or rate-limiting (then
-    /// not before this many seconds, when it said).
+    /// Try again later: no answer, or the backend busy or rate-limiting (then not before this
+    /// many seconds, when it said).
     Later(Option<u32>),
+    /// The backend failed on its side (500, 502, 504, …): tried again with growing delays, and
+    /// never described as the citizen's connection.
+    ServerFault,
     /// The backend refused the report as it is (validation, conflict): only a change helps.
     Refused,
 }
@@ -86,7 +96,8 @@ pub fn outcome(error: &ApiError) -> Outcome {
     match error {
         ApiError::Network | ApiError::NotFound => Outcome::Later(None),
         ApiError::Busy { retry_after, .. } => Outcome::Later(*retry_after),
-        ApiError::Problem(p) if p.status >= 500 || p.status < 400 => Outcome::Later(None),
+        ApiError::Problem(p) if p.status >= 500 => Outcome::ServerFault,
+        ApiError::Problem(p) if p.status < 400 => Outcome::Later(None),
         ApiError::Problem(_) => Outcome::Refused,
     }
 }
@@ -104,12 +115,31 @@ impl Queued {
             .is_some_and(|from| now - from > RETRY_WINDOW_MS)
         {
             State::Expired
+        } else if self.server_faults > 0 {
+            State::ServerProblem(self.not_before.unwrap_or(now))
         } else {
             match self.not_before {
                 Some(at) if at > now => State::Busy(at),
                 _ => State::Ready,
             }
         }
+    }
+
+    /// Whether it is to be sent at the next chance.
+    pub fn due(&self, now: f64) -> bool {
+        match self.state(now) {
+            State::Ready => true,
+            State::ServerProblem(at) => at <= now,
+            _ => false,
+        }
+    }
+
+    /// The backend failed on its side again: the next try waits twice as long as the last
+    /// (the regular retry interval first, at most `LONGEST_WAIT_MS`).
+    fn server_fault(&mut self, now: f64) {
+        self.server_faults = self.server_faults.saturating_add(1);
+        let doubling = 2f64.powi(self.server_faults.min(20) as i32 - 1);
+        self.not_before = Some(now + (f64::from(RETRY_EVERY_MS) * doubling).min(LONGEST_WAIT_MS));
     }
 
     /// Notes a sending attempt: the key's first use and the window's start, if not yet known.
@@ -143,6 +173,7 @@ impl Queued {
         }
         self.window_from = None;
         self.not_before = None;
+        self.server_faults = 0;
     }
 }
 
@@ -237,7 +268,7 @@ async fn upload_and_submit(
 
 /// Whether a failed send should wait in the outbox and be retried, rather than be shown.
 pub fn worth_retrying(error: &ApiError) -> bool {
-    matches!(outcome(error), Outcome::Later(_))
+    matches!(outcome(error), Outcome::Later(_) | Outcome::ServerFault)
 }
 
 /// Keeps the tracking number and access code of a report that was just created.
@@ -325,12 +356,17 @@ impl Outbox {
             first_tried_at: None,
             window_from: None,
             not_before: None,
+            server_faults: 0,
         };
         if let Some(error) = failed {
             entry.tried(now);
-            if let Outcome::Later(retry_after) = outcome(error) {
-                entry.wait(now, retry_after);
-                self.flush_after(retry_after);
+            match outcome(error) {
+                Outcome::Later(retry_after) => {
+                    entry.wait(now, retry_after);
+                    self.flush_after(retry_after);
+                }
+                Outcome::ServerFault => entry.server_fault(now),
+                Outcome::Refused => {}
             }
         }
         self.entries.update(|list| {
@@ -383,7 +419,7 @@ impl Outbox {
         let now = js_sys::Date::now();
         let waiting: Vec<String> = self.entries.with_untracked(|list| {
             list.iter()
-                .filter(|e| e.state(now) == State::Ready)
+                .filter(|e| e.due(now))
                 .map(|e| e.key().to_owned())
                 .collect()
         });
@@ -432,6 +468,10 @@ impl Outbox {
                             self.flush_after(retry_after);
                             break;
                         }
+                        // The backend fails on this report; the others are tried all the same.
+                        Outcome::ServerFault => {
+                            self.change(&key, |e| e.server_fault(js_sys::Date::now()));
+                        }
                         Outcome::Refused => {
                             let (reason, fields) = match error {
                                 ApiError::Problem(p) => (p.detail.unwrap_or(p.title), p.errors),
@@ -467,6 +507,7 @@ mod tests {
             first_tried_at: None,
             window_from: None,
             not_before: None,
+            server_faults: 0,
         }
     }
 
@@ -484,8 +525,38 @@ mod tests {
         assert_eq!(outcome(&busy(408, None)), Outcome::Later(None));
         assert_eq!(outcome(&ApiError::Network), Outcome::Later(None));
         assert_eq!(outcome(&ApiError::NotFound), Outcome::Later(None));
-        let fault = ApiError::Problem(Problem::new(500, "Internal Server Error"));
-        assert_eq!(outcome(&fault), Outcome::Later(None));
+    }
+
+    #[test]
+    fn a_server_fault_is_neither_the_connection_nor_a_refusal() {
+        for status in [500, 502, 504] {
+            let fault = ApiError::Problem(Problem::new(status, "Internal Server Error"));
+            assert_eq!(outcome(&fault), Outcome::ServerFault, "{status}");
+            assert!(worth_retrying(&fault), "{status}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_server_fault_is_a_server_problem_tried_less_and_less_often() {
+        let mut entry = queued();
+        entry.tried(0.0);
+        entry.server_fault(0.0);
+        let first = f64::from(RETRY_EVERY_MS);
+        assert_eq!(entry.state(0.0), State::ServerProblem(first));
+        assert!(!entry.due(first - 1.0) && entry.due(first));
+        entry.server_fault(first);
+        assert_eq!(entry.state(first), State::ServerProblem(3.0 * first));
+        entry.server_fault(3.0 * first);
+        assert_eq!(entry.not_before, Some(3.0 * first + 4.0 * first));
+        for _ in 0..40 {
+            entry.server_fault(0.0);
+        }
+        assert_eq!(entry.not_before, Some(LONGEST_WAIT_MS), "capped");
+        // Never "waiting for a connection" while the server is at fault.
+        assert!(matches!(entry.state(0.0), State::ServerProblem(_)));
+        // The citizen's "try again" starts afresh.
+        entry.try_again(1.0, || "new".into());
+        assert_eq!(entry.state(1.0), State::Ready);
     }
 
     #[test]

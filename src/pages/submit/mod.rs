@@ -250,9 +250,15 @@ pub fn SubmitPage() -> impl IntoView {
             <Confirmation created classification on_new/>
         }
         .into_any(),
-        Step::Queued(_) => view! {
+        Step::Queued(key) => view! {
             <h1 tabindex="-1">{tr(|t| t.queued_title)}</h1>
-            <p class="lead">{tr(|t| t.queued_lead)}</p>
+            // A server failing on its side is never told as the citizen's connection.
+            <p class="lead">{move || {
+                let server = outbox.entries.with(|list| {
+                    list.iter().any(|e| e.key() == key && e.server_faults > 0)
+                });
+                if server { i18n.t().queued_server_lead } else { i18n.t().queued_lead }
+            }}</p>
             <OutboxList/>
         }
         .into_any(),
