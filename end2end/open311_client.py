@@ -71,6 +71,37 @@ class GeoReportClient(unittest.TestCase):
         opened = client.get_service_requests(service_code="infrastruktur", status="open")
         self.assertIn(request_id, [r["service_request_id"] for r in opened])
 
+    def test_a_client_filling_only_the_required_attributes_succeeds(self):
+        """A careful client reads each definition and answers only what it marks `required`
+        (the first value of a list, a short text otherwise), with the spec's own fields: every
+        service and every classification must then be accepted."""
+        for service in client.get_service_list():
+            definition = client.get_service_definition(service["service_code"])
+            required = [a for a in definition["attributes"] if a["required"] and a["variable"]]
+            kind = next(a for a in definition["attributes"] if a["code"] == "classification")
+            for classification in [v["key"] for v in kind["values"]]:
+                answers = {}
+                for attribute in required:
+                    if attribute["code"] == "classification":
+                        value = classification
+                    elif attribute.get("values"):
+                        value = attribute["values"][0]["key"]
+                    else:
+                        value = "2026-01-05" if attribute["datatype"] == "datetime" else "Ya"
+                    answers[f"attribute[{attribute['code']}]"] = value
+                response = post(
+                    api_key=API_KEY,
+                    service_code=service["service_code"],
+                    description=f"Laporan uji {classification} {time.time_ns()}: trotoar rusak.",
+                    lat="-6.9232",
+                    long="110.2034",
+                    **answers,
+                )
+                label = f"{service['service_code']} / {classification}"
+                self.assertEqual(response.status_code, 201, f"{label}: {response.text}")
+                request_id = response.json()[0]["service_request_id"]
+                self.assertEqual(client.get_service_request(request_id)["status"], "open", label)
+
     def test_errors_use_the_spec_shape(self):
         for fields, status in [
             ({"service_code": "infrastruktur", "description": "x"}, 403),  # no api_key

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -211,7 +213,7 @@ impl ServiceTexts {
                 classification: "Jenis laporan",
                 classifications: ["Pengaduan", "Aspirasi", "Permintaan informasi"],
                 title: "Judul (singkat; diambil dari uraian bila kosong)",
-                incident_date: "Tanggal kejadian (wajib untuk pengaduan)",
+                incident_date: "Tanggal kejadian (YYYY-MM-DD; bila kosong, tanggal laporan dikirim)",
                 urgency: "Seberapa mendesak?",
                 urgencies: ["Biasa", "Mendesak: membahayakan keselamatan"],
             },
@@ -220,7 +222,7 @@ impl ServiceTexts {
                 classification: "Kind of report",
                 classifications: ["Complaint", "Aspiration", "Information request"],
                 title: "Title (short; taken from the description when empty)",
-                incident_date: "Date of the incident (required for complaints)",
+                incident_date: "Date of the incident (YYYY-MM-DD; when empty, the day the request is sent)",
                 urgency: "How urgent is it?",
                 urgencies: ["Normal", "Urgent: a danger to safety"],
             },
@@ -252,8 +254,10 @@ fn filled(form: &HashMap<String, String>, key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The native report a GeoReport POST describes.
-pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
+/// The native report a GeoReport POST describes. The service definition's `required` flags
+/// are the whole truth: what the native rules need beyond them gets a default here, said in
+/// the attribute's description (a complaint's incident date is the day it is sent, `today`).
+pub fn report_from_form(today: NaiveDate, form: &HashMap<String, String>) -> Result<NewReport> {
     let answer = |code: &str| filled(form, &Field::attribute(code));
     let classification = answer(attribute::CLASSIFICATION).ok_or_else(|| {
         bad("attribute[classification] is required (complaint, aspiration or information_request).")
@@ -280,7 +284,8 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
             .transpose()
     };
     let (lat, lon) = (number("lat")?, number("long")?);
-    let address = filled(form, "address_string");
+    // The spec's `address_string`, or `address`, which several clients send instead.
+    let address = filled(form, "address_string").or_else(|| filled(form, "address"));
     // Exactly one form of location: coordinates win over an address.
     let location = if lat.is_some() && lon.is_some() {
         Location {
@@ -310,7 +315,8 @@ pub fn report_from_form(form: &HashMap<String, String>) -> Result<NewReport> {
             lapor_core::date::parse(d.get(..10).unwrap_or(&d))
                 .ok_or_else(|| bad("attribute[incident_date] must be a date (YYYY-MM-DD)."))
         })
-        .transpose()?;
+        .transpose()?
+        .or((classification == Classification::Complaint).then_some(today));
     Ok(NewReport {
         classification,
         title: answer(attribute::TITLE).unwrap_or_else(|| title_from(&description)),
@@ -355,7 +361,7 @@ pub async fn post_request(
         ));
     }
     // The write bucket and the api_key's back-off: `routes::guard_open311_post`.
-    let report = report_from_form(&form)?;
+    let report = report_from_form(reports::today(), &form)?;
     let locale = locale_of(&form);
     // GeoReport has no idempotency key: every POST is a new request.
     let key = format!("open311-{:016x}{:016x}", random_u64(), random_u64());
@@ -525,6 +531,52 @@ pub async fn get_token(Path(raw): Path<String>) -> Open311Error {
 mod tests {
     use super::*;
 
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    /// A careful client fills only what the definition marks `required` (classification,
+    /// urgency) and the spec's own fields: a complaint then gets the day it is sent as its
+    /// incident date, which the native rules require, and the definition says so.
+    #[test]
+    fn a_complaint_with_only_the_required_attributes_is_accepted() {
+        let report = report_from_form(
+            day(),
+            &form(&[
+                ("service_code", "jalan"),
+                ("attribute[classification]", "complaint"),
+                ("attribute[urgency]", "normal"),
+                (
+                    "description",
+                    "Lubang besar di depan pasar, sudah dua minggu.",
+                ),
+                ("address", "Jl. Pemuda 5"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(report.incident_date, Some(day()));
+        assert_eq!(
+            report.location.as_ref().and_then(|l| l.text.as_deref()),
+            Some("Jl. Pemuda 5"),
+            "`address` is read when `address_string` is absent"
+        );
+        assert!(
+            lapor_core::validation::validate_report(&report, day(), 5).is_empty(),
+            "the native rules accept it"
+        );
+        // Other kinds of report carry no incident date.
+        let aspiration = report_from_form(
+            day(),
+            &form(&[
+                ("attribute[classification]", "aspiration"),
+                ("attribute[urgency]", "normal"),
+                ("description", "Tambah lampu taman"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(aspiration.incident_date, None);
+    }
+
     fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
@@ -534,20 +586,23 @@ mod tests {
 
     #[test]
     fn a_post_becomes_a_native_report_with_one_location() {
-        let report = report_from_form(&form(&[
-            ("service_code", "jalan"),
-            ("attribute[classification]", "complaint"),
-            ("attribute[incident_date]", "2026-03-01T08:00:00+07:00"),
-            ("attribute[urgency]", "urgent"),
-            (
-                "description",
-                "Lubang besar di depan pasar. Sudah dua minggu.",
-            ),
-            ("lat", "-6.92"),
-            ("long", "110.20"),
-            ("address_string", "Jl. Pemuda"),
-            ("first_name", "Siti"),
-        ]))
+        let report = report_from_form(
+            day(),
+            &form(&[
+                ("service_code", "jalan"),
+                ("attribute[classification]", "complaint"),
+                ("attribute[incident_date]", "2026-03-01T08:00:00+07:00"),
+                ("attribute[urgency]", "urgent"),
+                (
+                    "description",
+                    "Lubang besar di depan pasar. Sudah dua minggu.",
+                ),
+                ("lat", "-6.92"),
+                ("long", "110.20"),
+                ("address_string", "Jl. Pemuda"),
+                ("first_name", "Siti"),
+            ]),
+        )
         .unwrap();
         assert_eq!(report.title, "Lubang besar di depan pasar");
         assert!(
@@ -570,22 +625,25 @@ mod tests {
 
     #[test]
     fn a_post_without_contact_is_anonymous_and_needs_a_classification() {
-        let report = report_from_form(&form(&[
-            ("attribute[classification]", "aspiration"),
-            ("attribute[urgency]", "normal"),
-            ("description", "Tambah lampu taman"),
-            ("address_string", "Alun-alun"),
-        ]))
+        let report = report_from_form(
+            day(),
+            &form(&[
+                ("attribute[classification]", "aspiration"),
+                ("attribute[urgency]", "normal"),
+                ("description", "Tambah lampu taman"),
+                ("address_string", "Alun-alun"),
+            ]),
+        )
         .unwrap();
         assert!(report.anonymous && report.reporter.is_none());
         assert_eq!(report.location.unwrap().text.as_deref(), Some("Alun-alun"));
-        assert!(report_from_form(&form(&[("description", "x")])).is_err());
+        assert!(report_from_form(day(), &form(&[("description", "x")])).is_err());
         let no_urgency = form(&[
             ("attribute[classification]", "aspiration"),
             ("description", "x"),
         ]);
-        assert!(report_from_form(&no_urgency).is_err());
-        assert!(report_from_form(&form(&[("attribute[classification]", "x")])).is_err());
+        assert!(report_from_form(day(), &no_urgency).is_err());
+        assert!(report_from_form(day(), &form(&[("attribute[classification]", "x")])).is_err());
     }
 
     #[test]
