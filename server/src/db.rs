@@ -109,6 +109,24 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DELETE FROM idempotency;
     "#,
+    // 4: updates by email (mail.rs): a reporter may stop them, and the messages wait in a
+    // durable queue, written in the transaction of the event they tell about, until the SMTP
+    // server takes them.
+    r#"
+    ALTER TABLE reports ADD COLUMN email_updates INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE mail_queue (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        unsubscribe_url TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+    );
+    CREATE INDEX mail_queue_due ON mail_queue(next_attempt_at);
+    "#,
 ];
 
 /// Opens the database with WAL and full sync (a 201 survives a kill -9), runs pending

@@ -4,6 +4,7 @@
 pub mod db;
 pub mod housekeeping;
 pub mod idempotency;
+pub mod mail;
 pub mod problem;
 pub mod quota;
 pub mod rate_limit;
@@ -67,6 +68,8 @@ pub struct Config {
     pub base_path: String,
     /// A `config.json` for the app that replaces the one in `static_dir`.
     pub app_config: Option<PathBuf>,
+    /// Updates by email (`LAPOR_SMTP_*`, `LAPOR_PUBLIC_URL`); off unless an SMTP host is set.
+    pub mail: mail::MailSettings,
 }
 
 impl Default for Config {
@@ -92,6 +95,7 @@ impl Default for Config {
             min_free_disk_bytes: 256 * 1024 * 1024,
             base_path: String::new(),
             app_config: None,
+            mail: mail::MailSettings::default(),
         }
     }
 }
@@ -204,8 +208,9 @@ pub fn app(state: AppState) -> std::io::Result<Router> {
 
 /// Opens (and on first run creates and seeds) the database, then serves until Ctrl-C or
 /// SIGTERM, letting requests in progress finish.
-pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn run(mut config: Config) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir)?;
+    mail::load_secret(&mut config.mail, &config.data_dir)?;
     let conn = db::open(&config.data_dir.join("lapor.sqlite3"))?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
@@ -214,6 +219,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!("Lapor Portal reference server listening on http://{addr}{base}/");
     let router = app(state.clone())?;
     housekeeping::start(&state);
+    mail::sender::start(&state);
     serve::serve(listener, router, &state.config, serve::shutdown_signal()).await;
     println!("Stopped.");
     Ok(())

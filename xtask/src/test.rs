@@ -231,6 +231,8 @@ pub fn test() -> Result {
     let started = Instant::now();
     tools::ensure_build_tools()?;
     tools::ensure_chromium()?;
+    // The loopback SMTP server of the server's email tests, before `cargo test` runs them.
+    tools::ensure_aiosmtpd()?;
     let mut counts = Counts::default();
 
     run(&mut command("cargo", &["fmt", "--all", "--", "--check"]))?;

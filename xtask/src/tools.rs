@@ -170,6 +170,35 @@ pub fn ensure_georeport() -> Result<std::path::PathBuf> {
     Ok(python)
 }
 
+pub const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// Python with `aiosmtpd` (PyPI) in the tools venv: the loopback SMTP server the server's
+/// email tests (`server/tests/email_updates.rs`) start and read.
+pub fn ensure_aiosmtpd() -> Result<std::path::PathBuf> {
+    let venv = root().join(".tools/venv");
+    let python = venv.join("bin/python");
+    let python_path = python.to_string_lossy().into_owned();
+    if !python.exists() {
+        run(&mut command(
+            "python3",
+            &["-m", "venv", venv.to_str().unwrap_or_default()],
+        ))?;
+    }
+    let version = output(&mut command(
+        &python_path,
+        &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"],
+    ))
+    .unwrap_or_default();
+    if version != AIOSMTPD_VERSION {
+        let wanted = format!("aiosmtpd=={AIOSMTPD_VERSION}");
+        run(&mut command(
+            &python_path,
+            &["-m", "pip", "install", "--quiet", &wanted],
+        ))?;
+    }
+    Ok(python)
+}
+
 pub const TWIGGY_VERSION: &str = "0.8.0";
 
 /// twiggy, for the bench's list of the wasm's largest contributors.

@@ -14,9 +14,9 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::{ADMIN_TARGET, now, secret_allowed, secret_failed, secret_succeeded};
-use crate::AppState;
 use crate::problem::{ApiError, ApiJson, ApiQuery, QueryParams, request_locale};
 use crate::storage::{self, NewEventRow};
+use crate::{AppState, mail};
 
 #[derive(Deserialize, serde::Serialize)]
 pub struct NewEvent {
@@ -129,6 +129,7 @@ pub async fn add_event(
     authorise(&state, &parts)?;
     let locale = request_locale(&parts.headers);
     let tracking = TrackingId::parse(&tracking).map_err(|_| ApiError::report_not_found(locale))?;
+    let config = state.config.clone();
     let added = state
         .with_db(move |conn| -> Result<EventAdded, ApiError> {
             let tx = conn.transaction()?;
@@ -145,6 +146,7 @@ pub async fn add_event(
                 message.is_some(),
                 locale,
             )?;
+            let is_response = kind == EventKind::Response;
             let agency_id = event.agency_id.as_deref();
             ensure_agency_known(&tx, agency_id, locale)?;
             if let Some(agency) = agency_id
@@ -165,6 +167,12 @@ pub async fn add_event(
                 },
             )?;
             storage::attach_to_event(&tx, report.id, event_id, &event.attachment_ids)?;
+            let update = mail::Update {
+                new_status: Some(&status).filter(|s| **s != report.status),
+                agency_message: message.filter(|_| is_response),
+            };
+            let now_millis = chrono::Utc::now().timestamp_millis();
+            mail::queue_update(&tx, &config.mail, &report, &update, now_millis)?;
             tx.commit()?;
             Ok(EventAdded {
                 tracking_id: tracking.to_string(),

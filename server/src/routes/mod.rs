@@ -24,6 +24,8 @@ use crate::problem::{ApiError, request_locale};
 use crate::{AppState, rate_limit};
 
 pub use instance::instance_info;
+/// The instance's working-day calendar and today, as reports' deadlines are counted.
+pub(crate) use reports::{calendar, today};
 
 /// JSON bodies larger than this get 413.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -61,6 +63,10 @@ pub fn api_router(state: AppState) -> Router {
         .route("/reports/{tracking}/rating", post(reports::rate))
         .route("/admin/reports", get(admin::list_reports))
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
+        .route(
+            crate::mail::unsubscribe::PATH,
+            get(crate::mail::unsubscribe::unsubscribe).post(crate::mail::unsubscribe::unsubscribe),
+        )
         .route("/openapi.json", get(openapi))
         .fallback(|parts: Parts| async move {
             ApiError::refused(Refusal::NotFound, request_locale(&parts.headers))

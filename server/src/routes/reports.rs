@@ -34,11 +34,11 @@ pub(crate) fn offset() -> i32 {
     utc_offset_minutes(TIME_ZONE).unwrap_or(WIB_OFFSET_MINUTES)
 }
 
-fn calendar() -> Calendar {
+pub(crate) fn calendar() -> Calendar {
     Calendar::from_years(&instance_info().calendar)
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     local_date(now().1, offset())
 }
 

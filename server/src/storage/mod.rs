@@ -4,10 +4,15 @@
 //! connection or transaction, so a route's steps commit together.
 
 mod attachments;
+mod mail_queue;
 mod reports;
 mod service_requests;
 
 pub use attachments::{NewUploadRow, StoredFileRow, insert_upload, stored_file};
+pub use mail_queue::{
+    NewMailRow, QueuedMailRow, UpdateRecipientRow, due_mail, queue_mail, remove_mail, retry_mail,
+    stop_email_updates, update_recipient,
+};
 pub use reports::{
     EventRow, FileRow, NewEventRow, NewReportRow, ReportRow, ReportSummaryRow, agency_exists,
     attach_to_event, attach_to_report, events_of, find_report, insert_event, insert_report,
