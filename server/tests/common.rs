@@ -41,6 +41,11 @@ impl Server {
         Server::launch(data, &[], &[])
     }
 
+    /// Starts a server on an existing data folder with these environment variables.
+    pub fn start_on_with_env(data: PathBuf, env: &[(&str, &str)]) -> Server {
+        Server::launch(data, &[], env)
+    }
+
     fn launch(data: PathBuf, flags: &[&str], env: &[(&str, &str)]) -> Server {
         // A free port can be taken by a parallel test's server between our check and the
         // bind: a server that exits at once lost that race, and we try another port.

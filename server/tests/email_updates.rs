@@ -90,23 +90,31 @@ impl Setup {
             std::env::temp_dir().join(format!("lapor-mail-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&maildir);
         let port = smtp_port.to_string();
-        let server = Server::start_with_env(
-            &format!("mail-{name}"),
-            &[],
-            &[
-                ("LAPOR_SMTP_HOST", "127.0.0.1"),
-                ("LAPOR_SMTP_PORT", &port),
-                ("LAPOR_SMTP_TLS", "none"),
-                ("LAPOR_SMTP_FROM", "LAPOR! Uji <lapor@uji.example>"),
-                ("LAPOR_PUBLIC_URL", PUBLIC_URL),
-                ("LAPOR_MAIL_RETRY", "0.2"),
-            ],
-        );
+        let server = Server::start_with_env(&format!("mail-{name}"), &[], &Self::env(&port));
         Setup {
             server,
             smtp_port,
             maildir,
         }
+    }
+
+    fn env(smtp_port: &str) -> [(&str, &str); 6] {
+        [
+            ("LAPOR_SMTP_HOST", "127.0.0.1"),
+            ("LAPOR_SMTP_PORT", smtp_port),
+            ("LAPOR_SMTP_TLS", "none"),
+            ("LAPOR_SMTP_FROM", "LAPOR! Uji <lapor@uji.example>"),
+            ("LAPOR_PUBLIC_URL", PUBLIC_URL),
+            ("LAPOR_MAIL_RETRY", "0.2"),
+        ]
+    }
+
+    /// Kills the server (SIGKILL: nothing is flushed) and starts it again on its data.
+    fn crash_and_restart(&mut self) {
+        self.server.kill_hard();
+        let data = self.server.data.clone();
+        let port = self.smtp_port.to_string();
+        self.server = Server::start_on_with_env(data, &Self::env(&port));
     }
 
     fn smtp(&self) -> SmtpServer {
@@ -363,11 +371,11 @@ fn the_unsubscribe_link_stops_the_next_email() {
 
 #[test]
 fn mail_queued_while_the_smtp_server_is_down_arrives_after_it_restarts() {
-    let setup = Setup::new("outage");
+    let mut setup = Setup::new("outage");
     let tracking = setup.report("sabar@warga.example", "");
     let mut smtp = setup.smtp();
     setup.event(&tracking, r#"{"status":"verified"}"#);
-    setup.wait_for(1);
+    let first = setup.wait_for(1).remove(0);
 
     smtp.stop();
     setup.event(
@@ -389,11 +397,22 @@ fn mail_queued_while_the_smtp_server_is_down_arrives_after_it_restarts() {
     }
     assert_eq!(setup.received().len(), 1);
 
+    // The queue is in the database: a crash of the server while mail is down loses nothing.
+    drop(conn);
+    setup.crash_and_restart();
     let _smtp = setup.smtp();
     let mails = setup.wait_for(2);
     assert!(mails[1].contains("Sedang dikerjakan."), "{}", mails[1]);
+    let conn = rusqlite::Connection::open(setup.server.data.join("lapor.sqlite3")).unwrap();
     let left: u32 = conn
         .query_row("SELECT COUNT(*) FROM mail_queue", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 0, "a delivered message leaves the queue");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(setup.received().len(), 2, "each message is sent once");
+
+    // The generated signing key was kept: a link sent before the restart still works.
+    let link = unsubscribe_link(&first);
+    let stopped = setup.server.get(link.strip_prefix(PUBLIC_URL).unwrap());
+    assert_eq!(stopped.status, 200, "{}", stopped.body);
 }
