@@ -332,25 +332,42 @@ fn the_unsubscribe_link_stops_the_next_email() {
     let setup = Setup::new("unsubscribe");
     let _smtp = setup.smtp();
     let tracking = setup.report("berhenti@warga.example", "");
+    let other = setup.report("lain@warga.example", "");
     setup.event(&tracking, r#"{"status":"verified"}"#);
     let mail = setup.wait_for(1).remove(0);
     let link = unsubscribe_link(&mail);
     let path = link.strip_prefix(PUBLIC_URL).unwrap();
+    let post = |path: &str| setup.server.request("POST", path, &[], None);
 
     // A link whose signature was tampered with, or that names another report, does nothing.
-    let other = setup.report("lain@warga.example", "");
     let forged = path.replace(&tracking, &other);
-    let refused = setup.server.get(&forged);
-    assert_eq!(refused.status, 400, "{}", refused.body);
-    assert!(
-        refused.body.contains("Tautan tidak berlaku"),
-        "{}",
-        refused.body
-    );
-    let truncated = setup.server.get(&path[..path.len() - 3]);
-    assert_eq!(truncated.status, 400);
+    for refused in [
+        setup.server.get(&forged),
+        post(&forged),
+        post(&path[..path.len() - 3]),
+    ] {
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(
+            refused.body.contains("Tautan tidak berlaku"),
+            "{}",
+            refused.body
+        );
+    }
 
-    let stopped = setup.server.get(path);
+    // Opening the link shows one button; the GET alone (a mail scanner's) stops nothing.
+    let page = setup.server.get(path);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Berhenti menerima email"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<form method=\"post\""), "{}", page.body);
+    setup.event(&tracking, r#"{"message":"Masih ditangani."}"#);
+    setup.wait_for(2);
+
+    // The button (or a mail client's one-click POST) stops the next ones.
+    let stopped = post(path);
     assert_eq!(stopped.status, 200, "{}", stopped.body);
     assert!(
         stopped.body.contains("Email dihentikan"),
@@ -358,14 +375,13 @@ fn the_unsubscribe_link_stops_the_next_email() {
         stopped.body
     );
     assert!(stopped.body.contains(&tracking));
-
-    setup.event(&tracking, r#"{"message":"Masih ditangani."}"#);
-    // The forged link did not stop the other report's emails; its update, queued after, is
-    // the marker that the stopped one would have arrived by now.
+    setup.event(&tracking, r#"{"status":"in_progress"}"#);
+    // The other report's update, queued after, is the marker that the stopped one would have
+    // arrived by now; the forged links did not stop it.
     setup.event(&other, r#"{"status":"verified"}"#);
-    setup.wait_for(2);
+    setup.wait_for(3);
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(setup.to("berhenti@warga.example").len(), 1);
+    assert_eq!(setup.to("berhenti@warga.example").len(), 2);
     assert_eq!(setup.to("lain@warga.example").len(), 1);
 }
 
@@ -413,6 +429,7 @@ fn mail_queued_while_the_smtp_server_is_down_arrives_after_it_restarts() {
 
     // The generated signing key was kept: a link sent before the restart still works.
     let link = unsubscribe_link(&first);
-    let stopped = setup.server.get(link.strip_prefix(PUBLIC_URL).unwrap());
+    let path = link.strip_prefix(PUBLIC_URL).unwrap();
+    let stopped = setup.server.request("POST", path, &[], None);
     assert_eq!(stopped.status, 200, "{}", stopped.body);
 }

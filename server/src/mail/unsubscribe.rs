@@ -1,8 +1,9 @@
 //! The one-click unsubscribe link of update emails: the report's tracking number signed with
 //! the server's mail secret (HMAC-SHA256, first 128 bits), so no account is needed and
-//! nobody can stop another report's emails by guessing. Opening it (GET, or the RFC 8058
-//! POST a mail client sends for `List-Unsubscribe-Post`) stops the emails of that report,
-//! messages already queued included.
+//! nobody can stop another report's emails by guessing. Opening it shows one button; its POST
+//! (or the RFC 8058 one-click POST a mail client sends for `List-Unsubscribe-Post`) stops the
+//! emails of that report, messages already queued included. A GET alone changes nothing, as
+//! mail scanners open every link.
 
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -72,30 +73,70 @@ impl QueryParams for UnsubscribeQuery {
     const NAMES: &'static [&'static str] = &["report", "signature"];
 }
 
+/// The pages of the unsubscribe link.
+enum Page {
+    /// The link is right: one button stops the emails (a GET alone does not, so a mail
+    /// scanner that opens every link cannot stop them).
+    Confirm,
+    Stopped,
+    Invalid,
+}
+
 /// A small page in the reader's language.
-fn page(status: StatusCode, locale: Locale, done: bool, tracking: &str) -> Response {
-    let (title, text) = match (locale, done) {
-        (Locale::Id, true) => (
+fn page(status: StatusCode, locale: Locale, shown: Page, tracking: &str) -> Response {
+    let (title, text, button) = match (locale, shown) {
+        (Locale::Id, Page::Confirm) => (
+            "Berhenti menerima email?",
+            format!("Anda tidak akan menerima email lagi tentang laporan {tracking}."),
+            Some("Berhenti menerima email"),
+        ),
+        (Locale::En, Page::Confirm) => (
+            "Stop these emails?",
+            format!("You will get no more emails about report {tracking}."),
+            Some("Stop the emails"),
+        ),
+        (Locale::Id, Page::Stopped) => (
             "Email dihentikan",
-            format!("Anda tidak akan menerima email lagi tentang laporan {tracking}. Statusnya tetap dapat dilihat di portal dengan nomor laporan."),
+            format!(
+                "Anda tidak akan menerima email lagi tentang laporan {tracking}. Statusnya tetap \
+                 dapat dilihat di portal dengan nomor laporan."
+            ),
+            None,
         ),
-        (Locale::En, true) => (
+        (Locale::En, Page::Stopped) => (
             "Emails stopped",
-            format!("You will get no more emails about report {tracking}. You can still follow it on the portal with its tracking number."),
+            format!(
+                "You will get no more emails about report {tracking}. You can still follow it \
+                 on the portal with its tracking number."
+            ),
+            None,
         ),
-        (Locale::Id, false) => (
+        (Locale::Id, Page::Invalid) => (
             "Tautan tidak berlaku",
-            "Tautan berhenti berlangganan ini tidak lengkap atau tidak berlaku. Gunakan tautan persis seperti di email.".to_owned(),
+            "Tautan berhenti berlangganan ini tidak lengkap atau tidak berlaku. Gunakan tautan \
+             persis seperti di email."
+                .to_owned(),
+            None,
         ),
-        (Locale::En, false) => (
+        (Locale::En, Page::Invalid) => (
             "Link not valid",
-            "This unsubscribe link is incomplete or not valid. Use the link exactly as it is in the email.".to_owned(),
+            "This unsubscribe link is incomplete or not valid. Use the link exactly as it is in \
+             the email."
+                .to_owned(),
+            None,
         ),
     };
+    // An empty action posts to this very URL, its signed query included.
+    let form = button
+        .map(|b| {
+            format!("<form method=\"post\" action=\"\"><button type=\"submit\">{b}</button></form>")
+        })
+        .unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>",
+         <title>{title}</title></head><body><main><h1>{title}</h1><p>{text}</p>{form}</main>\
+         </body></html>",
         locale.tag()
     );
     (
@@ -105,7 +146,7 @@ fn page(status: StatusCode, locale: Locale, done: bool, tracking: &str) -> Respo
             (header::CACHE_CONTROL, "no-store"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; frame-ancestors 'none'",
+                "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
             ),
         ],
         html,
@@ -113,27 +154,48 @@ fn page(status: StatusCode, locale: Locale, done: bool, tracking: &str) -> Respo
         .into_response()
 }
 
-/// Stops the emails of the report the link names, when its signature is right.
+/// The report a link names, when its signature is right.
+fn signed_report(state: &AppState, query: &UnsubscribeQuery) -> Option<TrackingId> {
+    let tracking = TrackingId::parse(&query.report).ok()?;
+    let secret = state.config.mail.secret.as_deref()?;
+    verify(secret, &tracking, &query.signature).then_some(tracking)
+}
+
+/// GET: the link from the email, checked, with the button that stops the emails.
+pub async fn confirm(
+    State(state): State<AppState>,
+    parts: Parts,
+    ApiQuery(query): ApiQuery<UnsubscribeQuery>,
+) -> Response {
+    let locale = request_locale(&parts.headers);
+    match signed_report(&state, &query) {
+        Some(tracking) => page(StatusCode::OK, locale, Page::Confirm, &tracking.to_string()),
+        None => page(StatusCode::BAD_REQUEST, locale, Page::Invalid, ""),
+    }
+}
+
+/// POST (the page's button, or a mail client's RFC 8058 one-click): stops the emails of the
+/// report the link names, when its signature is right.
 pub async fn unsubscribe(
     State(state): State<AppState>,
     parts: Parts,
     ApiQuery(query): ApiQuery<UnsubscribeQuery>,
 ) -> Result<Response, ApiError> {
     let locale = request_locale(&parts.headers);
-    let tracking = TrackingId::parse(&query.report).ok();
-    let secret = state.config.mail.secret.as_deref();
-    let (Some(tracking), Some(secret)) = (tracking, secret) else {
-        return Ok(page(StatusCode::BAD_REQUEST, locale, false, ""));
+    let Some(tracking) = signed_report(&state, &query) else {
+        return Ok(page(StatusCode::BAD_REQUEST, locale, Page::Invalid, ""));
     };
-    if !verify(secret, &tracking, &query.signature) {
-        return Ok(page(StatusCode::BAD_REQUEST, locale, false, ""));
-    }
     let stopped = state
         .with_db(move |conn| storage::stop_email_updates(conn, &tracking))
         .await?;
     Ok(match stopped {
-        Some(report_locale) => page(StatusCode::OK, report_locale, true, &tracking.to_string()),
-        None => page(StatusCode::NOT_FOUND, locale, false, ""),
+        Some(report_locale) => page(
+            StatusCode::OK,
+            report_locale,
+            Page::Stopped,
+            &tracking.to_string(),
+        ),
+        None => page(StatusCode::NOT_FOUND, locale, Page::Invalid, ""),
     })
 }
 

@@ -65,7 +65,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route(
             crate::mail::unsubscribe::PATH,
-            get(crate::mail::unsubscribe::unsubscribe).post(crate::mail::unsubscribe::unsubscribe),
+            get(crate::mail::unsubscribe::confirm).post(crate::mail::unsubscribe::unsubscribe),
         )
         .route("/openapi.json", get(openapi))
         .fallback(|parts: Parts| async move {
