@@ -64,9 +64,21 @@ pub async fn downscale_to_jpeg(file: &Blob) -> Result<Blob, JsValue> {
     blob.dyn_into::<Blob>()
 }
 
+/// `IMG_2041.HEIC` → `IMG_2041.jpg`: the re-encoded photo is a JPEG.
+pub fn jpeg_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    format!("{stem}.jpg")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::{fit, jpeg_name};
+
+    #[test]
+    fn re_encoded_photos_are_named_jpeg() {
+        assert_eq!(jpeg_name("IMG_2041.PNG"), "IMG_2041.jpg");
+        assert_eq!(jpeg_name("foto"), "foto.jpg");
+    }
 
     #[test]
     fn fits_the_longest_side_and_never_enlarges() {

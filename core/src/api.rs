@@ -353,6 +353,8 @@ crate::open_enum! {
         Reply = "reply",
         /// The reporter rated the resolution.
         Rating = "rating",
+        /// The reporter said a resolved report is not resolved; it went back to in progress.
+        Dispute = "dispute",
     }
 }
 
@@ -412,6 +414,21 @@ pub struct ReportView {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewReply {
     pub message: String,
+    /// Uploads (`POST /attachments`) shown with the reply, like a new report's.
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
+}
+
+/// "Belum selesai": the reporter says a resolved report is not resolved, why, and with what
+/// photos (see [`crate::permissions::can_dispute`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NewDispute {
+    /// Why the report is not resolved.
+    pub message: String,
+    /// Uploads (`POST /attachments`) that show it, like a new report's.
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! What a reporter (holding the access code) may do with a report, and when: reply to the
-//! agency, rate the resolution. The app asks before it offers a form and the server before it
+//! agency, rate the resolution, dispute it ("belum selesai"). The app asks before it offers a form and the server before it
 //! accepts one, through the same functions, so the two cannot drift apart; a refusal carries
 //! the one message both show, in both languages.
 
@@ -16,7 +16,15 @@ pub struct ReportFacts {
     /// The local date of the agency's latest response, if it has responded.
     pub last_response: Option<NaiveDate>,
     pub rated: bool,
+    /// The local date the report became resolved, while it is resolved.
+    pub resolved_on: Option<NaiveDate>,
+    /// How many times the reporter has disputed a resolution.
+    pub disputes: u32,
 }
+
+/// How many times a reporter may say a report is not resolved: an agency that resolves it a
+/// third time has the last word (the citizen can still reply, or complain elsewhere).
+pub const MAX_DISPUTES: u32 = 2;
 
 impl ReportFacts {
     /// The facts of a tracking view (as the code holder sees it), with dates in the agency's
@@ -29,10 +37,29 @@ impl ReportFacts {
             .find(|e| e.kind == EventKind::Response)
             .and_then(|e| crate::date::parse_timestamp(&e.at))
             .map(|unix| local_date(unix, offset_minutes));
+        // The events since the report last became resolved all carry `resolved`.
+        let resolved_on = (view.status == Status::Resolved)
+            .then(|| {
+                view.events
+                    .iter()
+                    .rev()
+                    .take_while(|e| e.status == Status::Resolved)
+                    .last()
+            })
+            .flatten()
+            .and_then(|e| crate::date::parse_timestamp(&e.at))
+            .map(|unix| local_date(unix, offset_minutes));
+        let disputes = view
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Dispute)
+            .count() as u32;
         ReportFacts {
             status: view.status.clone(),
             last_response,
             rated: view.rating.is_some(),
+            resolved_on,
+            disputes,
         }
     }
 }
@@ -51,6 +78,16 @@ pub enum Refusal {
     /// Only a resolved report can be rated.
     NotResolvedYet,
     AlreadyRated,
+    /// Only a resolved report can be disputed.
+    NotResolvedToDispute,
+    /// The window after the resolution has passed.
+    DisputeWindowClosed {
+        days: u32,
+    },
+    /// The reporter has disputed as many times as a report allows.
+    DisputedTooOften {
+        times: u32,
+    },
 }
 
 impl Refusal {
@@ -62,6 +99,9 @@ impl Refusal {
             Refusal::ReplyWindowClosed { .. } => "reply_window_closed",
             Refusal::NotResolvedYet => "not_resolved_yet",
             Refusal::AlreadyRated => "already_rated",
+            Refusal::NotResolvedToDispute => "not_resolved_to_dispute",
+            Refusal::DisputeWindowClosed { .. } => "dispute_window_closed",
+            Refusal::DisputedTooOften { .. } => "disputed_too_often",
         }
     }
 
@@ -78,6 +118,12 @@ impl Refusal {
             (Refusal::NotResolvedYet, Locale::En) => "Not resolved yet",
             (Refusal::AlreadyRated, Locale::Id) => "Sudah dinilai",
             (Refusal::AlreadyRated, Locale::En) => "Already rated",
+            (Refusal::NotResolvedToDispute, Locale::Id) => "Laporan belum dinyatakan selesai",
+            (Refusal::NotResolvedToDispute, Locale::En) => "Not marked resolved",
+            (Refusal::DisputeWindowClosed { .. }, Locale::Id) => "Waktu menyanggah sudah lewat",
+            (Refusal::DisputeWindowClosed { .. }, Locale::En) => "Dispute window closed",
+            (Refusal::DisputedTooOften { .. }, Locale::Id) => "Batas sanggahan tercapai",
+            (Refusal::DisputedTooOften { .. }, Locale::En) => "No more disputes",
         }
     }
 
@@ -111,6 +157,26 @@ impl Refusal {
             }
             (Refusal::AlreadyRated, Locale::Id) => "Laporan ini sudah dinilai.".into(),
             (Refusal::AlreadyRated, Locale::En) => "This report has been rated already.".into(),
+            (Refusal::NotResolvedToDispute, Locale::Id) => {
+                "Anda dapat menyatakan belum selesai hanya setelah instansi menyatakan laporan selesai."
+                    .into()
+            }
+            (Refusal::NotResolvedToDispute, Locale::En) => {
+                "You can say a report is not resolved only after the agency marks it resolved."
+                    .into()
+            }
+            (Refusal::DisputeWindowClosed { days }, Locale::Id) => format!(
+                "Anda dapat menyatakan belum selesai hanya dalam {days} hari kerja setelah laporan dinyatakan selesai."
+            ),
+            (Refusal::DisputeWindowClosed { days }, Locale::En) => format!(
+                "You can say a report is not resolved only within {days} working days of it being marked resolved."
+            ),
+            (Refusal::DisputedTooOften { times }, Locale::Id) => format!(
+                "Laporan ini sudah {times} kali dinyatakan belum selesai; kirim balasan bila masih ada masalah."
+            ),
+            (Refusal::DisputedTooOften { times }, Locale::En) => format!(
+                "This report has been disputed {times} times already; send a reply if something is still wrong."
+            ),
         }
     }
 }
@@ -142,6 +208,32 @@ pub fn can_reply(
     Ok(())
 }
 
+/// Whether the reporter may say a resolved report is not resolved ("belum selesai"): only
+/// while it is resolved, within the reply window after it was resolved, and at most
+/// [`MAX_DISPUTES`] times.
+pub fn can_dispute(
+    facts: &ReportFacts,
+    today: NaiveDate,
+    calendar: &Calendar,
+    sla: &SlaPolicy,
+) -> Result<(), Refusal> {
+    let resolved_on = match (&facts.status, facts.resolved_on) {
+        (Status::Resolved, Some(date)) => date,
+        _ => return Err(Refusal::NotResolvedToDispute),
+    };
+    if facts.disputes >= MAX_DISPUTES {
+        return Err(Refusal::DisputedTooOften {
+            times: MAX_DISPUTES,
+        });
+    }
+    if today > reply_deadline(resolved_on, calendar, sla) {
+        return Err(Refusal::DisputeWindowClosed {
+            days: sla.reply_window_days,
+        });
+    }
+    Ok(())
+}
+
 /// Whether the reporter may rate: once, when the report is resolved (or closed after that).
 pub fn can_rate(facts: &ReportFacts) -> Result<(), Refusal> {
     if !matches!(facts.status, Status::Resolved | Status::Closed) {
@@ -166,6 +258,45 @@ mod tests {
             status,
             last_response,
             rated: false,
+            resolved_on: None,
+            disputes: 0,
+        }
+    }
+
+    #[test]
+    fn a_resolution_is_disputed_only_while_resolved_inside_the_window_and_twice_at_most() {
+        let calendar = Calendar::indonesia_default();
+        let sla = SlaPolicy::default();
+        // Resolved on Monday 2 March 2026; the window ends ten working days later, 16 March.
+        let resolved = ReportFacts {
+            resolved_on: Some(d(2026, 3, 2)),
+            ..facts(Status::Resolved, Some(d(2026, 3, 2)))
+        };
+        assert_eq!(
+            can_dispute(&resolved, d(2026, 3, 16), &calendar, &sla),
+            Ok(())
+        );
+        assert_eq!(
+            can_dispute(&resolved, d(2026, 3, 17), &calendar, &sla),
+            Err(Refusal::DisputeWindowClosed { days: 10 })
+        );
+        let twice = ReportFacts {
+            disputes: MAX_DISPUTES,
+            ..resolved.clone()
+        };
+        assert_eq!(
+            can_dispute(&twice, d(2026, 3, 3), &calendar, &sla),
+            Err(Refusal::DisputedTooOften { times: 2 })
+        );
+        for status in [Status::InProgress, Status::Closed, Status::Rejected] {
+            let other = ReportFacts {
+                status,
+                ..resolved.clone()
+            };
+            assert_eq!(
+                can_dispute(&other, d(2026, 3, 3), &calendar, &sla),
+                Err(Refusal::NotResolvedToDispute)
+            );
         }
     }
 
@@ -258,6 +389,27 @@ mod tests {
             ReportFacts::of_view(&view, 0).last_response,
             Some(d(2026, 3, 2))
         );
+        assert_eq!(facts.resolved_on, None);
+
+        // Resolved on the 5th (Jakarta), disputed, resolved again on the 9th and rated: the
+        // window counts from the 9th, and one dispute is used.
+        let at = |at: &str, kind: &str, status: Status| crate::api::ReportEvent {
+            status,
+            ..event(at, kind)
+        };
+        let view = ReportView {
+            status: Status::Resolved,
+            events: vec![
+                at("2026-03-05T01:00:00Z", "response", Status::Resolved),
+                at("2026-03-06T01:00:00Z", "dispute", Status::InProgress),
+                at("2026-03-08T20:00:00Z", "status", Status::Resolved),
+                at("2026-03-10T01:00:00Z", "rating", Status::Resolved),
+            ],
+            ..view
+        };
+        let facts = ReportFacts::of_view(&view, 7 * 60);
+        assert_eq!(facts.resolved_on, Some(d(2026, 3, 9)));
+        assert_eq!(facts.disputes, 1);
     }
 
     #[test]
@@ -268,6 +420,9 @@ mod tests {
             Refusal::ReplyWindowClosed { days: 10 },
             Refusal::NotResolvedYet,
             Refusal::AlreadyRated,
+            Refusal::NotResolvedToDispute,
+            Refusal::DisputeWindowClosed { days: 10 },
+            Refusal::DisputedTooOften { times: 2 },
         ] {
             assert_ne!(r.message(Locale::Id), r.message(Locale::En));
             assert_ne!(r.title(Locale::Id), r.title(Locale::En));

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::Locale;
-use crate::api::{Classification, Field, FieldError, NewRating, NewReply, NewReport};
+use crate::api::{Classification, Field, FieldError, NewDispute, NewRating, NewReply, NewReport};
 
 pub const TITLE_MIN: usize = 10;
 pub const TITLE_MAX: usize = 150;
@@ -247,18 +247,32 @@ pub fn validate_report(report: &NewReport, today: NaiveDate, max_files: u32) -> 
         }
     }
 
-    if report.attachment_ids.len() > max_files as usize {
-        out.push(Violation {
-            field: Field::AttachmentIds,
-            rule: Rule::TooManyFiles(max_files),
-        });
-    }
+    out.extend(too_many_files(&report.attachment_ids, max_files));
     out
 }
 
-pub fn validate_reply(reply: &NewReply) -> Vec<Violation> {
+/// More than `max_files` attachments.
+fn too_many_files(attachment_ids: &[String], max_files: u32) -> Option<Violation> {
+    (attachment_ids.len() > max_files as usize).then_some(Violation {
+        field: Field::AttachmentIds,
+        rule: Rule::TooManyFiles(max_files),
+    })
+}
+
+/// A reply: a message, and at most `max_files` photos, as a new report may carry.
+pub fn validate_reply(reply: &NewReply, max_files: u32) -> Vec<Violation> {
     text_length(Field::Message, &reply.message, 1, REPLY_MAX)
         .into_iter()
+        .chain(too_many_files(&reply.attachment_ids, max_files))
+        .collect()
+}
+
+/// A dispute ("belum selesai"): why, as long as a reply may be, and at most `max_files`
+/// photos.
+pub fn validate_dispute(dispute: &NewDispute, max_files: u32) -> Vec<Violation> {
+    text_length(Field::Message, &dispute.message, 1, REPLY_MAX)
+        .into_iter()
+        .chain(too_many_files(&dispute.attachment_ids, max_files))
         .collect()
 }
 
@@ -443,10 +457,35 @@ mod tests {
     #[test]
     fn replies_and_ratings() {
         assert_eq!(
-            fields(&validate_reply(&NewReply {
-                message: " ".into()
-            })),
+            fields(&validate_reply(
+                &NewReply {
+                    message: " ".into(),
+                    attachment_ids: Vec::new(),
+                },
+                5
+            )),
             vec![("message", Rule::Required)]
+        );
+        let photos = |n: usize| (0..n).map(|i| format!("photo-{i}")).collect::<Vec<_>>();
+        let reply = NewReply {
+            message: "Masih berlubang".into(),
+            attachment_ids: photos(6),
+        };
+        assert_eq!(
+            fields(&validate_reply(&reply, 5)),
+            vec![("attachment_ids", Rule::TooManyFiles(5))]
+        );
+        let dispute = |message: &str, n: usize| NewDispute {
+            message: message.into(),
+            attachment_ids: photos(n),
+        };
+        assert!(validate_dispute(&dispute("Masih berlubang", 5), 5).is_empty());
+        assert_eq!(
+            fields(&validate_dispute(&dispute("", 6), 5)),
+            vec![
+                ("message", Rule::Required),
+                ("attachment_ids", Rule::TooManyFiles(5))
+            ]
         );
         assert_eq!(
             fields(&validate_rating(&NewRating {

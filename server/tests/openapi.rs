@@ -79,6 +79,7 @@ fn the_openapi_document_describes_the_core_types() {
     check::<ReportView>("ReportView", &mut drift);
     check::<NewReply>("NewReply", &mut drift);
     check::<NewRating>("NewRating", &mut drift);
+    check::<NewDispute>("NewDispute", &mut drift);
     check::<FieldError>("FieldError", &mut drift);
     check::<Problem>("Problem", &mut drift);
     assert!(

@@ -8,8 +8,8 @@ mod upload;
 
 use lapor_core::Locale;
 use lapor_core::api::{
-    Agency, Category, FaqEntry, Instance, NewRating, NewReply, NewReport, Problem, Region,
-    ReportCreated, ReportView,
+    Agency, Category, FaqEntry, Instance, NewDispute, NewRating, NewReply, NewReport, Problem,
+    Region, ReportCreated, ReportView,
 };
 
 pub use lapor_core::open311::{Attribute, Datatype};
@@ -259,6 +259,21 @@ impl Backend {
     ) -> Result<ReportView, ApiError> {
         match self {
             Backend::Native(n) => n.reply(tracking, access_code, key, reply, locale).await,
+            Backend::Open311(_) => Err(ApiError::NotFound),
+        }
+    }
+
+    /// Says a resolved report is not resolved ("belum selesai"); GeoReport has no disputes.
+    pub async fn dispute(
+        &self,
+        tracking: &str,
+        access_code: &str,
+        key: &str,
+        dispute: &NewDispute,
+        locale: Locale,
+    ) -> Result<ReportView, ApiError> {
+        match self {
+            Backend::Native(n) => n.dispute(tracking, access_code, key, dispute, locale).await,
             Backend::Open311(_) => Err(ApiError::NotFound),
         }
     }

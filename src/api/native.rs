@@ -5,8 +5,8 @@
 use lapor_core::Locale;
 use lapor_core::api::headers;
 use lapor_core::api::{
-    Agency, Category, FaqEntry, Instance, NewRating, NewReply, NewReport, Problem, Region,
-    ReportCreated, ReportView,
+    Agency, Category, FaqEntry, Instance, NewDispute, NewRating, NewReply, NewReport, Problem,
+    Region, ReportCreated, ReportView,
 };
 use serde::de::DeserializeOwned;
 
@@ -152,6 +152,18 @@ impl Native {
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
         self.reporter_action(tracking, "replies", access_code, key, reply, locale)
+            .await
+    }
+
+    pub async fn dispute(
+        &self,
+        tracking: &str,
+        access_code: &str,
+        key: &str,
+        dispute: &NewDispute,
+        locale: Locale,
+    ) -> Result<ReportView, ApiError> {
+        self.reporter_action(tracking, "disputes", access_code, key, dispute, locale)
             .await
     }
 

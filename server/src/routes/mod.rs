@@ -61,6 +61,7 @@ pub fn api_router(state: AppState) -> Router {
         )
         .route("/reports/{tracking}/replies", post(reports::reply))
         .route("/reports/{tracking}/rating", post(reports::rate))
+        .route("/reports/{tracking}/disputes", post(reports::dispute))
         .route("/admin/reports", get(admin::list_reports))
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route(

@@ -1,4 +1,5 @@
-//! Reports: creation (idempotent), the tracking view (privacy enforced here), replies, ratings.
+//! Reports: creation (idempotent), the tracking view (privacy enforced here), replies, ratings,
+//! disputes ("belum selesai").
 //! Each handler names its steps; what is stored, and how, is `crate::storage`.
 
 use axum::Json;
@@ -7,8 +8,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_core::api::{
-    AttachmentRef, EventKind, NewRating, NewReply, NewReport, ReportCreated, ReportEvent,
-    ReportView,
+    AttachmentRef, EventKind, NewDispute, NewRating, NewReply, NewReport, ReportCreated,
+    ReportEvent, ReportView,
 };
 use lapor_core::calendar::{Calendar, DueDate, WIB_OFFSET_MINUTES, local_date, utc_offset_minutes};
 use lapor_core::permissions::{self, ReportFacts};
@@ -468,6 +469,48 @@ async fn record_reporter_action<T: serde::Serialize + Send + 'static>(
     Ok(view_response(StatusCode::CREATED, view, privacy, true))
 }
 
+/// Ok when every upload `ids` names is here and free; else 422 on `attachment_ids`.
+fn ensure_attachments_free(
+    conn: &Connection,
+    ids: &[String],
+    locale: Locale,
+) -> Result<(), ApiError> {
+    if storage::attachments_free(conn, ids)? {
+        return Ok(());
+    }
+    ensure_no_violations(
+        &[Violation {
+            field: lapor_core::api::Field::AttachmentIds,
+            rule: Rule::Unknown,
+        }],
+        locale,
+    )
+}
+
+/// An event of the reporter's with its photos.
+fn insert_reporter_event(
+    tx: &Transaction,
+    report: &ReportRow,
+    kind: EventKind,
+    status: &Status,
+    message: &str,
+    attachment_ids: &[String],
+) -> Result<(), ApiError> {
+    let event_id = storage::insert_event(
+        tx,
+        &NewEventRow {
+            report_id: report.id,
+            at: &now().0,
+            kind,
+            status,
+            agency_id: None,
+            message: Some(message),
+        },
+    )?;
+    storage::attach_to_event(tx, report.id, event_id, attachment_ids)?;
+    Ok(())
+}
+
 pub async fn reply(
     State(state): State<AppState>,
     Path(tracking): Path<String>,
@@ -475,8 +518,12 @@ pub async fn reply(
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<Response, ApiError> {
     let locale = request_locale(&parts.headers);
-    ensure_no_violations(&validation::validate_reply(&reply), locale)?;
+    ensure_no_violations(
+        &validation::validate_reply(&reply, ATTACHMENT_MAX_FILES),
+        locale,
+    )?;
     let message = reply.message.trim().to_owned();
+    let attachment_ids = reply.attachment_ids.clone();
     record_reporter_action(
         &state,
         parts,
@@ -486,18 +533,55 @@ pub async fn reply(
         move |tx, report, facts, locale| {
             permissions::can_reply(facts, today(), &calendar(), &instance_info().sla)
                 .map_err(|refusal| not_allowed_now(refusal, locale))?;
-            storage::insert_event(
+            ensure_attachments_free(tx, &attachment_ids, locale)?;
+            insert_reporter_event(
                 tx,
-                &NewEventRow {
-                    report_id: report.id,
-                    at: &now().0,
-                    kind: EventKind::Reply,
-                    status: &report.status,
-                    agency_id: None,
-                    message: Some(&message),
-                },
-            )?;
-            Ok(())
+                report,
+                EventKind::Reply,
+                &report.status,
+                &message,
+                &attachment_ids,
+            )
+        },
+    )
+    .await
+}
+
+/// "Belum selesai": the reporter says a resolved report is not; if `core::permissions` allows
+/// it now, the report goes back to in progress with a `dispute` event carrying the reason and
+/// photos, which the agency sees on its timeline.
+pub async fn dispute(
+    State(state): State<AppState>,
+    Path(tracking): Path<String>,
+    parts: Parts,
+    ApiJson(dispute): ApiJson<NewDispute>,
+) -> Result<Response, ApiError> {
+    let locale = request_locale(&parts.headers);
+    ensure_no_violations(
+        &validation::validate_dispute(&dispute, ATTACHMENT_MAX_FILES),
+        locale,
+    )?;
+    let message = dispute.message.trim().to_owned();
+    let attachment_ids = dispute.attachment_ids.clone();
+    record_reporter_action(
+        &state,
+        parts,
+        tracking,
+        "dispute",
+        &dispute,
+        move |tx, report, facts, locale| {
+            permissions::can_dispute(facts, today(), &calendar(), &instance_info().sla)
+                .map_err(|refusal| not_allowed_now(refusal, locale))?;
+            ensure_attachments_free(tx, &attachment_ids, locale)?;
+            storage::set_status(tx, report.id, &Status::InProgress)?;
+            insert_reporter_event(
+                tx,
+                report,
+                EventKind::Dispute,
+                &Status::InProgress,
+                &message,
+                &attachment_ids,
+            )
         },
     )
     .await

@@ -15,8 +15,9 @@ pub use mail_queue::{
 };
 pub use reports::{
     EventRow, FileRow, NewEventRow, NewReportRow, ReportRow, ReportSummaryRow, agency_exists,
-    attach_to_event, attach_to_report, events_of, find_report, insert_event, insert_report,
-    record_rating, reports_titled, set_agency, set_status, tracking_id_taken, unknown_references,
+    attach_to_event, attach_to_report, attachments_free, events_of, find_report, insert_event,
+    insert_report, record_rating, reports_titled, set_agency, set_status, tracking_id_taken,
+    unknown_references,
 };
 pub use service_requests::{
     CategoryRow, RequestFilter, RequestState, ServiceRequestRow, categories, category_exists,

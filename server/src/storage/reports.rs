@@ -114,16 +114,23 @@ pub fn unknown_references(conn: &Connection, report: &NewReport) -> rusqlite::Re
         .filter(|(_, known)| !known)
         .map(|(field, _)| field)
         .collect();
+    if !attachments_free(conn, &report.attachment_ids)? {
+        unknown.push(Field::AttachmentIds);
+    }
+    Ok(unknown)
+}
+
+/// Whether every upload `ids` names exists and no report has taken it yet.
+pub fn attachments_free(conn: &Connection, ids: &[String]) -> rusqlite::Result<bool> {
     let mut free = conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM attachments WHERE id = :id AND report_id IS NULL)",
     )?;
-    for id in &report.attachment_ids {
+    for id in ids {
         if !free.query_row(named_params! { ":id": id }, |r| r.get::<_, bool>(0))? {
-            unknown.push(Field::AttachmentIds);
-            break;
+            return Ok(false);
         }
     }
-    Ok(unknown)
+    Ok(true)
 }
 
 /// A new report as stored: `report` already validated and normalised (an anonymous report

@@ -14,7 +14,7 @@ use crate::app::InstanceResource;
 use crate::components::field::{FieldError, Problems};
 use crate::draft::Draft;
 use crate::i18n::{fill, tr, use_i18n};
-use crate::image::downscale_to_jpeg;
+use crate::image::{downscale_to_jpeg, jpeg_name};
 use crate::outbox::files;
 
 #[derive(Clone, PartialEq)]
@@ -252,20 +252,5 @@ pub fn AttachmentsSection(draft: RwSignal<Draft>, problems: Problems) -> impl In
                 }).collect_view()}
             </ul>
         </div>
-    }
-}
-
-/// `IMG_2041.HEIC` → `IMG_2041.jpg`: the re-encoded photo is a JPEG.
-fn jpeg_name(name: &str) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    format!("{stem}.jpg")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn re_encoded_photos_are_named_jpeg() {
-        assert_eq!(super::jpeg_name("IMG_2041.PNG"), "IMG_2041.jpg");
-        assert_eq!(super::jpeg_name("foto"), "foto.jpg");
     }
 }

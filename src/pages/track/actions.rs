@@ -1,8 +1,9 @@
 //! What the reporter can do with the access code: open a confidential report, answer a
-//! response, rate a resolved report. Replies and ratings keep one Idempotency-Key until they
-//! succeed, so a retry never doubles them.
+//! response (with photos), say a resolved report is not resolved ("belum selesai", with
+//! photos), rate a resolved report. Replies, disputes and ratings keep one Idempotency-Key
+//! until they succeed, so a retry never doubles them.
 
-use lapor_core::api::{NewRating, NewReply, ReportView, SlaPolicy};
+use lapor_core::api::{NewDispute, NewRating, NewReply, ReportView, SlaPolicy};
 use lapor_core::calendar::Calendar;
 use lapor_core::permissions::{self, Refusal, ReportFacts};
 use lapor_core::tracking::normalize_access_code;
@@ -11,6 +12,8 @@ use leptos::prelude::*;
 use crate::api::{ApiError, Backend};
 use crate::app::InstanceResource;
 use crate::i18n::{Texts, fill, tr, use_i18n};
+
+use super::photos::{PhotoPicker, Photos};
 
 fn failure_text(t: &'static Texts, error: &ApiError) -> String {
     let detail = match error {
@@ -106,12 +109,21 @@ pub fn Actions(
             (
                 permissions::can_reply(&facts, today, &calendar, &sla),
                 permissions::can_rate(&facts).is_ok(),
+                permissions::can_dispute(&facts, today, &calendar, &sla),
             )
         }
     };
     let rules = Memo::new(move |_| rules());
     let can_reply = move || rules.get().0.is_ok();
     let can_rate = move || rules.get().1;
+    let can_dispute = move || rules.get().2.is_ok();
+    // Why a resolved report can no longer be disputed.
+    let dispute_refusal = move || match rules.get().2 {
+        Err(refusal @ (Refusal::DisputeWindowClosed { .. } | Refusal::DisputedTooOften { .. })) => {
+            Some(refusal.message(i18n.locale.get()))
+        }
+        _ => None,
+    };
     // Why there is no reply form, when the citizen could expect one.
     let reply_refusal = move || match rules.get().0 {
         Err(refusal @ (Refusal::ReplyWindowClosed { .. } | Refusal::Finished)) => {
@@ -125,6 +137,11 @@ pub fn Actions(
         {
             let (tracking, code) = (tracking.clone(), code.clone());
             move || can_reply().then(|| view! { <ReplyForm tracking=tracking.clone() code=code.clone() on_view/> })
+        }
+        {move || dispute_refusal().map(|message| view! { <p class="hint" id="dispute-closed">{message}</p> })}
+        {
+            let (tracking, code) = (tracking.clone(), code.clone());
+            move || can_dispute().then(|| view! { <DisputeForm tracking=tracking.clone() code=code.clone() on_view/> })
         }
         // A rated report shows its rating where the form was.
         {move || (can_rate() || report.rating.is_some()).then(|| view! { <RatingForm tracking=tracking.clone() code=code.clone() rating=report.rating on_view/> })}
@@ -140,6 +157,7 @@ fn ReplyForm(
     let i18n = use_i18n();
     let api = expect_context::<Backend>();
     let message = RwSignal::new(String::new());
+    let photos = Photos::new();
     let key = StoredValue::new(crate::api::new_idempotency_key());
     let sending = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<(), ApiError>>);
@@ -148,6 +166,7 @@ fn ReplyForm(
         let (api, tracking, code) = (api.clone(), tracking.clone(), code.clone());
         let reply = NewReply {
             message: message.get_untracked(),
+            attachment_ids: photos.ids(),
         };
         sending.set(true);
         leptos::task::spawn_local(async move {
@@ -165,6 +184,7 @@ fn ReplyForm(
                 Ok(view) => {
                     key.set_value(crate::api::new_idempotency_key());
                     message.set(String::new());
+                    photos.clear();
                     outcome.set(Some(Ok(())));
                     on_view.run((view, None));
                 }
@@ -178,12 +198,67 @@ fn ReplyForm(
             <label for="reply">{tr(|t| t.track_reply_label)}</label>
             <textarea id="reply" rows="4" prop:value=move || message.get()
                 on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+            <PhotoPicker id="reply-photos" photos/>
             <p role="status">{move || match outcome.get() {
                 Some(Ok(())) => i18n.t().track_reply_sent.to_owned(),
                 Some(Err(e)) => failure_text(i18n.t(), &e),
                 None => String::new(),
             }}</p>
-            <button type="submit" class="button" disabled=move || sending.get()>{tr(|t| t.track_reply_button)}</button>
+            <button type="submit" class="button" disabled=move || sending.get() || photos.sending()>{tr(|t| t.track_reply_button)}</button>
+        </form>
+    }
+}
+
+/// "Belum selesai": why a resolved report is not resolved, with photos; sent, the report
+/// is back in progress and the timeline shows the dispute.
+#[component]
+fn DisputeForm(
+    tracking: String,
+    code: String,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Backend>();
+    let message = RwSignal::new(String::new());
+    let photos = Photos::new();
+    let key = StoredValue::new(crate::api::new_idempotency_key());
+    let sending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (api, tracking, code) = (api.clone(), tracking.clone(), code.clone());
+        let dispute = NewDispute {
+            message: message.get_untracked(),
+            attachment_ids: photos.ids(),
+        };
+        sending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api
+                .dispute(
+                    &tracking,
+                    &code,
+                    &key.get_value(),
+                    &dispute,
+                    i18n.locale.get_untracked(),
+                )
+                .await;
+            sending.set(false);
+            match result {
+                Ok(view) => on_view.run((view, None)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="dispute-form" on:submit=on_submit novalidate>
+            <h2>{tr(|t| t.track_dispute_heading)}</h2>
+            <p>{tr(|t| t.track_dispute_intro)}</p>
+            <label for="dispute">{tr(|t| t.track_dispute_label)}</label>
+            <textarea id="dispute" rows="4" prop:value=move || message.get()
+                on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+            <PhotoPicker id="dispute-photos" photos/>
+            <p role="status">{move || error.get().map(|e| failure_text(i18n.t(), &e))}</p>
+            <button type="submit" class="button" disabled=move || sending.get() || photos.sending()>{tr(|t| t.track_dispute_button)}</button>
         </form>
     }
 }

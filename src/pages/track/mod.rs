@@ -2,6 +2,7 @@
 
 mod actions;
 mod device;
+mod photos;
 mod summary;
 mod timeline;
 

@@ -14,6 +14,7 @@ fn kind_text(t: &'static Texts, kind: &EventKind) -> &'static str {
         EventKind::Response => t.track_kind_response,
         EventKind::Reply => t.track_kind_reply,
         EventKind::Rating => t.track_kind_rating,
+        EventKind::Dispute => t.track_kind_dispute,
         EventKind::Status | EventKind::Unknown(_) => t.track_kind_status,
     }
 }
