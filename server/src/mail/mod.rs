@@ -31,8 +31,8 @@ pub enum SmtpTls {
     Tls,
 }
 
-/// The SMTP server updates are sent through.
-#[derive(Clone, Debug)]
+/// The SMTP server updates are sent through (`Debug` leaves the password out).
+#[derive(Clone)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
@@ -42,8 +42,9 @@ pub struct Smtp {
     pub credentials: Option<(String, String)>,
 }
 
-/// Everything updates by email need; off (`smtp: None`) unless an SMTP host is set.
-#[derive(Clone, Debug)]
+/// Everything updates by email need; off (`smtp: None`) unless an SMTP host is set
+/// (`Debug` leaves the secret out).
+#[derive(Clone)]
 pub struct MailSettings {
     pub smtp: Option<Smtp>,
     /// Where citizens open the portal (`https://lapor.kendalkab.go.id`, with the base path if
@@ -64,6 +65,28 @@ impl Default for MailSettings {
             secret: None,
             retry_delay: Duration::from_secs(30),
         }
+    }
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("from", &self.from)
+            .field("user", &self.credentials.as_ref().map(|(user, _)| user))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp", &self.smtp)
+            .field("public_url", &self.public_url)
+            .field("retry_delay", &self.retry_delay)
+            .finish_non_exhaustive()
     }
 }
 
@@ -318,6 +341,22 @@ mod tests {
         let err = parse(&[("LAPOR_MAIL_SECRET", "short")]).unwrap_err();
         assert!(err.starts_with("LAPOR_MAIL_SECRET"), "{err}");
         assert!(!err.contains("short"), "a secret is never echoed: {err}");
+
+        let with_secrets = parse(&[
+            base[0],
+            base[1],
+            from,
+            ("LAPOR_SMTP_USER", "lapor"),
+            ("LAPOR_SMTP_PASSWORD", "pw-not-for-logs"),
+            ("LAPOR_MAIL_SECRET", "secret-not-for-logs-0123456789abcdef"),
+        ])
+        .unwrap();
+        let shown = format!("{with_secrets:?}");
+        assert!(shown.contains("lapor"), "{shown}");
+        assert!(
+            !shown.contains("not-for-logs"),
+            "a secret in the log: {shown}"
+        );
 
         let ok = parse(&[base[0], base[1], from]).unwrap();
         let smtp = ok.smtp.unwrap();
