@@ -61,6 +61,28 @@ pub struct Open311 {
     pub jurisdiction_id: Option<String>,
 }
 
+/// Which API the backend speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// This project's API (`server/openapi.json`).
+    #[default]
+    Native,
+    /// Open311 GeoReport v2.
+    Open311,
+}
+
+impl<'de> Deserialize<'de> for Dialect {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match String::deserialize(deserializer)?.as_str() {
+            "native" => Ok(Dialect::Native),
+            "open311" => Ok(Dialect::Open311),
+            other => Err(serde::de::Error::custom(format!(
+                "`dialect` must be \"native\" or \"open311\", not {other:?}"
+            ))),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -68,8 +90,8 @@ pub struct Config {
     pub api_base: String,
     /// The backend's dialect: `native` (this project's API) or `open311` (GeoReport v2;
     /// `api_base` is then the Open311 endpoint, e.g. `https://city.go.id/open311/v2`).
-    #[serde(default = "native")]
-    pub dialect: String,
+    #[serde(default)]
+    pub dialect: Dialect,
     /// Settings of the `open311` dialect.
     #[serde(default)]
     pub open311: Open311,
@@ -96,10 +118,6 @@ pub struct Config {
     pub embed: Embed,
 }
 
-fn native() -> String {
-    "native".into()
-}
-
 /// Whether `origin` is a bare `scheme://host[:port]`.
 pub fn is_origin(origin: &str) -> bool {
     let Some((scheme, rest)) = origin.split_once("://") else {
@@ -120,12 +138,6 @@ impl Config {
     fn validate(self) -> Result<Config, String> {
         if self.api_base.trim().is_empty() {
             return Err("`api_base` must not be empty".into());
-        }
-        if !matches!(self.dialect.as_str(), "native" | "open311") {
-            return Err(format!(
-                "`dialect` must be \"native\" or \"open311\", not {:?}",
-                self.dialect
-            ));
         }
         if let Some(tag) = &self.default_locale
             && Locale::parse(tag).is_none()
@@ -178,7 +190,7 @@ mod tests {
         assert_eq!(c.api_base, "https://lapor.example.go.id/api/v1");
         assert_eq!(c.default_locale(), None);
         assert!(c.features.faq && c.features.attachments);
-        assert_eq!(c.dialect, "native");
+        assert_eq!(c.dialect, Dialect::Native);
     }
 
     #[test]
@@ -203,7 +215,7 @@ mod tests {
             Some("kendalkab.go.id")
         );
         let open311 = parse(r#"{"api_base": "open311/v2", "dialect": "open311"}"#).unwrap();
-        assert_eq!(open311.dialect, "open311");
+        assert_eq!(open311.dialect, Dialect::Open311);
     }
 
     #[test]

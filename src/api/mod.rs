@@ -98,7 +98,7 @@ impl Backend {
     /// The backend `config.json` describes, in its dialect.
     pub fn from_config(config: &crate::config::Config) -> Backend {
         let base = config.api_base.trim_end_matches('/').to_owned();
-        if config.dialect == "open311" {
+        if config.dialect == crate::config::Dialect::Open311 {
             Backend::Open311(Open311 {
                 base,
                 settings: config.open311.clone(),
