@@ -21,6 +21,7 @@ pub mod text;
 pub mod tracking;
 pub mod validation;
 pub mod wire;
+pub mod words;
 
 pub use locale::Locale;
 pub use status::Status;

@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use lapor_core::calendar::Remaining;
 use lapor_core::privacy::Disclosure;
-use lapor_core::{Locale, Status};
+use lapor_core::{Locale, Status, words};
 
 use super::Update;
 use crate::storage::ReportRow;
@@ -40,13 +40,10 @@ struct Words {
     response: &'static str,
     deadline: &'static str,
     estimate: &'static str,
-    days_left: &'static str,
     due_today: &'static str,
-    days_overdue: &'static str,
     open: &'static str,
     why: &'static str,
     stop: &'static str,
-    months: [&'static str; 12],
 }
 
 const ID: Words = Words {
@@ -59,26 +56,10 @@ const ID: Words = Words {
     response: "Tanggapan instansi",
     deadline: "Batas waktu tindak lanjut",
     estimate: "perkiraan",
-    days_left: "{n} hari kerja lagi",
     due_today: "hari ini",
-    days_overdue: "terlambat {n} hari kerja",
     open: "Lihat laporan",
     why: "Anda menerima email ini karena mencantumkan alamat email saat mengirim laporan.",
     stop: "Berhenti menerima email untuk laporan ini",
-    months: [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ],
 };
 
 const EN: Words = Words {
@@ -92,44 +73,15 @@ const EN: Words = Words {
     response: "Agency response",
     deadline: "Follow-up deadline",
     estimate: "estimate",
-    days_left: "{n} working days left",
     due_today: "due today",
-    days_overdue: "{n} working days overdue",
     open: "View the report",
     why: "You get this email because you gave your email address when you sent the report.",
     stop: "Stop emails about this report",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
 };
 
-/// A status in words (the app's labels, `src/i18n`).
+/// A status in words: the same as the app's (`core::words`).
 pub fn status_words(status: &Status, locale: Locale) -> String {
-    let (id, en) = match status {
-        Status::Received => ("Diterima", "Received"),
-        Status::Verified => ("Terverifikasi", "Verified"),
-        Status::Forwarded => ("Diteruskan", "Forwarded"),
-        Status::InProgress => ("Diproses", "In progress"),
-        Status::Resolved => ("Selesai", "Resolved"),
-        Status::Closed => ("Ditutup", "Closed"),
-        Status::Rejected => ("Ditolak", "Rejected"),
-        Status::Unknown(raw) => return raw.clone(),
-    };
-    match locale {
-        Locale::Id => id.into(),
-        Locale::En => en.into(),
-    }
+    words::words(locale).status(status).to_owned()
 }
 
 /// The email telling the reporter of `facts.report` about `facts.update`.
@@ -138,6 +90,7 @@ pub fn update_message(facts: &UpdateFacts) -> MailText {
         Locale::Id => &ID,
         Locale::En => &EN,
     };
+    let shared = words::words(facts.locale);
     let tracking = facts.report.tracking_id.to_string();
     let mut body = format!("{}\n\n", w.greeting);
     if facts.shown.content {
@@ -167,8 +120,7 @@ pub fn update_message(facts: &UpdateFacts) -> MailText {
         let due = facts.report.due_date;
         let standing = match facts.remaining {
             Remaining::Left(0) => w.due_today.to_owned(),
-            Remaining::Left(n) => w.days_left.replace("{n}", &n.to_string()),
-            Remaining::Overdue(n) => w.days_overdue.replace("{n}", &n.to_string()),
+            other => shared.remaining(other),
         };
         let estimate = if facts.report.due_estimate {
             format!(", {}", w.estimate)
@@ -179,7 +131,7 @@ pub fn update_message(facts: &UpdateFacts) -> MailText {
             "{}: {} {} {} ({standing}{estimate})\n\n",
             w.deadline,
             due.day(),
-            w.months[due.month0() as usize],
+            shared.months[due.month0() as usize],
             due.year()
         ));
     }
