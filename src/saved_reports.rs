@@ -26,7 +26,7 @@ fn kept_before() -> bool {
     true
 }
 
-fn list() -> Persisted<Vec<SavedReport>> {
+fn stored_list() -> Persisted<Vec<SavedReport>> {
     persisted(keys::SAVED_REPORTS)
 }
 
@@ -35,7 +35,7 @@ fn view_of(tracking_id: &str) -> Persisted<StoredView> {
 }
 
 pub fn all() -> Vec<SavedReport> {
-    list().load().unwrap_or_default()
+    stored_list().load().unwrap_or_default()
 }
 
 pub fn find(tracking_id: &str) -> Option<SavedReport> {
@@ -77,7 +77,7 @@ pub fn access_code(tracking_id: &str) -> Option<String> {
 
 /// Replaces the whole list (after removals and refreshes).
 pub fn replace(reports: Vec<SavedReport>) {
-    list().save(&reports);
+    stored_list().save(&reports);
 }
 
 /// The last view of a report that loaded, kept so it stays readable offline.
