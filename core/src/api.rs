@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::Status;
+use crate::{Locale, Status};
 
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -179,6 +179,25 @@ pub struct Instance {
     pub sla: SlaPolicy,
     pub calendar: Vec<YearCalendar>,
     pub attachments: AttachmentLimits,
+}
+
+impl Instance {
+    /// The national rules with no agency of its own: SLA defaults, the bundled calendar, both
+    /// languages, WIB, no channels. A server's instance starts from it; the app uses it for a
+    /// backend that does not describe itself (Open311).
+    pub fn national_default() -> Instance {
+        Instance {
+            name: "Lapor".into(),
+            region: String::new(),
+            default_agency_id: None,
+            locales: Locale::ALL.iter().map(|l| l.tag().to_owned()).collect(),
+            channels: Vec::new(),
+            time_zone: "Asia/Jakarta".into(),
+            sla: SlaPolicy::default(),
+            calendar: vec![crate::calendar::indonesia_2026()],
+            attachments: AttachmentLimits::default(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -96,20 +96,10 @@ async fn sleep(ms: i32) {
 impl Open311 {
     /// GeoReport does not describe itself: the national defaults, no channels.
     pub fn instance(&self) -> Instance {
+        // GeoReport takes no uploads.
         Instance {
-            name: "Lapor".into(),
-            region: String::new(),
-            default_agency_id: None,
-            locales: vec!["id".into(), "en".into()],
-            channels: Vec::new(),
-            time_zone: "Asia/Jakarta".into(),
-            sla: Default::default(),
-            calendar: vec![lapor_core::calendar::indonesia_2026()],
-            attachments: lapor_core::api::AttachmentLimits {
-                max_files: 0,
-                max_bytes_per_file: 0,
-                accepted_types: Vec::new(),
-            },
+            attachments: lapor_core::api::AttachmentLimits::none(),
+            ..Instance::national_default()
         }
     }
 

@@ -2,8 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use lapor_core::api::{AttachmentLimits, Channel, Instance, SlaPolicy};
-use lapor_core::calendar::indonesia_2026;
+use lapor_core::api::{AttachmentLimits, Channel, Instance};
 
 use super::directory::NoQuery;
 use crate::AppState;
@@ -24,8 +23,6 @@ pub fn instance_info() -> Instance {
     Instance {
         name: "Lapor Kendal".into(),
         region: "Kabupaten Kendal, Jawa Tengah".into(),
-        default_agency_id: None,
-        locales: vec!["id".into(), "en".into()],
         channels: vec![
             channel("sms", "SMS", "1708", "sms:1708"),
             channel(
@@ -42,9 +39,7 @@ pub fn instance_info() -> Instance {
             ),
         ],
         time_zone: TIME_ZONE.into(),
-        sla: SlaPolicy::default(),
-        calendar: vec![indonesia_2026()],
-        attachments: AttachmentLimits::default(),
+        ..Instance::national_default()
     }
 }
 
