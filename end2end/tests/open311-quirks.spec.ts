@@ -151,6 +151,7 @@ test('a bare {code, detail} error and the spec\'s error list are shown as the se
 });
 
 test('a server that keeps failing with a 500 page is a server problem, never the connection', async ({ page }) => {
+  await page.clock.install();
   await open(page, { failPost: { status: 500, contentType: 'text/html', body: DJANGO_500 } });
   await fillStreetLight(page);
   await send(page);
@@ -165,6 +166,19 @@ test('a server that keeps failing with a 500 page is a server problem, never the
   await page.waitForTimeout(500);
   expect(quirky.posts).toHaveLength(1);
   await expectNoAxeViolations(page);
+  // Retried later by itself (the outbox looks every 30 s): after 30 s, then after 60 s.
+  await page.clock.runFor(61_000);
+  await expect.poll(() => quirky.posts.length).toBe(2);
+  await expect(page.locator('.outbox__item')).toContainText('2 kali dicoba');
+  await page.clock.runFor(31_000);
+  await page.waitForTimeout(300);
+  expect(quirky.posts).toHaveLength(2);
+  // The server is mended: the next try sends it, and the tracking number appears.
+  quirky.quirks.failPost = null;
+  await page.clock.runFor(61_000);
+  await expect.poll(() => quirky.posts.length).toBe(3);
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  await expect(page.locator('#tracking-number')).toHaveText('5001');
 });
 
 test('a request id the server does not know: a 404 in JSON says not found', async ({ page }) => {
