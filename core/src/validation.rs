@@ -103,12 +103,77 @@ pub struct Violation {
     pub rule: Rule,
 }
 
+/// How a message names a text field: (Indonesian, English), each able to start a sentence.
+fn text_field_name(field: Field) -> Option<(&'static str, &'static str)> {
+    Some(match field {
+        Field::Title => ("Judul laporan", "The title"),
+        Field::Body => ("Isi laporan", "Your report"),
+        Field::LocationText => ("Keterangan lokasi", "The location details"),
+        Field::ReporterName => ("Nama", "Your name"),
+        Field::Message => ("Pesan", "Your message"),
+        Field::Comment => ("Komentar", "The comment"),
+        _ => return None,
+    })
+}
+
+/// What to do about an empty required field, naming it (GOV.UK: "Enter your full name").
+fn required_message(field: Field, locale: Locale) -> Option<&'static str> {
+    Some(match (field, locale) {
+        (Field::Classification, Locale::Id) => "Pilih jenis laporan.",
+        (Field::Classification, Locale::En) => "Choose what kind of report it is.",
+        (Field::Title, Locale::Id) => "Isi judul laporan.",
+        (Field::Title, Locale::En) => "Enter a title for your report.",
+        (Field::Body, Locale::Id) => "Tulis isi laporan: apa yang terjadi.",
+        (Field::Body, Locale::En) => "Describe what happened.",
+        (Field::IncidentDate, Locale::Id) => "Isi tanggal kejadian.",
+        (Field::IncidentDate, Locale::En) => "Enter the date of the incident.",
+        (Field::RegionId, Locale::Id) => "Pilih wilayah kejadian.",
+        (Field::RegionId, Locale::En) => "Choose the area where it happened.",
+        (Field::CategoryId, Locale::Id) => "Pilih kategori laporan.",
+        (Field::CategoryId, Locale::En) => "Choose a category.",
+        (Field::AgencyId, Locale::Id) => "Pilih instansi tujuan.",
+        (Field::AgencyId, Locale::En) => "Choose the agency.",
+        (Field::Message, Locale::Id) => "Tulis pesan Anda.",
+        (Field::Message, Locale::En) => "Write your message.",
+        (Field::Stars, Locale::Id) => "Pilih jumlah bintang.",
+        (Field::Stars, Locale::En) => "Choose a number of stars.",
+        _ => return None,
+    })
+}
+
 impl Violation {
+    /// The message for this field, naming it where the rule alone would not (an error
+    /// summary lists many; "Wajib diisi." four times says nothing).
+    pub fn message(self, locale: Locale) -> String {
+        let named = text_field_name(self.field).map(|(id, en)| match locale {
+            Locale::Id => id,
+            Locale::En => en,
+        });
+        match (self.rule, named, locale) {
+            (Rule::Required, _, _) => required_message(self.field, locale)
+                .map(str::to_owned)
+                .unwrap_or_else(|| self.rule.message(locale)),
+            (Rule::TooShort(n), Some(name), Locale::Id) => {
+                format!("{name} paling sedikit {n} karakter.")
+            }
+            (Rule::TooShort(n), Some(name), Locale::En) => {
+                format!("{name} must be at least {n} characters.")
+            }
+            (Rule::TooLong(n), Some(name), Locale::Id) => {
+                format!("{name} paling banyak {n} karakter.")
+            }
+            (Rule::TooLong(n), Some(name), Locale::En) => {
+                format!("{name} must be {n} characters or fewer.")
+            }
+            _ => self.rule.message(locale),
+        }
+    }
+
     pub fn to_field_error(self, locale: Locale) -> FieldError {
         FieldError {
             field: self.field.path().into(),
             code: self.rule.code().into(),
-            message: self.rule.message(locale),
+            message: self.message(locale),
         }
     }
 }
@@ -452,6 +517,57 @@ mod tests {
             assert!(!id.is_empty() && !en.is_empty());
             assert_ne!(id, en, "{rule:?}");
         }
+    }
+
+    #[test]
+    fn each_message_names_its_field() {
+        let empty = NewReport {
+            title: String::new(),
+            body: "Pendek".into(),
+            incident_date: None,
+            location: None,
+            ..complaint()
+        };
+        let messages = |locale| -> Vec<String> {
+            validate_report(&empty, today(), 5)
+                .into_iter()
+                .map(|v| v.message(locale))
+                .collect()
+        };
+        assert_eq!(
+            messages(Locale::Id),
+            vec![
+                "Isi judul laporan.",
+                "Isi laporan paling sedikit 30 karakter.",
+                "Isi tanggal kejadian.",
+                "Pilih wilayah kejadian.",
+            ]
+        );
+        assert_eq!(
+            messages(Locale::En),
+            vec![
+                "Enter a title for your report.",
+                "Your report must be at least 30 characters.",
+                "Enter the date of the incident.",
+                "Choose the area where it happened.",
+            ]
+        );
+        // The server's field errors say the same.
+        let error = Violation {
+            field: Field::Title,
+            rule: Rule::TooLong(150),
+        }
+        .to_field_error(Locale::En);
+        assert_eq!(error.message, "The title must be 150 characters or fewer.");
+        // A rule that already names what to do keeps its words.
+        let email = Violation {
+            field: Field::ReporterEmail,
+            rule: Rule::InvalidEmail,
+        };
+        assert_eq!(
+            email.message(Locale::Id),
+            Rule::InvalidEmail.message(Locale::Id)
+        );
     }
 
     #[test]

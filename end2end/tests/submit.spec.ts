@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
+import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
 
 const TITLE = 'Jalan berlubang di depan pasar';
 const BODY = 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendara motor.';
@@ -94,15 +94,30 @@ test('client-side errors are summarised, linked and shown beside the fields', as
   await page.getByLabel('Judul laporan').fill('Rusak');
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await expect(summary).toBeFocused();
+  // Each entry names its field (GOV.UK's error summary) and links to it.
   await expect(summary.getByRole('link')).toHaveText([
-    'Tulis paling sedikit 10 karakter.',
-    'Wajib diisi.',
-    'Wajib diisi.',
-    'Wajib diisi.',
+    'Judul laporan paling sedikit 10 karakter.',
+    'Tulis isi laporan: apa yang terjadi.',
+    'Isi tanggal kejadian.',
+    'Pilih wilayah kejadian.',
+  ]);
+  expect(await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+    '#title',
+    '#body',
+    '#incident-date',
+    '#region',
   ]);
   await expect(page.locator('#title')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#title-error')).toHaveText('Tulis paling sedikit 10 karakter.');
+  await expect(page.locator('#title-error')).toHaveText('Judul laporan paling sedikit 10 karakter.');
   await expectNoAxeViolations(page);
+  await chooseLanguage(page, 'en');
+  await expect(summary.getByRole('link')).toHaveText([
+    'The title must be at least 10 characters.',
+    'Describe what happened.',
+    'Enter the date of the incident.',
+    'Choose the area where it happened.',
+  ]);
+  await chooseLanguage(page, 'id');
   await summary.getByRole('link').first().click();
   await expect(page.locator('#title')).toBeFocused();
   await expect(page).toHaveURL(/\/lapor$/);
@@ -396,4 +411,20 @@ test('after the retry window the outbox stops by itself, and "try again" sends o
   expect(keys).toHaveLength(1);
   expect(keys[0]).not.toBe(oldKey);
   expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
+test('the region search is labelled by what it asks; the typing instructions are its description', async ({ page }) => {
+  await openForm(page);
+  const region = page.locator('#region');
+  await page.getByLabel('Pengaduan', { exact: true }).check();
+  await expect(page.getByRole('combobox', { name: 'Lokasi kejadian', exact: true })).toHaveAttribute('id', 'region');
+  await expect(region).toHaveAccessibleDescription(/^Ketik nama desa, kecamatan, atau kabupaten\/kota/);
+  await page.getByLabel('Aspirasi', { exact: true }).check();
+  await expect(page.getByRole('combobox', { name: 'Tempat tinggal Anda', exact: true })).toHaveAttribute('id', 'region');
+  await expectNoAxeViolations(page);
+  await chooseLanguage(page, 'en');
+  await expect(page.getByRole('combobox', { name: 'Where you live', exact: true })).toHaveAttribute('id', 'region');
+  await page.getByLabel('Complaint', { exact: true }).check();
+  await expect(page.getByRole('combobox', { name: 'Where it happened', exact: true })).toHaveAttribute('id', 'region');
+  await expect(region).toHaveAccessibleDescription(/^Type a village, district or regency\/city name/);
 });

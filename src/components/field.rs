@@ -3,7 +3,7 @@
 
 use lapor_core::Locale;
 use lapor_core::api::Field;
-use lapor_core::validation::Rule;
+use lapor_core::validation::{Rule, Violation};
 use leptos::prelude::*;
 
 use crate::i18n::{Texts, fill, texts, tr, use_i18n};
@@ -27,7 +27,11 @@ pub struct FieldProblem {
 impl FieldProblem {
     pub fn message(&self, locale: Locale) -> String {
         match &self.problem {
-            Problem::Rule(rule) => rule.message(locale),
+            // Named for its field ("Isi judul laporan."), as the server's field errors are.
+            Problem::Rule(rule) => match Field::from_path(&self.field) {
+                Some(field) => Violation { field, rule: *rule }.message(locale),
+                None => rule.message(locale),
+            },
             Problem::ChooseKind => texts(locale).err_choose_kind.into(),
             Problem::Server(text) => text.clone(),
         }

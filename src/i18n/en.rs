@@ -53,6 +53,8 @@ pub const TEXTS: Texts = Texts {
     sub_location_incident: "Where did it happen?",
     sub_location_home: "Where you live (optional)",
     sub_location_hint: "Type a village, district or regency/city name, then choose from the list.",
+    sub_region_label_incident: "Where it happened",
+    sub_region_label_home: "Where you live",
     sub_location_clear: "Change region",
     sub_region_none: "No region matches.",
     sub_region_count: "{n} regions found. Use the up and down arrows to choose.",

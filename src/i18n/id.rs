@@ -53,6 +53,8 @@ pub const TEXTS: Texts = Texts {
     sub_location_incident: "Lokasi kejadian",
     sub_location_home: "Tempat tinggal Anda (opsional)",
     sub_location_hint: "Ketik nama desa, kecamatan, atau kabupaten/kota, lalu pilih dari daftar.",
+    sub_region_label_incident: "Lokasi kejadian",
+    sub_region_label_home: "Tempat tinggal Anda",
     sub_location_clear: "Ganti wilayah",
     sub_region_none: "Tidak ada wilayah yang cocok.",
     sub_region_count: "{n} wilayah ditemukan. Gunakan panah atas/bawah untuk memilih.",

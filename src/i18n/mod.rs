@@ -65,6 +65,10 @@ pub struct Texts {
     pub sub_location_incident: &'static str,
     pub sub_location_home: &'static str,
     pub sub_location_hint: &'static str,
+    /// The region search's label: where a complaint happened.
+    pub sub_region_label_incident: &'static str,
+    /// The region search's label: where the author of an aspiration lives.
+    pub sub_region_label_home: &'static str,
     pub sub_location_clear: &'static str,
     pub sub_region_none: &'static str,
     pub sub_region_count: &'static str,

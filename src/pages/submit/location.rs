@@ -95,9 +95,12 @@ pub fn LocationSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoV
             <legend>{move || if complaint() { i18n.t().sub_location_incident } else { i18n.t().sub_location_home }}</legend>
             {directory.then(|| view! {
             <div class="field" class:field--error=move || region_problem().is_some()>
-                <label for="region">{tr(|t| t.sub_location_hint)}</label>
+                <label for="region">{move || if complaint() { i18n.t().sub_region_label_incident } else { i18n.t().sub_region_label_home }}</label>
                 <p class="hint" id="region-hint">
-                    {move || draft.with(|d| d.region.as_ref().map(|r| format!("✔ {} — {}", r.name, r.parents.join(", "))))}
+                    {tr(|t| t.sub_location_hint)}
+                    {move || draft.with(|d| d.region.as_ref().map(|r| view! {
+                        " "<strong class="region-chosen">{format!("✔ {} — {}", r.name, r.parents.join(", "))}</strong>
+                    }))}
                 </p>
                 <FieldError problems field={Field::RegionId.path()}/>
                 {move || draft.with(|d| d.region.is_some()).then(|| view! {
