@@ -13,7 +13,7 @@ use crate::components::sent_notices::SentNotices;
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
-use crate::lazy_routes::{FaqRoute, SubmitRoute, TrackReportRoute};
+use crate::lazy_routes::{AccessibilityRoute, FaqRoute, SubmitRoute, TrackReportRoute};
 use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::TrackLookupPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -124,6 +124,7 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/lacak") view=TrackLookupPage/>
                     <Route path=path!("/lacak/:tracking") view={Lazy::<TrackReportRoute>::new()}/>
                     <Route path=path!("/faq") view={Lazy::<FaqRoute>::new()}/>
+                    <Route path=path!("/aksesibilitas") view={Lazy::<AccessibilityRoute>::new()}/>
                     <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
                 </Routes>
             </main>

@@ -83,6 +83,35 @@ impl<'de> Deserialize<'de> for Dialect {
     }
 }
 
+/// A text in both languages.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Localised {
+    pub id: String,
+    pub en: String,
+}
+
+impl Localised {
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Id => &self.id,
+            Locale::En => &self.en,
+        }
+    }
+}
+
+/// The accessibility statement (`/aksesibilitas`); each part left out keeps the bundled text.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccessibilityStatement {
+    /// What was tested, how and when.
+    pub tested: Option<Localised>,
+    /// What is known not to work well.
+    pub limits: Option<Localised>,
+    /// How to get help another way (a phone number, an office).
+    pub help: Option<Localised>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -116,6 +145,13 @@ pub struct Config {
     pub contact: Option<Contact>,
     #[serde(default)]
     pub embed: Embed,
+    /// A short "how was this service?" survey, linked from the confirmation page; no link
+    /// when unset.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
+    /// The accessibility statement's texts.
+    #[serde(default)]
+    pub accessibility: AccessibilityStatement,
 }
 
 /// Whether `origin` is a bare `scheme://host[:port]`.
@@ -149,6 +185,13 @@ impl Config {
         if let Some(bad) = self.embed.allowed_parents.iter().find(|o| !is_origin(o)) {
             return Err(format!(
                 "`embed.allowed_parents` holds origins like \"https://kendalkab.go.id\", not {bad:?}"
+            ));
+        }
+        if let Some(url) = &self.feedback_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(format!(
+                "`feedback_url` must be an http(s) address like \"https://survei.kendalkab.go.id/lapor\", not {url:?}"
             ));
         }
         Ok(Config {
@@ -203,7 +246,9 @@ mod tests {
             "features": {"faq": false, "my_reports": true, "attachments": false, "geolocation": true},
             "contact": {"label": "SMS", "value": "1708", "link": "sms:1708"},
             "embed": {"allowed_parents": ["https://kendalkab.go.id"]},
-            "open311": {"api_key": "k", "jurisdiction_id": "kendalkab.go.id"}}"##,
+            "open311": {"api_key": "k", "jurisdiction_id": "kendalkab.go.id"},
+            "feedback_url": "https://survei.kendalkab.go.id/lapor",
+            "accessibility": {"help": {"id": "Telepon (0294) 381-234.", "en": "Call (0294) 381-234."}}}"##,
         )
         .unwrap();
         assert_eq!(c.name.as_deref(), Some("Lapor Kendal"));
@@ -214,6 +259,13 @@ mod tests {
             c.open311.jurisdiction_id.as_deref(),
             Some("kendalkab.go.id")
         );
+        assert_eq!(
+            c.feedback_url.as_deref(),
+            Some("https://survei.kendalkab.go.id/lapor")
+        );
+        let help = c.accessibility.help.as_ref().unwrap();
+        assert_eq!(help.get(Locale::En), "Call (0294) 381-234.");
+        assert!(c.accessibility.tested.is_none());
         let open311 = parse(r#"{"api_base": "open311/v2", "dialect": "open311"}"#).unwrap();
         assert_eq!(open311.dialect, Dialect::Open311);
     }
@@ -240,6 +292,11 @@ mod tests {
             parse(r#"{"api_base": "/api", "dialect": "soap"}"#)
                 .unwrap_err()
                 .contains("dialect")
+        );
+        assert!(
+            parse(r#"{"api_base": "/api", "feedback_url": "javascript:alert(1)"}"#)
+                .unwrap_err()
+                .contains("feedback_url")
         );
         let e =
             parse(r#"{"api_base": "/api", "embed": {"allowed_parents": ["kendalkab.go.id/*"]}}"#);

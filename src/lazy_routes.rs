@@ -1,8 +1,8 @@
 //! Routes whose code a release build loads only when they are visited.
 //!
 //! Each page below is a `LazyRoute` whose view function is a split point (`crate::split`), so
-//! the first visit downloads the shell and the home page, not the form, the tracking page and
-//! the FAQ.
+//! the first visit downloads the shell and the home page, not the form, the tracking page,
+//! the FAQ and the accessibility statement.
 //!
 //! A page whose code cannot be fetched (offline before it was ever cached) shows the usual
 //! "needs a connection" message with a retry, instead of taking the app down.
@@ -69,4 +69,8 @@ lazy_page!(
 lazy_page!(
     /// Questions and answers.
     FaqRoute, faq_view, crate::pages::faq::FaqPage, enabled = faq
+);
+lazy_page!(
+    /// The accessibility statement.
+    AccessibilityRoute, accessibility_view, crate::pages::accessibility::AccessibilityPage
 );

@@ -6,7 +6,7 @@ import { expectNoAxeViolations, waitForApp } from './helpers';
 // use from the second visit on.
 test.use({ serviceWorkers: 'allow' });
 
-const PAGE_CODE = /\/(submit_view|track_report_view|faq_view)-[0-9a-f]{16}\.wasm$/;
+const PAGE_CODE = /\/(submit_view|track_report_view|faq_view|accessibility_view)-[0-9a-f]{16}\.wasm$/;
 
 /** The pages' code the service worker keeps, by page. */
 async function keptPages(page: Page): Promise<string[]> {
@@ -72,7 +72,7 @@ test('from the second visit on, every page opens offline', async ({ page, contex
   await waitForApp(page);
   await expect
     .poll(() => keptPages(page), { timeout: 20_000 })
-    .toEqual(['faq_view', 'submit_view', 'track_report_view']);
+    .toEqual(['accessibility_view', 'faq_view', 'submit_view', 'track_report_view']);
 
   await context.setOffline(true);
   await page.goto('/lapor');

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::app::link;
 use crate::config::Config;
 use crate::i18n::tr;
 
@@ -13,6 +14,7 @@ pub fn Footer() -> impl IntoView {
                 let href = c.link.clone().unwrap_or_default();
                 view! { <p class="contact"><a href=href>{format!("{}: {}", c.label, c.value)}</a></p> }
             })}
+            <p><a href=link("/aksesibilitas")>{tr(|t| t.footer_accessibility)}</a></p>
             <p>{tr(|t| t.footer_note)}</p>
         </footer>
     }

@@ -11,21 +11,39 @@ use crate::i18n::labels::status_text;
 use crate::i18n::{fill, tr, use_i18n};
 use lapor_core::api::Channel;
 
-/// Where a channel leads: its own link, else `sms:`, `tel:` or `mailto:` from its kind.
+/// Where a channel leads: its own link, else from its kind — `sms:`, `tel:`, `mailto:`, a
+/// WhatsApp chat (`https://wa.me/` and the number in international form: a phone's dialler
+/// cannot open WhatsApp) or a Telegram account (`https://t.me/`).
 pub fn channel_href(channel: &Channel) -> String {
     if let Some(link) = channel.link.as_ref().filter(|l| !l.is_empty()) {
         return link.clone();
     }
-    let digits: String = channel
-        .value
+    let value = channel.value.trim();
+    let digits: String = value
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
     match channel.kind.as_str() {
         "sms" => format!("sms:{digits}"),
-        "phone" | "whatsapp" => format!("tel:{digits}"),
-        "email" => format!("mailto:{}", channel.value.trim()),
+        "phone" => format!("tel:{digits}"),
+        "whatsapp" => format!("https://wa.me/{}", international_digits(&digits)),
+        "telegram" => match value.strip_prefix('@') {
+            Some(account) => format!("https://t.me/{account}"),
+            None if value.starts_with("https://") => value.to_owned(),
+            None => format!("https://t.me/{value}"),
+        },
+        "email" => format!("mailto:{value}"),
         _ => channel.value.clone(),
+    }
+}
+
+/// A number as wa.me wants it: digits only, with the country code (an Indonesian `08…`
+/// becomes `628…`).
+fn international_digits(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix('0') {
+        Some(national) if !number.starts_with('+') => format!("62{national}"),
+        _ => digits,
     }
 }
 
@@ -140,6 +158,26 @@ mod tests {
                 Some("https://x.com/lapor1708")
             )),
             "https://x.com/lapor1708"
+        );
+    }
+
+    #[test]
+    fn whatsapp_and_telegram_open_their_apps_not_the_dialler() {
+        assert_eq!(
+            channel_href(&channel("whatsapp", "0812-2500-1708", None)),
+            "https://wa.me/6281225001708"
+        );
+        assert_eq!(
+            channel_href(&channel("whatsapp", "+62 812 2500 1708", None)),
+            "https://wa.me/6281225001708"
+        );
+        assert_eq!(
+            channel_href(&channel("telegram", "@lapor1708", None)),
+            "https://t.me/lapor1708"
+        );
+        assert_eq!(
+            channel_href(&channel("telegram", "https://t.me/lapor1708", None)),
+            "https://t.me/lapor1708"
         );
     }
 }

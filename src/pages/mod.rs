@@ -3,6 +3,7 @@
 //! named for what it is. Only the router (`app.rs`, `lazy_routes.rs`, and `main.rs` for the
 //! configuration error) names pages; the test below keeps it so.
 
+pub mod accessibility;
 pub mod config_error;
 pub mod faq;
 pub mod home;

@@ -52,7 +52,7 @@ pub fn Confirmation(
             .unwrap_or_default();
         sla.resolution_days(classification, false)
     };
-    let tracking = created.tracking_id.clone();
+    let tracking = created.tracking_id.to_string();
     let track_href = format!("/lacak/{}", crate::api::encode(&tracking));
     let track_href_link = track_href.clone();
     let due = created.due_date;
@@ -122,5 +122,9 @@ pub fn Confirmation(
                 {tr(|t| t.done_new)}
             </button>
         </div>
+        // The deployer's short survey (`feedback_url`); nothing when there is none.
+        {use_context::<crate::config::Config>().and_then(|c| c.feedback_url).map(|url| view! {
+            <p id="feedback"><a href=url rel="noopener">{tr(|t| t.done_feedback)}</a></p>
+        })}
     }
 }
