@@ -96,7 +96,7 @@ pub fn stored_view(tracking_id: &str) -> Option<StoredView> {
 /// here or kept by choice whole, a public one listed without its code, a confidential one only
 /// viewed not at all (and an earlier copy of it goes).
 pub fn remember_view(view: &ReportView, access_code: Option<String>) {
-    let id = &view.tracking_id;
+    let id = &view.tracking_id.to_string();
     let kept = is_kept(id);
     let copy = device_copy(view.confidential, kept);
     if copy.view {

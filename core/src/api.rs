@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::tracking::TrackingId;
 use crate::{Locale, Status};
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -322,10 +323,81 @@ pub struct NewReport {
     pub locale: Option<String>,
 }
 
+/// A report's number as its backend gives it: this portal's checked tracking number, or the
+/// id another backend (Open311) chose. On the wire, the number as text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ReportNumber {
+    Tracking(TrackingId),
+    /// Another backend's own id, exactly as sent (empty when it sent none).
+    Other(String),
+}
+
+impl ReportNumber {
+    /// A tracking number however typed, else the text as another backend's id.
+    pub fn parse(raw: &str) -> ReportNumber {
+        match TrackingId::parse(raw) {
+            Ok(id) => ReportNumber::Tracking(id),
+            Err(_) => ReportNumber::Other(raw.to_owned()),
+        }
+    }
+
+    /// The number in a URL path: a tracking number compact (`K7M2QX9PD`), another id as sent.
+    pub fn path_segment(&self) -> String {
+        match self {
+            ReportNumber::Tracking(id) => id.compact(),
+            ReportNumber::Other(raw) => raw.clone(),
+        }
+    }
+
+    /// Whether the backend gave no number at all (a GeoReport "blackbox" service).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, ReportNumber::Other(raw) if raw.is_empty())
+    }
+}
+
+impl From<TrackingId> for ReportNumber {
+    fn from(id: TrackingId) -> Self {
+        ReportNumber::Tracking(id)
+    }
+}
+
+impl std::fmt::Display for ReportNumber {
+    /// A tracking number's readable form (`K7M-2QX-9PD`); another id as sent.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportNumber::Tracking(id) => id.fmt(f),
+            ReportNumber::Other(raw) => f.write_str(raw),
+        }
+    }
+}
+
+impl Serialize for ReportNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(ReportNumber::parse(&String::deserialize(deserializer)?))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ReportNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ReportNumber".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string" })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportCreated {
-    pub tracking_id: String,
+    pub tracking_id: ReportNumber,
     pub access_code: String,
     pub status: Status,
     /// RFC 3339 timestamp.
@@ -395,7 +467,7 @@ pub struct ReportEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportView {
-    pub tracking_id: String,
+    pub tracking_id: ReportNumber,
     pub status: Status,
     /// Absent where the privacy rule hides it (a confidential report seen without its code,
     /// see [`crate::privacy`]); so are `agency`, `category`, `submitted_at` and `due_date`.
@@ -585,6 +657,23 @@ fn about_blank() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_numbers_are_tracking_numbers_when_they_check_and_text_otherwise() {
+        let id = TrackingId::from_random(0x12_3456_789A);
+        let number = ReportNumber::from(id);
+        let json = serde_json::to_string(&number).unwrap();
+        assert_eq!(json, format!("\"{id}\""));
+        assert_eq!(serde_json::from_str::<ReportNumber>(&json).unwrap(), number);
+        assert_eq!(number.path_segment(), id.compact());
+        let theirs: ReportNumber = serde_json::from_str("\"638344\"").unwrap();
+        assert_eq!(theirs, ReportNumber::Other("638344".into()));
+        assert_eq!(
+            (theirs.to_string(), theirs.path_segment()),
+            ("638344".into(), "638344".into())
+        );
+        assert!(ReportNumber::Other(String::new()).is_empty() && !number.is_empty());
+    }
 
     #[test]
     fn region_levels_follow_the_depth_of_the_code() {

@@ -612,7 +612,7 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
     }
     let due = request.expected.as_deref().and_then(date_of);
     ReportView {
-        tracking_id: request.id.clone(),
+        tracking_id: crate::api::ReportNumber::parse(&request.id),
         overdue: request.open && due.is_some_and(|d| today > d),
         status,
         // GeoReport requests carry no kind of report: none is claimed.

@@ -360,7 +360,7 @@ mod tests {
             attachments: Vec::new(),
         };
         let view = ReportView {
-            tracking_id: "K7M-2QX-9PD".into(),
+            tracking_id: crate::api::ReportNumber::parse("K7M-2QX-9PD"),
             status: Status::InProgress,
             classification: None,
             agency: None,

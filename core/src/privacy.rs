@@ -127,7 +127,7 @@ mod tests {
 
     fn full_view(privacy: Privacy) -> ReportView {
         ReportView {
-            tracking_id: "K7M-2QX-9PD".into(),
+            tracking_id: crate::api::ReportNumber::parse("K7M-2QX-9PD"),
             status: Status::InProgress,
             classification: Some(Classification::Complaint),
             agency: Some("Dinas PU".into()),

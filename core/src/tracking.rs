@@ -110,6 +110,31 @@ impl fmt::Display for TrackingId {
     }
 }
 
+/// On the wire a tracking number is its readable form; any typed form is read.
+impl serde::Serialize for TrackingId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TrackingId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <String as serde::Deserialize>::deserialize(deserializer)?;
+        TrackingId::parse(&raw).map_err(|_| serde::de::Error::custom("not a tracking number"))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for TrackingId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TrackingId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string" })
+    }
+}
+
 /// Builds an access code (`XXXXX-XXXXX`) from 50 random bits.
 pub fn access_code_from_random(bits: u64) -> String {
     let symbols: String = (0..ACCESS_CODE_LEN)

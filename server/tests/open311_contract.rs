@@ -98,7 +98,7 @@ fn the_servers_open311_answers_read_back_through_core() {
     assert_eq!(requests[0].service_code.as_deref(), Some("infrastruktur"));
     assert!(requests[0].requested.is_some());
     let view = open311::report_view(&requests[0], chrono::Utc::now().date_naive());
-    assert_eq!(view.tracking_id, id);
+    assert_eq!(view.tracking_id.to_string(), id);
     assert!(
         view.due_date.is_some() && !view.due_date_estimate,
         "the server says when it is due"

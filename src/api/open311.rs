@@ -224,7 +224,7 @@ impl Open311 {
             lapor_core::api::SlaPolicy::default().resolution_days(report.classification, false);
         let due = lapor_core::calendar::Calendar::indonesia_default().add_working_days(today, days);
         Ok(ReportCreated {
-            tracking_id: id,
+            tracking_id: lapor_core::api::ReportNumber::parse(&id),
             access_code: String::new(),
             status: Status::Received,
             submitted_at: String::new(),

@@ -15,7 +15,7 @@ pub fn SentNotices() -> impl IntoView {
     view! {
         <div role="status" class="sent-notices">
             {move || outbox.sent.get().into_iter().map(|sent| {
-                let tracking = sent.created.tracking_id.clone();
+                let tracking = sent.created.tracking_id.to_string();
                 let href = link(&format!("/lacak/{tracking}"));
                 let key = sent.key.clone();
                 let title = if sent.title.is_empty() { i18n.t().outbox_untitled.to_owned() } else { sent.title.clone() };

@@ -1,3 +1,5 @@
+use lapor_core::words;
+
 use super::Texts;
 
 pub const TEXTS: Texts = Texts {
@@ -25,13 +27,13 @@ pub const TEXTS: Texts = Texts {
     home_how_heading: "How reports are handled",
     home_channels_heading: "Other channels",
 
-    status_received: "Received",
-    status_verified: "Verified",
-    status_forwarded: "Forwarded",
-    status_in_progress: "In progress",
-    status_resolved: "Resolved",
-    status_closed: "Closed",
-    status_rejected: "Rejected",
+    status_received: words::EN.status_received,
+    status_verified: words::EN.status_verified,
+    status_forwarded: words::EN.status_forwarded,
+    status_in_progress: words::EN.status_in_progress,
+    status_resolved: words::EN.status_resolved,
+    status_closed: words::EN.status_closed,
+    status_rejected: words::EN.status_rejected,
 
     class_complaint: "Complaint",
     class_aspiration: "Aspiration",
@@ -142,8 +144,8 @@ pub const TEXTS: Texts = Texts {
     track_submitted: "Sent",
     track_due: "Due by",
     track_due_estimate: "estimate: that year's holiday calendar is not available yet",
-    track_days_left: "{n} working days left",
-    track_overdue: "overdue by {n} working days",
+    track_days_left: words::EN.days_left,
+    track_overdue: words::EN.days_overdue,
     track_timeline: "History",
     track_confidential_hidden: "This report is confidential: its content shows only with the access code.",
     track_agency: "Agency",
@@ -271,27 +273,6 @@ pub const TEXTS: Texts = Texts {
     sub_attribute_required: "Required.",
     conf_no_number: "Your report has been received, but this service does not give a tracking number right away. Keep the time you sent it in case you need to ask about it.",
 
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    weekdays: [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
+    months: words::EN.months,
+    weekdays: words::EN.weekdays,
 };

@@ -1,3 +1,5 @@
+use lapor_core::words;
+
 use super::Texts;
 
 pub const TEXTS: Texts = Texts {
@@ -25,13 +27,13 @@ pub const TEXTS: Texts = Texts {
     home_how_heading: "Bagaimana laporan diproses",
     home_channels_heading: "Saluran lain",
 
-    status_received: "Diterima",
-    status_verified: "Terverifikasi",
-    status_forwarded: "Diteruskan",
-    status_in_progress: "Diproses",
-    status_resolved: "Selesai",
-    status_closed: "Ditutup",
-    status_rejected: "Ditolak",
+    status_received: words::ID.status_received,
+    status_verified: words::ID.status_verified,
+    status_forwarded: words::ID.status_forwarded,
+    status_in_progress: words::ID.status_in_progress,
+    status_resolved: words::ID.status_resolved,
+    status_closed: words::ID.status_closed,
+    status_rejected: words::ID.status_rejected,
 
     class_complaint: "Pengaduan",
     class_aspiration: "Aspirasi",
@@ -142,8 +144,8 @@ pub const TEXTS: Texts = Texts {
     track_submitted: "Dikirim",
     track_due: "Batas waktu",
     track_due_estimate: "perkiraan: kalender libur tahun itu belum tersedia",
-    track_days_left: "{n} hari kerja lagi",
-    track_overdue: "terlambat {n} hari kerja",
+    track_days_left: words::ID.days_left,
+    track_overdue: words::ID.days_overdue,
     track_timeline: "Riwayat",
     track_confidential_hidden: "Laporan ini rahasia: isinya hanya terlihat dengan kode akses.",
     track_agency: "Instansi",
@@ -271,21 +273,6 @@ pub const TEXTS: Texts = Texts {
     sub_attribute_required: "Wajib diisi.",
     conf_no_number: "Laporan Anda sudah diterima, tetapi layanan ini tidak memberikan nomor pelacakan secara langsung. Simpan waktu pengiriman ini bila perlu menanyakannya.",
 
-    months: [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ],
-    weekdays: [
-        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-    ],
+    months: words::ID.months,
+    weekdays: words::ID.weekdays,
 };

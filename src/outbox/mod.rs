@@ -277,7 +277,7 @@ pub fn remember(created: &ReportCreated) {
         return;
     }
     saved_reports::remember(SavedReport {
-        tracking_id: created.tracking_id.clone(),
+        tracking_id: created.tracking_id.to_string(),
         access_code: Some(created.access_code.clone()).filter(|c| !c.is_empty()),
         last_status: Some(created.status.code().to_owned()),
         // Made on this device: kept whole, confidential or not (`core::device_copy`).

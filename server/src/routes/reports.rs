@@ -240,7 +240,7 @@ fn insert_new_report(
     )?;
     storage::attach_to_report(tx, report_id, &report.attachment_ids)?;
     Ok(ReportCreated {
-        tracking_id: tracking_id.to_string(),
+        tracking_id: tracking_id.into(),
         access_code,
         status: Status::Received,
         submitted_at,
@@ -349,7 +349,7 @@ fn tracking_view(
         .map(report_event)
         .collect();
     let whole = ReportView {
-        tracking_id: report.tracking_id.to_string(),
+        tracking_id: report.tracking_id.into(),
         overdue: !report.status.is_final() && today() > report.due_date,
         status: report.status,
         classification: Some(report.classification),

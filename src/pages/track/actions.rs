@@ -131,7 +131,7 @@ pub fn Actions(
         }
         _ => None,
     };
-    let tracking = report.tracking_id.replace('-', "");
+    let tracking = report.tracking_id.path_segment();
     view! {
         {move || reply_refusal().map(|message| view! { <p class="hint" id="reply-closed">{message}</p> })}
         {

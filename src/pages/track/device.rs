@@ -10,7 +10,7 @@ use crate::saved_reports::{self, SavedReport, remember_view};
 
 #[component]
 pub fn DeviceCopyChoice(view: ReportView, code: Signal<Option<String>>) -> impl IntoView {
-    let id = view.tracking_id.clone();
+    let id = view.tracking_id.to_string();
     let kept = RwSignal::new(saved_reports::is_kept(&id));
     let removed = RwSignal::new(false);
     // Only viewed, what the device keeps anyway (a public report's number and view).
@@ -20,7 +20,7 @@ pub fn DeviceCopyChoice(view: ReportView, code: Signal<Option<String>>) -> impl 
         move |_| {
             let code = code.get_untracked();
             saved_reports::remember(SavedReport {
-                tracking_id: view.tracking_id.clone(),
+                tracking_id: view.tracking_id.to_string(),
                 access_code: code.clone(),
                 last_status: Some(view.status.code().to_owned()),
                 kept: true,

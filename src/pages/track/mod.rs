@@ -140,7 +140,7 @@ fn ReportDetails(
     // Something of this report is, or could be, kept on this device: the citizen decides.
     let device_choice = actions
         && (code.get_untracked().is_some()
-            || saved_reports::is_kept(&view.tracking_id)
+            || saved_reports::is_kept(&view.tracking_id.to_string())
             || device_copy(view.confidential, false).listed);
     view! {
         <ReportSummary report=view.clone()/>
@@ -148,7 +148,7 @@ fn ReportDetails(
             {tr(|t| t.track_refresh)}
         </button>
         {needs_code.then(|| view! {
-            <AccessForm tracking=view.tracking_id.clone() confidential=view.confidential wrong=wrong_code on_view/>
+            <AccessForm tracking=view.tracking_id.to_string() confidential=view.confidential wrong=wrong_code on_view/>
         })}
         <Timeline events=view.events.clone()/>
         {code.get_untracked().filter(|_| actions).map(|code| view! { <Actions report=view.clone() code on_view/> })}

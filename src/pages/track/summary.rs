@@ -106,7 +106,7 @@ pub fn ReportSummary(report: ReportView) -> impl IntoView {
     view! {
         <dl class="summary">
             <dt>{tr(|t| t.track_label)}</dt>
-            <dd class="tracking-number">{report.tracking_id.clone()}</dd>
+            <dd class="tracking-number">{report.tracking_id.to_string()}</dd>
             <dt>{tr(|t| t.track_status)}</dt>
             <dd><span class=badge_class(&status)>{move || status_text(i18n.t(), &badge_status)}</span></dd>
             {classification}
