@@ -9,6 +9,13 @@ use crate::{Locale, Status};
 
 pub const API_PREFIX: &str = "/api/v1";
 
+/// What a report's reporter sends to `/reports/{tracking}/…` of the native API.
+pub mod actions {
+    pub const REPLIES: &str = "replies";
+    pub const RATING: &str = "rating";
+    pub const DISPUTES: &str = "disputes";
+}
+
 /// The HTTP headers of the native API, in lower case (HTTP header names are case-insensitive,
 /// and `http::HeaderName::from_static` takes only lower case).
 pub mod headers {

@@ -3,11 +3,11 @@
 //! headers.
 
 use lapor_core::Locale;
-use lapor_core::api::headers;
 use lapor_core::api::{
     Agency, Category, FaqEntry, Instance, NewDispute, NewRating, NewReply, NewReport, Problem,
     Region, ReportCreated, ReportView,
 };
+use lapor_core::api::{actions, headers};
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, Uploaded, encode};
@@ -151,7 +151,7 @@ impl Native {
         reply: &NewReply,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        self.reporter_action(tracking, "replies", access_code, key, reply, locale)
+        self.reporter_action(tracking, actions::REPLIES, access_code, key, reply, locale)
             .await
     }
 
@@ -163,8 +163,15 @@ impl Native {
         dispute: &NewDispute,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        self.reporter_action(tracking, "disputes", access_code, key, dispute, locale)
-            .await
+        self.reporter_action(
+            tracking,
+            actions::DISPUTES,
+            access_code,
+            key,
+            dispute,
+            locale,
+        )
+        .await
     }
 
     pub async fn rate(
@@ -175,7 +182,7 @@ impl Native {
         rating: &NewRating,
         locale: Locale,
     ) -> Result<ReportView, ApiError> {
-        self.reporter_action(tracking, "rating", access_code, key, rating, locale)
+        self.reporter_action(tracking, actions::RATING, access_code, key, rating, locale)
             .await
     }
 

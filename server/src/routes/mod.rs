@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lapor_core::api::actions;
 use lapor_core::refusal::Refusal;
 use sha2::{Digest, Sha256};
 
@@ -33,6 +34,11 @@ const JSON_BODY_LIMIT: usize = 64 * 1024;
 /// The largest upload body: one file at its limit, and room for the multipart framing.
 fn attachment_body_limit() -> usize {
     instance::ATTACHMENT_MAX_BYTES as usize + 64 * 1024
+}
+
+/// The route of a reporter's action on one report.
+fn reporter_action(action: &str) -> String {
+    format!("/reports/{{tracking}}/{action}")
 }
 
 pub fn api_router(state: AppState) -> Router {
@@ -59,9 +65,9 @@ pub fn api_router(state: AppState) -> Router {
             get(reports::get_report)
                 .route_layer(middleware::from_fn_with_state(state.clone(), limit_lookups)),
         )
-        .route("/reports/{tracking}/replies", post(reports::reply))
-        .route("/reports/{tracking}/rating", post(reports::rate))
-        .route("/reports/{tracking}/disputes", post(reports::dispute))
+        .route(&reporter_action(actions::REPLIES), post(reports::reply))
+        .route(&reporter_action(actions::RATING), post(reports::rate))
+        .route(&reporter_action(actions::DISPUTES), post(reports::dispute))
         .route("/admin/reports", get(admin::list_reports))
         .route("/admin/reports/{tracking}/events", post(admin::add_event))
         .route(

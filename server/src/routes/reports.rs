@@ -427,7 +427,7 @@ async fn record_reporter_action<T: serde::Serialize + Send + 'static>(
     state: &AppState,
     parts: Parts,
     tracking: String,
-    scope: &'static str,
+    scope: EventKind,
     body: &T,
     apply: impl FnOnce(&Transaction, &ReportRow, &ReportFacts, Locale) -> Result<(), ApiError>
     + Send
@@ -447,7 +447,7 @@ async fn record_reporter_action<T: serde::Serialize + Send + 'static>(
         .with_db(move |conn| -> Result<ReportView, ApiError> {
             let tx = conn.transaction()?;
             let report = find_report_or_404(&tx, &tracking, locale)?;
-            let scope = format!("{scope}:{}", report.tracking_id.compact());
+            let scope = format!("{}:{}", scope.code(), report.tracking_id.compact());
             let idempotent = key.map(|key| Idempotent::new(scope, &key, &body));
             let replayed = match &idempotent {
                 Some(idempotent) => earlier_answer(idempotent, &tx, locale)?.is_some(),
@@ -528,7 +528,7 @@ pub async fn reply(
         &state,
         parts,
         tracking,
-        "reply",
+        EventKind::Reply,
         &reply,
         move |tx, report, facts, locale| {
             permissions::can_reply(facts, today(), &calendar(), &instance_info().sla)
@@ -567,7 +567,7 @@ pub async fn dispute(
         &state,
         parts,
         tracking,
-        "dispute",
+        EventKind::Dispute,
         &dispute,
         move |tx, report, facts, locale| {
             permissions::can_dispute(facts, today(), &calendar(), &instance_info().sla)
@@ -600,7 +600,7 @@ pub async fn rate(
         &state,
         parts,
         tracking,
-        "rating",
+        EventKind::Rating,
         &body,
         move |tx, report, facts, locale| {
             permissions::can_rate(facts).map_err(|refusal| not_allowed_now(refusal, locale))?;
