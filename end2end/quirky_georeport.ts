@@ -12,6 +12,7 @@
 // - `services.json` localised only by the `locale` query parameter; a service with
 //   `metadata: true` whose definition does not exist (404).
 // - `requests/{id}.json` as a list or a bare object; 404 as JSON or HTML.
+// - An api_key required on reads too.
 // - A fixed answer to every POST (an error in any shape, or a 500 page), to test messages.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,9 +29,14 @@ export interface Quirks {
   definitionMissing: boolean;
   requestShape: 'list' | 'bare';
   notFound: 'json' | 'html';
+  /** Reads need the api_key too (a 403 in the spec's shape without it). */
+  apiKeyOnGet: boolean;
   /** Every POST gets this answer instead. */
   failPost: { status: number; body: string; contentType: string } | null;
 }
+
+/** The api_key `routeThrough` configures the app with. */
+export const API_KEY = 'kunci-uji';
 
 export const DJANGO_500 =
   '<!doctype html>\n<html lang="en"><head><title>Server Error (500)</title></head>' +
@@ -101,6 +107,7 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
       definitionMissing: false,
       requestShape: 'list',
       notFound: 'json',
+      apiKeyOnGet: false,
       failPost: null,
       ...quirks,
     },
@@ -133,8 +140,11 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
       expected_datetime: null,
       address: r.address,
     });
-    let path = url.pathname;
+    const path = url.pathname;
     let m: RegExpMatchArray | null;
+    if (req.method === 'GET' && q.apiKeyOnGet && url.searchParams.get('api_key') !== API_KEY) {
+      return send(403, [{ code: 403, description: 'api_key required' }]);
+    }
     if (req.method === 'GET' && path === '/services.json') {
       const locale = q.localeByQuery ? (url.searchParams.get('locale') ?? 'id') : 'id';
       return send(200, SERVICES(locale));
@@ -196,7 +206,7 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
  * `connect-src 'self'` holds) and forwards those calls to `server`. */
 export async function routeThrough(page: Page, server: QuirkyServer) {
   await page.route('**/config.json', (route) =>
-    route.fulfill({ json: { api_base: 'quirky/v2', dialect: 'open311', open311: { api_key: 'kunci-uji' } } }),
+    route.fulfill({ json: { api_base: 'quirky/v2', dialect: 'open311', open311: { api_key: API_KEY } } }),
   );
   await page.route('**/quirky/v2/**', async (route) => {
     const url = new URL(route.request().url());

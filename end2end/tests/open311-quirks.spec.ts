@@ -74,6 +74,13 @@ test('a server that answers with both an id and a token, ids as numbers', async 
   await sentAndTracked(page, '5001');
 });
 
+test('a server that requires the api_key on reads too', async ({ page }) => {
+  await open(page, { apiKeyOnGet: true });
+  await fillStreetLight(page);
+  await send(page);
+  await sentAndTracked(page, '5001');
+});
+
 test('a service with metadata but no definition (404) has no extra fields, and is sent', async ({ page }) => {
   await open(page, { definitionMissing: true });
   await fillStreetLight(page);

@@ -103,9 +103,14 @@ impl Open311 {
         }
     }
 
-    /// `{base}/{path}.json?jurisdiction_id=…&{query}`.
+    /// `{base}/{path}.json?api_key=…&jurisdiction_id=…&{query}`. The api_key goes on reads
+    /// too: some servers require it there (and refuse a wrong one), the others ignore it, and
+    /// it is no secret (it is in the public `config.json`).
     fn url(&self, path: &str, query: &str) -> String {
         let mut params: Vec<String> = Vec::new();
+        if let Some(key) = self.settings.api_key.as_deref().filter(|k| !k.is_empty()) {
+            params.push(format!("api_key={}", encode(key)));
+        }
         if let Some(j) = &self.settings.jurisdiction_id {
             params.push(format!("jurisdiction_id={}", encode(j)));
         }
