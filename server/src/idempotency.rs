@@ -6,7 +6,7 @@
 //! [`SERVER_RETENTION_DAYS`]: lapor_core::retention::SERVER_RETENTION_DAYS
 
 use lapor_core::retention::SERVER_RETENTION_SECS;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, named_params};
 
 use crate::secrets::ReplayKey;
 
@@ -41,9 +41,9 @@ impl Idempotent {
     pub fn earlier(&self, conn: &Connection) -> rusqlite::Result<Option<Replay>> {
         let row: Option<(String, String)> = conn
             .query_row(
-                "SELECT request_hash, response FROM idempotency WHERE scope = ?1 AND key = ?2",
-                params![self.scope, self.key.lookup],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT request_hash, response FROM idempotency WHERE scope = :scope AND key = :key",
+                named_params! { ":scope": self.scope, ":key": self.key.lookup },
+                |r| Ok((r.get("request_hash")?, r.get("response")?)),
             )
             .optional()?;
         Ok(row.map(|(digest, sealed)| match self.key.open(&sealed) {
@@ -56,15 +56,15 @@ impl Idempotent {
     pub fn record(&self, conn: &Connection, status: u16, answer: &str) -> rusqlite::Result<()> {
         conn.execute(
             "INSERT INTO idempotency (scope, key, request_hash, status, response, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                self.scope,
-                self.key.lookup,
-                self.digest,
-                status,
-                self.key.seal(answer),
-                crate::routes::now().0
-            ],
+             VALUES (:scope, :key, :request_hash, :status, :response, :created_at)",
+            named_params! {
+                ":scope": self.scope,
+                ":key": self.key.lookup,
+                ":request_hash": self.digest,
+                ":status": status,
+                ":response": self.key.seal(answer),
+                ":created_at": crate::routes::now().0,
+            },
         )?;
         Ok(())
     }
@@ -77,8 +77,8 @@ pub fn purge_expired(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     conn.execute(
-        "DELETE FROM idempotency WHERE created_at < ?1",
-        params![cutoff],
+        "DELETE FROM idempotency WHERE created_at < :cutoff",
+        named_params! { ":cutoff": cutoff },
     )
 }
 

@@ -57,10 +57,10 @@ pub async fn list_agencies(
             )?;
             stmt.query_map(params![pattern, query.parent], |r| {
                 Ok(Agency {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    tier: tier_from_code(&r.get::<_, String>(2)?),
-                    parent_id: r.get(3)?,
+                    id: r.get("id")?,
+                    name: r.get("name")?,
+                    tier: tier_from_code(&r.get::<_, String>("tier")?),
+                    parent_id: r.get("parent_id")?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -87,9 +87,9 @@ pub async fn list_categories(
                 conn.prepare("SELECT id, name_id, name_en FROM categories ORDER BY position")?;
             stmt.query_map([], |r| {
                 Ok(Category {
-                    id: r.get(0)?,
-                    name_id: r.get(1)?,
-                    name_en: r.get(2)?,
+                    id: r.get("id")?,
+                    name_id: r.get("name_id")?,
+                    name_en: r.get("name_en")?,
                     group: None,
                 })
             })?
@@ -126,11 +126,11 @@ pub async fn search_regions(
                  ORDER BY (search LIKE ?2) DESC, level, name LIMIT ?3",
             )?;
             stmt.query_map(params![pattern, prefix, MAX_RESULTS], |r| {
-                let level: usize = r.get(2)?;
-                let parents: String = r.get(3)?;
+                let level: usize = r.get("level")?;
+                let parents: String = r.get("parents")?;
                 Ok(Region {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
+                    id: r.get("code")?,
+                    name: r.get("name")?,
                     level: RegionLevel::from_depth(level),
                     parents: parents
                         .split('|')
@@ -169,7 +169,12 @@ pub async fn list_faq(
                 "SELECT id, category, question, answer FROM faq WHERE locale = ?1 ORDER BY position",
             )?;
             stmt.query_map([locale.tag()], |r| {
-                Ok(FaqEntry { id: r.get(0)?, category: r.get(1)?, question: r.get(2)?, answer: r.get(3)? })
+                Ok(FaqEntry {
+                    id: r.get("id")?,
+                    category: r.get("category")?,
+                    question: r.get("question")?,
+                    answer: r.get("answer")?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()
         })
