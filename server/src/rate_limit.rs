@@ -184,17 +184,29 @@ impl Failures {
 }
 
 /// Back-off for wrong secrets (access codes, the admin token, Open311 api_keys), counted per
-/// client and per target: after a few failures every attempt waits, the right secret too,
-/// and the wait doubles with each further failure.
+/// client and per target: after a few failures every attempt of that client waits, the right
+/// secret too, and the wait doubles with each further failure. A target's failures (many
+/// guessers together) slow down only clients that have guessed wrong themselves: a client with
+/// a clean record is never refused, so nobody can lock a reporter out of their own report, or
+/// an agency out of the admin API, by guessing at it.
 #[derive(Default)]
 pub struct SecretGuard {
     failures: Mutex<HashMap<SecretKey, Failures>>,
 }
 
 impl SecretGuard {
-    /// `Err(seconds)` while `client` or `target` must wait before the next attempt.
+    /// `Err(seconds)` while `client` must wait before the next attempt: its own failures, or
+    /// (once it has failed itself) the target's.
     pub fn allowed(&self, client: IpAddr, target: &str, now: Instant) -> Result<(), u64> {
         let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = |key: &SecretKey| {
+            failures
+                .get(key)
+                .is_some_and(|f| now.duration_since(f.last) < FORGET_AFTER)
+        };
+        if !recent(&SecretKey::Client(client)) {
+            return Ok(());
+        }
         let until = [
             (SecretKey::Client(client), FREE_FAILURES_PER_CLIENT),
             (
@@ -458,17 +470,20 @@ mod tests {
     }
 
     #[test]
-    fn many_clients_failing_on_one_target_make_it_wait() {
+    fn many_clients_failing_on_one_target_make_its_guessers_wait_never_the_others() {
         let guard = SecretGuard::default();
         let t0 = Instant::now();
         for n in 0..FREE_FAILURES_PER_TARGET {
             guard.failed(IpAddr::V4((0xC000_0200 + n).into()), "admin", t0);
         }
+        // One of the guessers, with a single failure of its own: the target's back-off holds.
+        let guesser = IpAddr::V4(0xC000_0200.into());
+        assert_eq!(guard.allowed(guesser, "admin", t0), Err(1));
+        // A client with a clean record is never locked out of the target.
         let newcomer = ip("198.51.100.1");
-        assert_eq!(guard.allowed(newcomer, "admin", t0), Err(1));
-        assert_eq!(guard.allowed(newcomer, "K7M2QX9PD", t0), Ok(()));
-        guard.succeeded("admin");
         assert_eq!(guard.allowed(newcomer, "admin", t0), Ok(()));
+        guard.succeeded("admin");
+        assert_eq!(guard.allowed(guesser, "admin", t0), Ok(()));
     }
 
     #[test]

@@ -322,3 +322,37 @@ fn guessing_access_codes_is_throttled_even_for_the_right_code() {
 fn rate_limit_free_failures() -> u32 {
     lapor_server::rate_limit::FREE_FAILURES_PER_CLIENT
 }
+
+#[test]
+fn guessers_cannot_lock_a_reporter_out_of_their_report() {
+    let server = Server::start_with("privacy-lockout", &["--trusted-proxy", "127.0.0.1"]);
+    let secret = server.create(&complaint(SECRET_AGENCY));
+    let path = format!(
+        "/api/v1/reports/{}",
+        secret["tracking_id"].as_str().unwrap()
+    );
+    // Many clients, each guessing wrong, more than the report's own allowance.
+    for n in 0..30 {
+        let client = format!("198.51.100.{n}");
+        let r = server.request(
+            "GET",
+            &path,
+            &[
+                ("X-Access-Code", "AAAAA-AAAAA"),
+                ("X-Forwarded-For", &client),
+            ],
+            None,
+        );
+        assert!(matches!(r.status, 403 | 429), "{}", r.body);
+    }
+    // The reporter, who has guessed nothing, still opens it with the code.
+    let code = secret["access_code"].as_str().unwrap();
+    let r = server.request(
+        "GET",
+        &path,
+        &[("X-Access-Code", code), ("X-Forwarded-For", "192.0.2.7")],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["title"], "Jalan berlubang di depan pasar");
+}
