@@ -92,15 +92,27 @@ pub enum Refusal {
     DamagedFile,
     /// A password-protected PDF, whose author data cannot be removed.
     LockedPdf,
+    /// A confidential report for a backend that cannot keep one (Open311 lists every request):
+    /// sent anyway, its text would be public.
+    ConfidentialNotSupported,
     Internal,
 }
 
 impl Refusal {
+    /// The problem+json answer, in `locale`.
+    pub fn problem(&self, locale: Locale) -> crate::api::Problem {
+        crate::api::Problem {
+            detail: Some(self.message(locale)),
+            ..crate::api::Problem::new(self.status(), self.title(locale))
+        }
+    }
+
     /// The HTTP status of the problem+json answer.
     pub fn status(&self) -> u16 {
         match self {
             Refusal::InvalidFields | Refusal::NothingToRecord => 422,
             Refusal::DamagedFile | Refusal::LockedPdf | Refusal::InvalidBody => 422,
+            Refusal::ConfidentialNotSupported => 422,
             Refusal::IdempotencyKeyRequired
             | Refusal::UnknownParameter { .. }
             | Refusal::ParameterTooLong { .. }
@@ -162,6 +174,7 @@ impl Refusal {
             Refusal::FileTypeNotAccepted => "file_type_not_accepted",
             Refusal::DamagedFile => "damaged_file",
             Refusal::LockedPdf => "locked_pdf",
+            Refusal::ConfidentialNotSupported => "confidential_not_supported",
             Refusal::Internal => "internal",
         }
     }
@@ -233,6 +246,10 @@ impl Refusal {
             (Refusal::DamagedFile, En) => "Damaged file",
             (Refusal::LockedPdf, Id) => "PDF terkunci",
             (Refusal::LockedPdf, En) => "Locked PDF",
+            (Refusal::ConfidentialNotSupported, Id) => {
+                "Laporan rahasia tidak dapat dikirim ke sini"
+            }
+            (Refusal::ConfidentialNotSupported, En) => "Confidential reports cannot be sent here",
             (Refusal::Internal, Id) => "Kesalahan server",
             (Refusal::Internal, En) => "Internal server error",
         }
@@ -417,6 +434,18 @@ impl Refusal {
                  print it again as a PDF, then send it again."
                     .into()
             }
+            (Refusal::ConfidentialNotSupported, Id) => {
+                "Layanan pengaduan ini menampilkan setiap laporan kepada publik, sehingga laporan \
+                 rahasia tidak dapat dikirim ke sini. Matikan pilihan rahasia bila isinya boleh \
+                 terlihat, atau sampaikan lewat saluran lain instansi."
+                    .into()
+            }
+            (Refusal::ConfidentialNotSupported, En) => {
+                "This complaint service shows every report publicly, so a confidential report \
+                 cannot be sent here. Turn off the confidential choice if its content may be \
+                 seen, or use another of the agency's channels."
+                    .into()
+            }
             (Refusal::Internal, Id) => {
                 "Terjadi kesalahan di server. Coba lagi beberapa saat lagi.".into()
             }
@@ -495,6 +524,7 @@ mod tests {
             Refusal::FileTypeNotAccepted,
             Refusal::DamagedFile,
             Refusal::LockedPdf,
+            Refusal::ConfidentialNotSupported,
             Refusal::Internal,
         ];
         for refusal in &all {
@@ -531,6 +561,7 @@ mod tests {
                 | Refusal::FileTypeNotAccepted
                 | Refusal::DamagedFile
                 | Refusal::LockedPdf
+                | Refusal::ConfidentialNotSupported
                 | Refusal::Internal => {}
             }
         }

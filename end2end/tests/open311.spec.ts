@@ -76,3 +76,30 @@ test('with Open311, ids are opaque and the FAQ is the bundled one', async ({ pag
   await expect(page.locator('main h1')).toHaveText('Tanya jawab');
   await expect(page.locator('.faq-item').first()).toBeVisible();
 });
+
+test('a confidential draft is never posted to a GeoReport server, which lists every request', async ({ page, request }) => {
+  const body = `Pungutan liar di kantor desa, mohon dirahasiakan. Ref ${Date.now()}.`;
+  await page.goto(`${base()}/lapor`);
+  await waitForApp(page);
+  await fillReport(page, 'Aspirasi', 'Pungutan liar di kantor desa', body);
+  await page.getByLabel('Jenis layanan').selectOption('infrastruktur');
+  await page.getByLabel('Seberapa mendesak?').selectOption('normal');
+  await page.getByLabel('Detail lokasi (opsional)').fill('Kantor desa');
+  // A draft saved as confidential (while the portal spoke the native API, say).
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('lapor.draft')?.includes('Pungutan liar') ?? false))
+    .toBe(true);
+  await page.evaluate(() => {
+    const draft = JSON.parse(localStorage.getItem('lapor.draft')!);
+    draft.confidential = true;
+    localStorage.setItem('lapor.draft', JSON.stringify(draft));
+  });
+  await page.reload();
+  await waitForApp(page);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.getByText('laporan rahasia tidak dapat dikirim ke sini', { exact: false }).first()).toBeVisible();
+  const listed = await (await request.get(`${base()}/open311/v2/requests.json?page_size=100`)).text();
+  expect(listed).not.toContain('Pungutan liar');
+});

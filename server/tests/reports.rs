@@ -397,3 +397,19 @@ fn admins_list_reports_by_title_with_their_attachment_count() {
         "newest first"
     );
 }
+
+#[test]
+fn an_admin_event_naming_an_unknown_file_is_refused_not_skipped() {
+    let server = Server::start("admin-unknown-file");
+    let created = server.create(&complaint(""));
+    let t = created["tracking_id"].as_str().unwrap();
+    let r = server.admin_event(
+        t,
+        r#"{"status":"verified","message":"Foto terlampir","attachment_ids":["no-such-file"]}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "attachment_ids");
+    // Nothing was recorded.
+    let view = server.get(&format!("/api/v1/reports/{t}")).json();
+    assert_eq!(view["status"], "received");
+}

@@ -204,6 +204,13 @@ impl Open311 {
         locale: Locale,
         today: chrono::NaiveDate,
     ) -> Result<ReportCreated, ApiError> {
+        // GeoReport lists every request publicly: a confidential report (a draft saved while
+        // the portal spoke the native API, say) is refused here, never sent.
+        if report.confidential {
+            return Err(ApiError::Problem(
+                lapor_core::refusal::Refusal::ConfidentialNotSupported.problem(locale),
+            ));
+        }
         let body = open311::request_form(
             report,
             attributes,

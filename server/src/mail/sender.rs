@@ -134,7 +134,9 @@ async fn send_due(state: &AppState, smtp: &Smtp) -> rusqlite::Result<usize> {
                 match transport(&smtp).and_then(|t| t.send(&message)) {
                     Ok(_) => Outcome::Gone,
                     Err(e) if e.is_permanent() => {
-                        eprintln!("lapor-server: mail {} refused for good: {e}", row.id);
+                        // The server's words often quote the recipient: only the code is logged.
+                        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+                        eprintln!("lapor-server: mail {} refused for good ({code})", row.id);
                         Outcome::Gone
                     }
                     Err(e) => Outcome::Retry(e.to_string()),

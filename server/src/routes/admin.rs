@@ -149,6 +149,8 @@ pub async fn add_event(
             let is_response = kind == EventKind::Response;
             let agency_id = event.agency_id.as_deref();
             ensure_agency_known(&tx, agency_id, locale)?;
+            // Files already taken, or unknown, are refused rather than skipped unsaid.
+            super::reports::ensure_attachments_free(&tx, &event.attachment_ids, locale)?;
             if let Some(agency) = agency_id
                 && status == Status::Forwarded
             {

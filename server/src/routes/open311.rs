@@ -475,6 +475,12 @@ pub async fn get_requests(
             .unwrap_or_default()
     };
     let ids = list("service_request_id");
+    // A lookup of many numbers at once is a list by another name: bounded like one.
+    if ids.len() > PAGE_SIZE_MAX as usize {
+        return Err(bad(format!(
+            "At most {PAGE_SIZE_MAX} service_request_id values per request."
+        )));
+    }
     let filter = if !ids.is_empty() {
         // Ids override every other filter (the spec's rule).
         let ids: Vec<TrackingId> = ids

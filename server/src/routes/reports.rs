@@ -470,7 +470,7 @@ async fn record_reporter_action<T: serde::Serialize + Send + 'static>(
 }
 
 /// Ok when every upload `ids` names is here and free; else 422 on `attachment_ids`.
-fn ensure_attachments_free(
+pub(crate) fn ensure_attachments_free(
     conn: &Connection,
     ids: &[String],
     locale: Locale,
