@@ -34,6 +34,13 @@ pub struct Draft {
     pub attachments: Vec<Uploaded>,
     /// Prepared files that could not be uploaded yet (offline); they go up before the report.
     pub queued_files: Vec<QueuedFile>,
+    /// Queued files already uploaded: their blobs stay on the device until the report is
+    /// created, because the backend drops uploads no report took after
+    /// `lapor_core::retention::SERVER_RETENTION_DAYS`, and then they are uploaded again.
+    pub kept_uploads: Vec<KeptUpload>,
+    /// Names of queued files the browser had evicted before they could be uploaded: the
+    /// report goes without them, and the citizen is told.
+    pub missing_files: Vec<String>,
     /// Values of the chosen service's extra fields (Open311 attributes), by code.
     pub attributes: Vec<(String, Vec<String>)>,
     /// The codes of the chosen service's fields, and those of them that must be answered.
@@ -41,6 +48,13 @@ pub struct Draft {
     pub required_attributes: Vec<String>,
     /// The chosen service needs a place (`api::ServiceFields::needs_location`).
     pub location_required: bool,
+}
+
+/// A queued file that was uploaded, and the attachment the upload became.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptUpload {
+    pub file: QueuedFile,
+    pub attachment_id: String,
 }
 
 /// Open311 attribute codes the form already asks for as its own fields: their values come
@@ -86,6 +100,51 @@ impl Draft {
                 idempotency_key: self.idempotency_key.clone(),
                 ..Draft::default()
             }
+    }
+
+    /// Records that `file` was uploaded as `uploaded`; its blob stays kept.
+    pub fn uploaded(&mut self, file: QueuedFile, uploaded: Uploaded) {
+        self.kept_uploads.push(KeptUpload {
+            file,
+            attachment_id: uploaded.id.clone(),
+        });
+        self.attachments.push(uploaded);
+    }
+
+    /// The backend no longer has this draft's uploads (or never will again): every attachment
+    /// uploaded from a file still kept on the device goes back into `queued_files`, ahead of
+    /// those waiting, to be uploaded again. Returns how many went back. Attachments without a
+    /// kept file (uploaded straight from the form) stay as they are.
+    pub fn upload_again(&mut self) -> usize {
+        let mut again = Vec::new();
+        self.kept_uploads.retain(|kept| {
+            match self
+                .attachments
+                .iter()
+                .position(|a| a.id == kept.attachment_id)
+            {
+                Some(i) => {
+                    self.attachments.remove(i);
+                    again.push(kept.file.clone());
+                    false
+                }
+                // Removed in the form since: nothing to send, the blob goes after success.
+                None => true,
+            }
+        });
+        let count = again.len();
+        again.append(&mut self.queued_files);
+        self.queued_files = again;
+        count
+    }
+
+    /// Every blob this draft keeps on the device: to be deleted once the report is created.
+    pub fn kept_files(&self) -> Vec<QueuedFile> {
+        self.kept_uploads
+            .iter()
+            .map(|k| k.file.clone())
+            .chain(self.queued_files.iter().cloned())
+            .collect()
     }
 
     /// Whether the draft says where: a region, a typed place or coordinates.

@@ -53,7 +53,7 @@ pub fn OutboxList() -> impl IntoView {
     let delete = move |key: String| {
         if let Some(entry) = outbox.take(&key) {
             leptos::task::spawn_local(async move {
-                for file in &entry.draft.queued_files {
+                for file in &entry.draft.kept_files() {
                     files::forget(file).await;
                 }
             });
@@ -78,6 +78,7 @@ pub fn OutboxList() -> impl IntoView {
                             let title = entry.draft.title.trim().to_owned();
                             let title = if title.is_empty() { t.outbox_untitled.to_owned() } else { title };
                             let files = entry.draft.queued_files.len();
+                            let missing = entry.draft.missing_files.join(", ");
                             let state = entry.state(js_sys::Date::now());
                             let text = match state {
                                 // What to change, field by field, when the backend said.
@@ -104,6 +105,9 @@ pub fn OutboxList() -> impl IntoView {
                                     {matches!(state, State::ServerProblem(_)).then(other_channels)}
                                     {(files > 0).then(|| view! {
                                         <span class="hint">{fill(t.outbox_files, &[("n", &files.to_string())])}</span>
+                                    })}
+                                    {(!missing.is_empty()).then(|| view! {
+                                        <span class="hint" role="status">{fill(t.outbox_files_missing, &[("names", &missing)])}</span>
                                     })}
                                     {(state == State::Expired).then(|| view! {
                                         <button type="button" class="button button--link" on:click=move |_| outbox.try_again(&again_key)>

@@ -245,6 +245,7 @@ pub const TEXTS: Texts = Texts {
     outbox_untitled: "(untitled)",
     outbox_draft_busy: "You are writing another report. Send or discard that draft first, then change this one.",
     outbox_files: "{n} file(s) waiting to upload",
+    outbox_files_missing: "These files are no longer on this device and will not be sent: {names}. Add them again with \"Change the report\" if needed.",
     error_busy: "The server is busy or there were too many attempts. Wait a moment, then try again.",
     device_heading: "On this device",
     device_keep: "Keep on this device",

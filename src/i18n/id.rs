@@ -245,6 +245,7 @@ pub const TEXTS: Texts = Texts {
     outbox_untitled: "(tanpa judul)",
     outbox_draft_busy: "Anda sedang menulis laporan lain. Kirim atau hapus draf itu dulu, lalu ubah laporan ini.",
     outbox_files: "{n} berkas menunggu diunggah",
+    outbox_files_missing: "Berkas ini tidak ada lagi di perangkat dan tidak ikut terkirim: {names}. Tambahkan lagi dengan \"Ubah laporan\" bila perlu.",
     error_busy: "Server sedang sibuk atau terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.",
     device_heading: "Di perangkat ini",
     device_keep: "Simpan di perangkat ini",

@@ -257,6 +257,7 @@ pub struct Texts {
     pub outbox_untitled: &'static str,
     pub outbox_draft_busy: &'static str,
     pub outbox_files: &'static str,
+    pub outbox_files_missing: &'static str,
     pub error_busy: &'static str,
     pub device_heading: &'static str,
     pub device_keep: &'static str,

@@ -1,6 +1,8 @@
-//! Files waiting to be uploaded, kept in Cache Storage: it holds blobs natively (no base64),
-//! survives reloads and closed tabs, and has far more room than `localStorage`. Each file is
-//! stored as a response under a made-up URL beside the app, which no request ever fetches.
+//! Files of queued reports, kept in Cache Storage until their report is created (an upload
+//! the backend has dropped meanwhile is made again from here). Cache Storage holds blobs
+//! natively (no base64), survives reloads and closed tabs, and has far more room than
+//! `localStorage`. Each file is stored as a response under a made-up URL beside the app,
+//! which no request ever fetches.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;

@@ -6,7 +6,9 @@
 //! retried the backend creates it once. Only a definitive rejection (the backend refuses the
 //! report as it is) stops it, and then the citizen is told what to change; retrying stops by
 //! itself after `lapor_core::retention::RETRY_WINDOW_DAYS`, and the citizen may start again.
-//! Nothing the citizen typed is ever dropped by the outbox itself.
+//! Nothing the citizen typed is ever dropped by the outbox itself, nor a photo: its blob stays
+//! on the device until the report is created, and is uploaded again if the backend has
+//! forgotten the upload (`after_submit`, `Queued::try_again`).
 
 pub mod files;
 
@@ -162,7 +164,8 @@ impl Queued {
     /// while the backend still knows the key, keeping it means that a report it already
     /// created (whose answer was lost) comes back instead of being created twice; once it has
     /// forgotten the key, the old key protects nothing any more, and a fresh key gets a full
-    /// retention of its own on the backend for the new window's retries.
+    /// retention of its own on the backend for the new window's retries. The backend has
+    /// forgotten the uploads then as well: the photos are uploaded again.
     pub fn try_again(&mut self, now: f64, new_key: impl FnOnce() -> String) {
         if self
             .first_tried_at
@@ -170,6 +173,9 @@ impl Queued {
         {
             self.draft.idempotency_key = new_key();
             self.first_tried_at = None;
+            // The backend has dropped the uploads no report took by now, too: the photos
+            // kept on the device go up again with the new key.
+            self.draft.upload_again();
         }
         self.window_from = None;
         self.not_before = None;
@@ -248,22 +254,83 @@ async fn upload_and_submit(
     locale: Locale,
     progress: &dyn Fn(&Draft),
 ) -> Result<ReportCreated, ApiError> {
-    while let Some(file) = draft.queued_files.first().cloned() {
-        // A blob the browser has evicted cannot be sent; the report still can.
-        if let Some(blob) = files::load(&file).await {
-            let uploaded = api.upload(&blob, &file.filename, |_| {}).await?;
-            draft.attachments.push(uploaded);
+    let mut may_upload_again = true;
+    loop {
+        while let Some(file) = draft.queued_files.first().cloned() {
+            match files::load(&file).await {
+                Some(blob) => {
+                    let uploaded = api.upload(&blob, &file.filename, |_| {}).await?;
+                    draft.uploaded(file, uploaded);
+                }
+                // A blob the browser has evicted cannot be sent; the report still can, and
+                // the citizen is told which file it lacks.
+                None => draft.missing_files.push(file.filename.clone()),
+            }
+            draft.queued_files.remove(0);
+            progress(draft);
         }
-        draft.queued_files.remove(0);
-        progress(draft);
-        files::forget(&file).await;
+        let answer = submit(api, draft, locale).await;
+        match after_submit(draft, &answer, may_upload_again) {
+            AfterSubmit::Forget(kept) => {
+                for file in &kept {
+                    files::forget(file).await;
+                }
+            }
+            AfterSubmit::UploadAgain => {
+                may_upload_again = false;
+                progress(draft);
+                continue;
+            }
+            AfterSubmit::Keep => {}
+        }
+        return answer;
     }
+}
+
+async fn submit(api: &Backend, draft: &Draft, locale: Locale) -> Result<ReportCreated, ApiError> {
     let report = draft
         .to_report(locale)
         .ok_or_else(|| ApiError::Problem(lapor_core::api::Problem::new(422, "")))?;
     let attributes = draft.attribute_values(&draft.attribute_codes);
     api.submit(&report, &attributes, &draft.idempotency_key, locale)
         .await
+}
+
+/// What becomes of a draft's photos after the backend answered its report.
+#[derive(Debug, PartialEq)]
+pub enum AfterSubmit {
+    /// The report was created: the blobs kept on the device can go now, and only now.
+    Forget(Vec<files::QueuedFile>),
+    /// The backend no longer knows the uploads: they are back in the queue, to be uploaded
+    /// and the report sent again at once.
+    UploadAgain,
+    /// Anything else: every blob stays, the report may need its photos again.
+    Keep,
+}
+
+/// Decides [`AfterSubmit`]; `may_upload_again` is false when the photos were just uploaded
+/// again, so that a backend refusing them anyway does not make an endless loop.
+pub fn after_submit(
+    draft: &mut Draft,
+    answer: &Result<ReportCreated, ApiError>,
+    may_upload_again: bool,
+) -> AfterSubmit {
+    match answer {
+        Ok(_) => AfterSubmit::Forget(draft.kept_files()),
+        Err(error) if may_upload_again && uploads_unknown(error) && draft.upload_again() > 0 => {
+            AfterSubmit::UploadAgain
+        }
+        Err(_) => AfterSubmit::Keep,
+    }
+}
+
+/// Whether the backend refused a report because it does not know (any more) one of the
+/// uploads it names: 422 on `attachment_ids` with the rule `unknown`.
+pub fn uploads_unknown(error: &ApiError) -> bool {
+    let unknown = lapor_core::validation::Rule::Unknown.code();
+    let field = lapor_core::api::Field::AttachmentIds.path();
+    matches!(error, ApiError::Problem(p)
+        if p.status == 422 && p.errors.iter().any(|e| e.field == field && e.code == unknown))
 }
 
 /// Whether a failed send should wait in the outbox and be retried, rather than be shown.
@@ -610,6 +677,164 @@ mod tests {
         assert_eq!(entry.key(), "new");
         assert_eq!(entry.first_tried_at, None);
         assert_eq!(entry.state(later), State::Ready);
+    }
+
+    fn kept(key: &str) -> files::QueuedFile {
+        files::QueuedFile {
+            key: key.into(),
+            filename: format!("{key}.jpg"),
+            size: 1,
+        }
+    }
+
+    fn upload(id: &str) -> crate::api::Uploaded {
+        crate::api::Uploaded {
+            id: id.into(),
+            filename: format!("{id}.jpg"),
+            content_type: "image/jpeg".into(),
+            size: 1,
+            key: None,
+        }
+    }
+
+    /// A queued report whose photos `a` and `b` went up on its first try.
+    fn with_uploaded_photos() -> Queued {
+        let mut entry = queued();
+        entry.draft.idempotency_key = "old".into();
+        entry.draft.uploaded(kept("a"), upload("up-a"));
+        entry.draft.uploaded(kept("b"), upload("up-b"));
+        entry
+    }
+
+    fn unknown_uploads() -> ApiError {
+        let mut problem = Problem::new(422, "");
+        problem.errors.push(FieldError {
+            field: "attachment_ids".into(),
+            code: "unknown".into(),
+            message: "?".into(),
+        });
+        ApiError::Problem(problem)
+    }
+
+    fn created() -> ReportCreated {
+        serde_json::from_value(serde_json::json!({
+            "tracking_id": "LPR-2026-000001",
+            "access_code": "ABCD2345",
+            "status": "received",
+            "submitted_at": "2026-01-01T00:00:00Z",
+            "due_date": "2026-01-15",
+            "due_date_estimate": false,
+        }))
+        .expect("a report created")
+    }
+
+    #[test]
+    fn past_the_servers_retention_the_photos_go_up_again_with_the_new_key() {
+        let mut entry = with_uploaded_photos();
+        entry.draft.queued_files.push(kept("c"));
+        entry.tried(0.0);
+        let later = f64::from(lapor_core::retention::SERVER_RETENTION_DAYS) * DAY_MS + 1.0;
+        entry.try_again(later, || "new".into());
+        assert_eq!(entry.key(), "new");
+        assert!(
+            entry.draft.attachments.is_empty(),
+            "no forgotten upload is named"
+        );
+        assert_eq!(
+            entry.draft.queued_files,
+            vec![kept("a"), kept("b"), kept("c")]
+        );
+        assert!(entry.due(later), "sent again at once");
+    }
+
+    #[test]
+    fn within_the_servers_retention_the_uploads_stay() {
+        let mut entry = with_uploaded_photos();
+        entry.tried(0.0);
+        let days = f64::from(lapor_core::retention::RETRY_WINDOW_DAYS);
+        entry.try_again(days * DAY_MS + 1.0, || "new".into());
+        assert_eq!(entry.key(), "old");
+        assert_eq!(
+            entry.draft.attachments,
+            vec![upload("up-a"), upload("up-b")]
+        );
+        assert!(entry.draft.queued_files.is_empty());
+    }
+
+    #[test]
+    fn unknown_uploads_are_uploaded_again_and_the_report_sent_again_once() {
+        let mut draft = with_uploaded_photos().draft;
+        // Uploaded straight from the form: no blob on the device, it stays named.
+        draft.attachments.push(upload("from-form"));
+        assert!(uploads_unknown(&unknown_uploads()));
+        assert_eq!(
+            after_submit(&mut draft, &Err(unknown_uploads()), true),
+            AfterSubmit::UploadAgain
+        );
+        assert_eq!(draft.queued_files, vec![kept("a"), kept("b")]);
+        assert_eq!(draft.attachments, vec![upload("from-form")]);
+        assert_eq!(draft.idempotency_key, "old");
+        // Refused again right after uploading again: no loop, and nothing is dropped.
+        draft.uploaded(kept("a"), upload("up-a2"));
+        draft.queued_files.remove(0);
+        let before = draft.clone();
+        assert_eq!(
+            after_submit(&mut draft, &Err(unknown_uploads()), false),
+            AfterSubmit::Keep
+        );
+        assert_eq!(draft, before);
+    }
+
+    #[test]
+    fn other_refusals_of_the_photos_are_not_unknown_uploads() {
+        let mut too_many = Problem::new(422, "");
+        too_many.errors.push(FieldError {
+            field: "attachment_ids".into(),
+            code: "too_many_files".into(),
+            message: "?".into(),
+        });
+        assert!(!uploads_unknown(&ApiError::Problem(too_many)));
+        let mut unknown_region = Problem::new(422, "");
+        unknown_region.errors.push(FieldError {
+            field: "location.region_id".into(),
+            code: "unknown".into(),
+            message: "?".into(),
+        });
+        assert!(!uploads_unknown(&ApiError::Problem(unknown_region)));
+    }
+
+    #[test]
+    fn the_photos_blobs_are_forgotten_only_once_the_report_is_created() {
+        let mut draft = with_uploaded_photos().draft;
+        draft.queued_files.push(kept("c"));
+        for failure in [
+            ApiError::Network,
+            busy(503, None),
+            ApiError::Problem(Problem::new(500, "")),
+            ApiError::Problem(Problem::new(422, "")),
+        ] {
+            let before = draft.clone();
+            assert_eq!(
+                after_submit(&mut draft, &Err(failure), true),
+                AfterSubmit::Keep
+            );
+            assert_eq!(draft, before);
+        }
+        assert_eq!(
+            after_submit(&mut draft, &Ok(created()), true),
+            AfterSubmit::Forget(vec![kept("a"), kept("b"), kept("c")])
+        );
+    }
+
+    #[test]
+    fn an_outbox_entry_stored_before_kept_uploads_still_loads() {
+        let mut stored = serde_json::to_value(with_uploaded_photos()).unwrap();
+        let draft = stored["draft"].as_object_mut().unwrap();
+        draft.remove("kept_uploads");
+        draft.remove("missing_files");
+        let entry: Queued = serde_json::from_value(stored).unwrap();
+        assert!(entry.draft.kept_uploads.is_empty());
+        assert_eq!(entry.draft.attachments.len(), 2);
     }
 
     #[test]
