@@ -25,10 +25,27 @@ pub fn hash_access_code(code: &str) -> String {
         .to_string()
 }
 
+/// The prefix of a legacy digest wrapped in Argon2 ([`wrap_legacy_digest`]).
+const WRAPPED_SHA256: &str = "sha256+";
+
+/// Reports made before codes were salted kept an unsalted SHA-256 hex digest, which a copied
+/// database gives up to brute force. Without the code it cannot be re-hashed, but the digest
+/// itself can: Argon2id over it (`sha256+$argon2id$…`), checked as Argon2 of the code's digest.
+pub fn wrap_legacy_digest(sha256_hex: &str) -> String {
+    format!("{WRAPPED_SHA256}{}", hash_access_code(sha256_hex))
+}
+
+/// Whether `stored` is a bare legacy digest still to be wrapped.
+pub fn is_legacy_digest(stored: &str) -> bool {
+    stored.len() == 64 && stored.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Whether `code` (normalised) is the one `stored` was made from. Takes tens of milliseconds
-/// on purpose: call it off the database lock. Reports made before codes were salted kept an
-/// unsalted SHA-256 hex digest; those still verify.
+/// on purpose: call it off the database lock. Legacy digests verify, bare or wrapped.
 pub fn verify_access_code(code: &str, stored: &str) -> bool {
+    if let Some(wrapped) = stored.strip_prefix(WRAPPED_SHA256) {
+        return verify_access_code(&crate::routes::sha256_hex(code.as_bytes()), wrapped);
+    }
     match PasswordHash::new(stored) {
         Ok(hash) => Argon2::default()
             .verify_password(code.as_bytes(), &hash)
@@ -116,10 +133,16 @@ mod tests {
     }
 
     #[test]
-    fn codes_hashed_before_salting_still_verify() {
+    fn codes_hashed_before_salting_still_verify_bare_and_wrapped() {
         let legacy = crate::routes::sha256_hex(b"ABCD2345");
+        assert!(is_legacy_digest(&legacy));
         assert!(verify_access_code("ABCD2345", &legacy));
         assert!(!verify_access_code("ABCD2346", &legacy));
+        let wrapped = wrap_legacy_digest(&legacy);
+        assert!(wrapped.starts_with("sha256+$argon2id$") && !wrapped.contains(&legacy));
+        assert!(!is_legacy_digest(&wrapped));
+        assert!(verify_access_code("ABCD2345", &wrapped));
+        assert!(!verify_access_code("ABCD2346", &wrapped));
     }
 
     #[test]

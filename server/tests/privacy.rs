@@ -364,3 +364,48 @@ fn guessers_cannot_lock_a_reporter_out_of_their_report() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["title"], "Jalan berlubang di depan pasar");
 }
+
+#[test]
+fn codes_hashed_before_salting_are_wrapped_at_start_and_still_open_their_report() {
+    let mut server = Server::start("privacy-legacy");
+    let created = server.create(&complaint(SECRET_AGENCY));
+    let t = created["tracking_id"].as_str().unwrap().to_owned();
+    let code = created["access_code"].as_str().unwrap().to_owned();
+    server.kill_hard();
+    let normalized = lapor_core::tracking::normalize_access_code(&code).unwrap();
+    let legacy: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(normalized.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let conn = rusqlite::Connection::open(server.data.join("lapor.sqlite3")).unwrap();
+    // As a database written before codes were salted holds it.
+    conn.execute("UPDATE reports SET access_hash = ?1", [&legacy])
+        .unwrap();
+    let server = Server::start_on(server.data.clone());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let stored: String = conn
+            .query_row("SELECT access_hash FROM reports", [], |r| r.get(0))
+            .unwrap();
+        if stored.starts_with("sha256+$argon2id$") {
+            assert!(!stored.contains(&legacy), "{stored}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not wrapped: {stored}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let shown = server.request(
+        "GET",
+        &format!("/api/v1/reports/{t}"),
+        &[("X-Access-Code", &code)],
+        None,
+    );
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.json()["details_visible"], true);
+}
