@@ -19,6 +19,7 @@ mod saved_reports;
 mod split;
 mod storage;
 mod theme;
+mod updates;
 mod worker_messages;
 
 use leptos::prelude::*;

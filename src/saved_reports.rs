@@ -71,6 +71,46 @@ pub fn remember(report: SavedReport) {
     replace(list);
 }
 
+/// Saved reports whose status changed since the citizen last looked at them.
+fn updated_list() -> Persisted<Vec<String>> {
+    persisted(keys::UPDATED_REPORTS)
+}
+
+/// The tracking numbers of saved reports that changed since the citizen last looked.
+pub fn updated() -> Vec<String> {
+    updated_list().load().unwrap_or_default()
+}
+
+/// The citizen has seen the report as it is now: its mark goes.
+pub fn mark_seen(tracking_id: &str) {
+    let mut list = updated();
+    if list.iter().any(|t| t == tracking_id) {
+        list.retain(|t| t != tracking_id);
+        updated_list().save(&list);
+    }
+}
+
+/// Records a status found by a background check (`crate::updates`). A saved report whose
+/// status differs from the last one known is marked updated until the citizen looks at it;
+/// returns whether it changed. Nothing else of the report is kept.
+pub fn record_status(tracking_id: &str, status: &str) -> bool {
+    let mut list = all();
+    let Some(saved) = list.iter_mut().find(|r| r.tracking_id == tracking_id) else {
+        return false;
+    };
+    if saved.last_status.as_deref() == Some(status) {
+        return false;
+    }
+    saved.last_status = Some(status.to_owned());
+    replace(list);
+    let mut marked = updated();
+    if !marked.iter().any(|t| t == tracking_id) {
+        marked.push(tracking_id.to_owned());
+        updated_list().save(&marked);
+    }
+    true
+}
+
 pub fn access_code(tracking_id: &str) -> Option<String> {
     find(tracking_id)?.access_code
 }
@@ -94,9 +134,12 @@ pub fn stored_view(tracking_id: &str) -> Option<StoredView> {
 
 /// Keeps what this device may keep of a loaded view (`lapor_core::device_copy`): a report made
 /// here or kept by choice whole, a public one listed without its code, a confidential one only
-/// viewed not at all (and an earlier copy of it goes).
+/// viewed not at all (and an earlier copy of it goes). The citizen sees this view: the
+/// report is no longer marked updated.
 pub fn remember_view(view: &ReportView, access_code: Option<String>) {
     let id = &view.tracking_id.to_string();
+    mark_seen(id);
+    crate::updates::refresh_marks();
     let kept = is_kept(id);
     let copy = device_copy(view.confidential, kept);
     if copy.view {
@@ -127,6 +170,7 @@ pub async fn forget(tracking_id: &str) {
     let mut list = all();
     list.retain(|r| r.tracking_id != tracking_id);
     replace(list);
+    mark_seen(tracking_id);
     view_of(tracking_id).remove();
     if let Err(error) = forget_cached(tracking_id).await {
         web_sys::console::warn_2(

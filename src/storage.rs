@@ -20,6 +20,8 @@ pub mod keys {
     pub const OUTBOX: &str = "outbox";
     /// Reports made or looked up here (`crate::saved_reports::SavedReport`).
     pub const SAVED_REPORTS: &str = "my_reports";
+    /// Saved reports whose status changed since the citizen last looked (tracking numbers).
+    pub const UPDATED_REPORTS: &str = "updated_reports";
     /// The visitor's language, as its tag (`id`, `en`): plain text, not JSON.
     pub const LOCALE: &str = "locale";
 
@@ -96,6 +98,7 @@ mod tests {
         assert_eq!(full(DRAFT), "lapor.draft");
         assert_eq!(full(OUTBOX), "lapor.outbox");
         assert_eq!(full(SAVED_REPORTS), "lapor.my_reports");
+        assert_eq!(full(UPDATED_REPORTS), "lapor.updated_reports");
         assert_eq!(full(LOCALE), "lapor.locale");
         assert_eq!(
             full(&report_view("K7M-2QX-9PD")),

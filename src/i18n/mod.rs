@@ -208,6 +208,19 @@ pub struct Texts {
     pub mine_refresh: &'static str,
     pub mine_remove: &'static str,
     pub mine_unknown_status: &'static str,
+    /// The mark on a saved report whose status changed since the citizen last looked.
+    pub mine_updated: &'static str,
+    /// The home page's count of such reports: `{n}`.
+    pub home_updated: &'static str,
+    /// The notification's title and body: `{tracking}`, `{status}`; a confidential report's
+    /// says only that there is an update.
+    pub notify_title: &'static str,
+    pub notify_body: &'static str,
+    pub notify_confidential: &'static str,
+    /// The confirmation page's offer, and what follows the citizen's answer.
+    pub notify_ask: &'static str,
+    pub notify_on: &'static str,
+    pub notify_refused: &'static str,
     pub nav_mine: &'static str,
 
     pub faq_title: &'static str,

@@ -85,11 +85,41 @@ pub fn HomePage() -> impl IntoView {
             <p class="hint">{t.home_sla_working_days}</p>
         }
     };
+    // Saved reports that changed since the citizen last looked (`crate::updates`).
+    let updates = crate::updates::use_updates();
+    let updated = move || {
+        let marked = updates.marked.get();
+        (!marked.is_empty()).then(|| {
+            let t = i18n.t();
+            view! {
+                <section class="notice updates" aria-labelledby="updates-heading">
+                    <h2 id="updates-heading">
+                        <span class="badge">{t.mine_updated}</span>" "
+                        {fill(t.home_updated, &[("n", &marked.len().to_string())])}
+                    </h2>
+                    <ul>
+                        {marked.into_iter().map(|r| {
+                            let href = format!("/lacak/{}", crate::api::encode(&r.tracking_id));
+                            let status = r.last_status.as_deref().map(Status::from_code);
+                            view! {
+                                <li class="updated-report">
+                                    <A href=link(&href) attr:class="tracking-number">{r.tracking_id.clone()}</A>
+                                    ": "{status.map(|s| status_text(t, &s))}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <A href=link("/laporan-saya")>{t.nav_mine}</A>
+                </section>
+            }
+        })
+    };
     view! {
         <section class="hero">
             <h1 tabindex="-1">{tr(|t| t.home_title)}</h1>
             <p class="lead">{tr(|t| t.home_lead)}</p>
         </section>
+        {updated}
         <Later>
         <div class="cards">
             <section class="card">

@@ -1,6 +1,8 @@
 //! `/laporan-saya`: reports sent or looked up on this device, with their last known status,
 //! refreshable and removable (every copy). Only numbers, statuses and, for reports made or
-//! kept here, access codes and the last view (`lapor_core::device_copy`).
+//! kept here, access codes and the last view (`lapor_core::device_copy`). Reports whose status
+//! changed since the citizen last looked are marked "Diperbarui" (`crate::updates`); opening
+//! this page marks them seen.
 
 use lapor_core::Status;
 use leptos::prelude::*;
@@ -26,6 +28,24 @@ pub fn MyReportsPage() -> impl IntoView {
     Effect::new(move |_| {
         outbox.sent.track();
         list.set(saved_reports::all());
+    });
+    // Marks shown on this visit: those found before it and by a check while it is open. Seen
+    // now, so the next visit (and the home page) no longer shows them.
+    let updates = crate::updates::use_updates();
+    let shown_updated = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let marked = updates.marked.get();
+        if marked.is_empty() {
+            return;
+        }
+        shown_updated.update(|shown| {
+            shown.extend(marked.iter().map(|r| r.tracking_id.clone()));
+        });
+        list.set(saved_reports::all());
+        for report in &marked {
+            saved_reports::mark_seen(&report.tracking_id);
+        }
+        crate::updates::refresh_marks();
     });
     let refreshing = RwSignal::new(false);
     let refresh = move |_| {
@@ -75,9 +95,13 @@ pub fn MyReportsPage() -> impl IntoView {
                         let (shown, hidden) = (r.tracking_id.clone(), r.tracking_id.clone());
                         let href = format!("/lacak/{}", crate::api::encode(&tracking));
                         let status = r.last_status.clone().map(|s| Status::from_code(&s));
+                        let changed = shown_updated.with(|u| u.contains(&r.tracking_id));
                         view! {
                             <li class="my-report">
                                 <A href=link(&href) attr:class="tracking-number">{shown}</A>
+                                {changed.then(|| view! {
+                                    <span class="badge badge--updated my-report__updated">{tr(|t| t.mine_updated)}</span>
+                                })}
                                 <span class="my-report__status">{move || match &status {
                                     Some(s) => status_text(i18n.t(), s),
                                     None => i18n.t().mine_unknown_status.to_owned(),

@@ -1,5 +1,7 @@
 //! The confirmation: the tracking number large and copyable, the access code with a warning,
-//! the deadline in working days and as a date, and the ways to keep them.
+//! the deadline in working days and as a date, the ways to keep them, and the offer to be
+//! notified of updates (the only place the portal asks for notifications: after a report
+//! was sent, never on a first visit).
 
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
@@ -33,6 +35,37 @@ fn copy(text: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(text);
     }
+}
+
+/// "Notify me of updates": shown while the browser has not been asked; asks when pressed.
+#[component]
+fn NotifyOffer() -> impl IntoView {
+    // `Some(allowed)` once the citizen answered.
+    let i18n = use_i18n();
+    let answer = RwSignal::new(None::<bool>);
+    let not_asked = crate::updates::notification_permission().as_deref() == Some("default");
+    let ask = move |_| {
+        leptos::task::spawn_local(async move {
+            answer.set(Some(
+                crate::updates::request_notification_permission().await,
+            ));
+        });
+    };
+    not_asked.then(|| {
+        view! {
+            <div class="notify-offer">
+                {move || answer.get().is_none().then(|| view! {
+                    <button type="button" class="button button--secondary" on:click=ask>
+                        {tr(|t| t.notify_ask)}
+                    </button>
+                })}
+                <p role="status">{move || answer.get().map(|allowed| {
+                    let t = i18n.t();
+                    if allowed { t.notify_on } else { t.notify_refused }
+                })}</p>
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -114,6 +147,7 @@ pub fn Confirmation(
         </p>
         {created.due_date_estimate.then(|| view! { <p class="hint">{tr(|t| t.done_due_estimate)}</p> })}
         {has_number.then(|| view! { <p class="hint">{tr(|t| t.done_saved_device)}</p> })}
+        {has_number.then(NotifyOffer)}
         <div class="actions">
             {has_number.then(|| view! {
                 <A href=link(&track_href_link) attr:class="button button--primary">{tr(|t| t.done_track_link)}</A>
