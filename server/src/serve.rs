@@ -115,14 +115,28 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// The slowest steady upload a phone on a poor mobile connection makes (64 kbit/s).
+const SLOWEST_STEADY_BYTES_PER_SECOND: f64 = 8.0 * 1024.0;
+
 /// Every request must be received and answered within the body timeout: a client that
-/// trickles its body gets 408 and the connection is closed.
+/// trickles its body gets 408 and the connection is closed. A large body (a photo over 3G) may
+/// take as long as the slowest steady upload needs for its declared length; one that stalls is
+/// still cut off by the idle timeout.
 pub async fn request_deadline(
     State(limit): State<Duration>,
     request: Request,
     next: Next,
 ) -> Response {
     let locale = request_locale(request.headers());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    let limit = limit.max(Duration::from_secs_f64(
+        declared as f64 / SLOWEST_STEADY_BYTES_PER_SECOND,
+    ));
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {

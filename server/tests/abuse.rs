@@ -105,6 +105,51 @@ fn a_trickled_body_is_cut_off_with_408_at_the_body_timeout() {
 }
 
 #[test]
+fn a_large_upload_sent_slowly_but_steadily_is_not_cut_off() {
+    let server = Server::start_with(
+        "abuse-slow-upload",
+        &[
+            "--body-timeout",
+            "1",
+            "--header-timeout",
+            "30",
+            "--idle-timeout",
+            "30",
+        ],
+    );
+    let file = vec![b'x'; 24 * 1024];
+    let mut body =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(b"\r\n--XyZ--\r\n");
+    let mut stream = connect(&server);
+    write!(
+        stream,
+        "POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    // About 12 KB a second: two seconds in all, twice the body timeout.
+    let start = Instant::now();
+    for chunk in body.chunks(1200) {
+        stream.write_all(chunk).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(start.elapsed() > Duration::from_millis(1500));
+    let mut received = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !closed(&mut stream, &mut received) && Instant::now() < deadline {}
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 4"), "{text}");
+    assert!(
+        !text.starts_with("HTTP/1.1 408"),
+        "a steady upload was cut off: {text}"
+    );
+}
+
+#[test]
 fn idle_connections_are_closed_at_the_idle_timeout() {
     let server = Server::start_with(
         "abuse-idle",
