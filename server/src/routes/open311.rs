@@ -260,20 +260,33 @@ fn filled(form: &HashMap<String, String>, key: &str) -> Option<String> {
 pub fn report_from_form(today: NaiveDate, form: &HashMap<String, String>) -> Result<NewReport> {
     let answer = |code: &str| filled(form, &Field::attribute(code));
     let classification = answer(attribute::CLASSIFICATION).ok_or_else(|| {
-        bad("attribute[classification] is required (complaint, aspiration or information_request).")
+        bad(format!(
+            "{} is required (complaint, aspiration or information_request).",
+            Field::attribute(attribute::CLASSIFICATION)
+        ))
     })?;
     let classification = Classification::from_code(&classification).ok_or_else(|| {
         bad(format!(
-            "attribute[classification]: unknown value {classification}."
+            "{}: unknown value {classification}.",
+            Field::attribute(attribute::CLASSIFICATION)
         ))
     })?;
-    let urgency = answer(attribute::URGENCY)
-        .ok_or_else(|| bad("attribute[urgency] is required (normal or urgent)."))?;
+    let urgency = answer(attribute::URGENCY).ok_or_else(|| {
+        bad(format!(
+            "{} is required (normal or urgent).",
+            Field::attribute(attribute::URGENCY)
+        ))
+    })?;
     let urgency_id = URGENCY_KEYS
         .iter()
         .position(|key| *key == urgency)
         .map(|i| ServiceTexts::of(Locale::Id).urgencies[i])
-        .ok_or_else(|| bad(format!("attribute[urgency]: unknown value {urgency}.")))?;
+        .ok_or_else(|| {
+            bad(format!(
+                "{}: unknown value {urgency}.",
+                Field::attribute(attribute::URGENCY)
+            ))
+        })?;
     let description = filled(form, "description").unwrap_or_default();
     let number = |key: &str| -> Result<Option<f64>> {
         filled(form, key)
@@ -312,8 +325,12 @@ pub fn report_from_form(today: NaiveDate, form: &HashMap<String, String>) -> Res
     let has_contact = reporter != Reporter::default();
     let incident_date = answer(attribute::INCIDENT_DATE)
         .map(|d| {
-            lapor_core::date::parse(d.get(..10).unwrap_or(&d))
-                .ok_or_else(|| bad("attribute[incident_date] must be a date (YYYY-MM-DD)."))
+            lapor_core::date::parse(d.get(..10).unwrap_or(&d)).ok_or_else(|| {
+                bad(format!(
+                    "{} must be a date (YYYY-MM-DD).",
+                    Field::attribute(attribute::INCIDENT_DATE)
+                ))
+            })
         })
         .transpose()?
         .or((classification == Classification::Complaint).then_some(today));
