@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { adminEvent, chooseLanguage, fillReport, openForm, waitForApp, waitForServiceWorker } from './helpers';
+import { adminEvent, chooseLanguage, expectNoAxeViolations, fillReport, openForm, waitForApp, waitForServiceWorker } from './helpers';
 
 // Updates on the device: saved reports whose status changed are marked on the home page and in
 // "my reports" until the citizen looks, and notified when the citizen allowed it (asked only on
@@ -68,6 +68,7 @@ test.describe('the installed app', () => {
     const updates = page.locator('.updates');
     await expect(updates).toContainText('Diperbarui');
     await expect(updates.locator('.updated-report')).toHaveText(`${tracking}: Terverifikasi`);
+    await expectNoAxeViolations(page);
     await chooseLanguage(page, 'en');
     await expect(updates).toContainText('Updated');
     await expect(updates.locator('.updated-report')).toHaveText(`${tracking}: Verified`);
