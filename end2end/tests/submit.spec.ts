@@ -377,26 +377,50 @@ test('a report the server rejects in the outbox says what to change, stops, and 
   await expect(page.getByLabel('Isi laporan')).toHaveValue(BODY);
 });
 
-test('after the retry window the outbox stops by itself, and "try again" sends once with a new key', async ({ page, request }) => {
+test('after the retry window the outbox stops by itself, and "try again" sends once with a new key and its photo', async ({ page, request }) => {
   const title = `Drainase mampet ${Date.now()}`;
   await openForm(page);
   await fillReport(page, 'Aspirasi', title, BODY);
+  // A photo chosen while uploads fail waits on the device with the report.
+  await page.route('**/api/v1/attachments', (route) => route.abort('internetdisconnected'));
+  const png = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name: 'got.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await expect(page.locator('.file').filter({ hasText: 'got.jpg' })).toContainText('Menunggu koneksi');
+  await page.unroute('**/api/v1/attachments');
+  // The photo goes up on the first try; the report itself does not.
   await page.route('**/api/v1/reports', (route) => route.abort('internetdisconnected'));
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
   await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
   await page.unroute('**/api/v1/reports');
-  // Forty days of failed tries: past the retry window, and past the server's memory of the key.
+  // Forty days of failed tries: past the retry window, and past the server's memory of the key
+  // and of the upload no report took (the server deletes it: here its id is made unknown).
   const oldKey = await page.evaluate(() => {
     const list = JSON.parse(localStorage.getItem('lapor.outbox') ?? '[]');
     const longAgo = Date.now() - 40 * 86_400_000;
-    for (const entry of list) Object.assign(entry, { first_tried_at: longAgo, window_from: longAgo });
+    for (const entry of list) {
+      Object.assign(entry, { first_tried_at: longAgo, window_from: longAgo });
+      for (const a of entry.draft.attachments) a.id = `deleted-${a.id}`;
+      for (const k of entry.draft.kept_uploads ?? []) k.attachment_id = `deleted-${k.attachment_id}`;
+    }
     localStorage.setItem('lapor.outbox', JSON.stringify(list));
     return list[0].draft.idempotency_key as string;
   });
   const keys: string[] = [];
+  let uploads = 0;
   await page.route('**/api/v1/reports', (route) => {
     keys.push(route.request().headers()['idempotency-key']);
+    return route.continue();
+  });
+  await page.route('**/api/v1/attachments', (route) => {
+    uploads += 1;
     return route.continue();
   });
   await page.goto('/laporan-saya');
@@ -410,7 +434,9 @@ test('after the retry window the outbox stops by itself, and "try again" sends o
   await expect(page.locator('.outbox__item')).toHaveCount(0);
   expect(keys).toHaveLength(1);
   expect(keys[0]).not.toBe(oldKey);
-  expect(await reportsTitled(request, title)).toHaveLength(1);
+  // The photo, kept on the device, went up again and arrived with the report.
+  expect(uploads).toBe(1);
+  expect(await reportsTitled(request, title)).toEqual([expect.objectContaining({ attachments: 1 })]);
 });
 
 test('the region search is labelled by what it asks; the typing instructions are its description', async ({ page }) => {
