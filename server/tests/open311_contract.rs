@@ -117,3 +117,47 @@ fn the_servers_open311_answers_read_back_through_core() {
     assert_eq!(status, 400, "{body}");
     assert!(open311::error_message(&open311::parse_json(&body).unwrap()).is_some());
 }
+
+/// A POST with `Accept-Language` and no `locale` parameter.
+fn post_form_in(server: &Server, body: &str, language: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Accept-Language: {language}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let status = raw[9..12].parse().unwrap();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn open311_refusals_speak_the_clients_accept_language() {
+    let server = Server::start_with_env(
+        "open311-language",
+        &[],
+        &[("LAPOR_OPEN311_API_KEY", API_KEY)],
+    );
+    let form = format!(
+        "api_key={API_KEY}&service_code=infrastruktur&attribute%5Bclassification%5D=aspiration\
+         &attribute%5Burgency%5D=normal&description=x&address_string=Alun-alun"
+    );
+    let (status, indonesian) = post_form_in(&server, &form, "id");
+    assert_eq!(status, 400, "{indonesian}");
+    let (status, english) = post_form_in(&server, &form, "en-US");
+    assert_eq!(status, 400, "{english}");
+    assert_ne!(indonesian, english, "Accept-Language is heard");
+    let (_, by_parameter) = post_form(&server, &format!("{form}&locale=en"));
+    assert_eq!(
+        english, by_parameter,
+        "the same words as GeoReport's locale parameter gives"
+    );
+}

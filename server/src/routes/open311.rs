@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lapor_core::Locale;
 use lapor_core::api::{Classification, Field, Location, NewReport, Reporter};
@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::{random_u64, reports, same_secret};
 use crate::AppState;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, request_locale};
 use crate::storage::{self, RequestFilter, RequestState, ServiceRequestRow};
 
 /// An Open311 error: the HTTP status and `[{"code", "description"}]`.
@@ -106,18 +106,20 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-fn locale_of(params: &HashMap<String, String>) -> Locale {
+/// The client's language: GeoReport's `locale` parameter, else `Accept-Language`.
+fn locale_of(params: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
     params
         .get("locale")
         .and_then(|l| Locale::parse(l))
-        .unwrap_or_default()
+        .unwrap_or_else(|| request_locale(headers))
 }
 
 pub async fn services(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
-    let locale = locale_of(&params);
+    let locale = locale_of(&params, &headers);
     let texts = ServiceTexts::of(locale);
     let list = state
         .with_db(move |conn| -> std::result::Result<Vec<Value>, ApiError> {
@@ -147,10 +149,11 @@ pub async fn services(
 pub async fn service_definition(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
     let code = strip_format(&raw)?.to_owned();
-    let texts = ServiceTexts::of(locale_of(&params));
+    let texts = ServiceTexts::of(locale_of(&params, &headers));
     let lookup = code.clone();
     let known = state
         .with_db(move |conn| storage::category_exists(conn, &lookup))
@@ -351,12 +354,16 @@ pub fn report_from_form(today: NaiveDate, form: &HashMap<String, String>) -> Res
         confidential: false,
         reporter: has_contact.then_some(reporter),
         attachment_ids: Vec::new(),
-        locale: Some(locale_of(form).tag().to_owned()),
+        locale: form
+            .get("locale")
+            .and_then(|l| Locale::parse(l))
+            .map(|l| l.tag().to_owned()),
     })
 }
 
 pub async fn post_request(
     State(state): State<AppState>,
+    headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let Some(expected) = state
@@ -378,8 +385,9 @@ pub async fn post_request(
         ));
     }
     // The write bucket and the api_key's back-off: `routes::guard_open311_post`.
-    let report = report_from_form(reports::today(), &form)?;
-    let locale = locale_of(&form);
+    let locale = locale_of(&form, &headers);
+    let mut report = report_from_form(reports::today(), &form)?;
+    report.locale = Some(locale.tag().to_owned());
     // GeoReport has no idempotency key: every POST is a new request.
     let key = format!("open311-{:016x}{:016x}", random_u64(), random_u64());
     let created = reports::store(&state, report, key, locale).await?;
