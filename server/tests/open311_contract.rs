@@ -3,31 +3,27 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
 use common::{Server, complaint};
 use lapor_core::open311::{self, Created, Datatype};
 
 const API_KEY: &str = "contract-key";
 
+/// A GeoReport POST as a form, in `language` (`Accept-Language`); (status, body).
+fn post_form_in(server: &Server, body: &str, language: &str) -> (u16, String) {
+    let r = server.request(
+        "POST",
+        "/open311/v2/requests.json",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept-Language", language),
+        ],
+        Some(body),
+    );
+    (r.status, r.body)
+}
+
 fn post_form(server: &Server, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(
-        stream,
-        "POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let status = raw[9..12].parse().unwrap();
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    post_form_in(server, body, "id")
 }
 
 #[test]
@@ -116,27 +112,6 @@ fn the_servers_open311_answers_read_back_through_core() {
     );
     assert_eq!(status, 400, "{body}");
     assert!(open311::error_message(&open311::parse_json(&body).unwrap()).is_some());
-}
-
-/// A POST with `Accept-Language` and no `locale` parameter.
-fn post_form_in(server: &Server, body: &str, language: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    write!(
-        stream,
-        "POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-         Accept-Language: {language}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let status = raw[9..12].parse().unwrap();
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
 }
 
 #[test]
