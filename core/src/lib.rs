@@ -10,6 +10,7 @@ pub mod color;
 pub mod date;
 pub mod device_copy;
 pub mod faq;
+pub mod listing;
 pub mod locale;
 pub mod open311;
 pub mod permissions;
