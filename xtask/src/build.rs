@@ -33,6 +33,15 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     Ok(dist)
 }
 
+/// `cargo xtask build`: the app into `dist/` and the server beside it, for running either
+/// by hand (e.g. a copy of `dist/` served by `target/debug/lapor-server --static`).
+pub fn build_all(release: bool) -> Result {
+    let dist = build_app(release)?;
+    let server = build_server(false)?;
+    println!("app: {}\nserver: {}", dist.display(), server.display());
+    Ok(())
+}
+
 /// Writes `.br` and `.gz` beside each text and wasm file, so a server can send them as they
 /// are (the reference server does) instead of compressing on every request or not at all.
 pub fn precompress(dist: &Path) -> Result {

@@ -4,6 +4,7 @@
 //! - `dev`: `trunk serve` with live reload, proxying `/api` to a reference server on :8080.
 //! - `test`: fmt, clippy, host tests, release build, end-to-end tests in Chromium.
 //! - `bench`: the release build's first-visit download sizes.
+//! - `build [--debug]`: only the app into `dist/` (release unless `--debug`) and the server.
 //!
 //! Each command first installs whatever this machine lacks (see `tools.rs`).
 
@@ -35,8 +36,11 @@ fn main() -> ExitCode {
         Some("dev") => serve::dev(),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
+        Some("build") => build::build_all(args.get(1).map(String::as_str) != Some("--debug")),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--addr HOST:PORT] | dev | test | bench>");
+            eprintln!(
+                "usage: cargo xtask <serve [--addr HOST:PORT] | dev | test | bench | build [--debug]>"
+            );
             return ExitCode::from(2);
         }
     };
