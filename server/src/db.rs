@@ -127,6 +127,52 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mail_queue_due ON mail_queue(next_attempt_at);
     "#,
+    // 5: the public reports list (`routes/listing.rs`) and support ("dukung"). Each filter
+    // has a partial index over the reports a list may show (`LISTED`: not confidential),
+    // ending in the rowid, so a filter with newest-first is one walk down an index; text
+    // search is FTS5 over title and body (accents and case folded by the tokenizer, as
+    // `core::text::search_key` folds the words asked for). Supporters are kept as digests of
+    // the device's key, one row per device and report, and counted on the report by triggers
+    // so the admin's list can sort by them.
+    r#"
+    CREATE INDEX reports_listed_by_status ON reports(status) WHERE confidential = 0;
+    CREATE INDEX reports_listed_by_classification ON reports(classification)
+        WHERE confidential = 0;
+    CREATE INDEX reports_listed_by_category ON reports(category_id) WHERE confidential = 0;
+    CREATE INDEX reports_listed_by_agency ON reports(agency_id) WHERE confidential = 0;
+    CREATE INDEX reports_listed_by_region ON reports(region_id) WHERE confidential = 0;
+    CREATE VIRTUAL TABLE reports_fts USING fts5(
+        title, body, content = 'reports', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO reports_fts(reports_fts) VALUES ('rebuild');
+    CREATE TRIGGER reports_fts_insert AFTER INSERT ON reports BEGIN
+        INSERT INTO reports_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    CREATE TRIGGER reports_fts_delete AFTER DELETE ON reports BEGIN
+        INSERT INTO reports_fts(reports_fts, rowid, title, body)
+            VALUES ('delete', old.id, old.title, old.body);
+    END;
+    CREATE TRIGGER reports_fts_update AFTER UPDATE OF title, body ON reports BEGIN
+        INSERT INTO reports_fts(reports_fts, rowid, title, body)
+            VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO reports_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    ALTER TABLE reports ADD COLUMN supporters INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX reports_by_supporters ON reports(supporters);
+    CREATE TABLE supports (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        supporter TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (report_id, supporter)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER supports_added AFTER INSERT ON supports BEGIN
+        UPDATE reports SET supporters = supporters + 1 WHERE id = new.report_id;
+    END;
+    CREATE TRIGGER supports_withdrawn AFTER DELETE ON supports BEGIN
+        UPDATE reports SET supporters = supporters - 1 WHERE id = old.report_id;
+    END;
+    "#,
 ];
 
 /// Opens the database with WAL and full sync (a 201 survives a kill -9), runs pending

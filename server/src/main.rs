@@ -206,10 +206,31 @@ fn parse_config(
     Ok(config)
 }
 
+/// The hidden `--seed-bench N` (with `--data DIR`): fill the database with `N` synthetic
+/// reports for the list benchmark, then exit. Taken out of `args`; `Err` names a bad count.
+fn take_seed_bench(args: &mut Vec<String>) -> Result<Option<u64>, String> {
+    let Some(at) = args.iter().position(|a| a == "--seed-bench") else {
+        return Ok(None);
+    };
+    args.remove(at);
+    if at >= args.len() {
+        return Err("--seed-bench: a value is missing".into());
+    }
+    let value = args.remove(at);
+    count(&value, 1, 10_000_000)
+        .map(Some)
+        .map_err(|why| format!("--seed-bench {value:?}: {why}"))
+}
+
 #[tokio::main]
 async fn main() {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let config = match parse_config(env, std::env::args().skip(1)) {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let seed_bench = take_seed_bench(&mut args).unwrap_or_else(|why| {
+        eprintln!("lapor-server: {why}");
+        std::process::exit(2)
+    });
+    let config = match parse_config(env, args) {
         Ok(config) => config,
         Err(why) if why.is_empty() => {
             println!("{USAGE}");
@@ -220,6 +241,27 @@ async fn main() {
             std::process::exit(2)
         }
     };
+    if let Some(n) = seed_bench {
+        let path = config.data_dir.join("lapor.sqlite3");
+        let started = std::time::Instant::now();
+        let seeded = std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                lapor_server::storage::bench_seed::fill(&path, n).map_err(|e| e.to_string())
+            });
+        match seeded {
+            Ok(total) => println!(
+                "Seeded {n} synthetic reports in {:.1} s; {} holds {total}.",
+                started.elapsed().as_secs_f64(),
+                path.display()
+            ),
+            Err(err) => {
+                eprintln!("lapor-server: --seed-bench: {err}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     if let Err(err) = lapor_server::run(config).await {
         eprintln!("lapor-server: {err}");
         std::process::exit(1);

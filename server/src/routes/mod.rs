@@ -26,7 +26,7 @@ use crate::{AppState, rate_limit};
 
 pub use instance::instance_info;
 /// The instance's working-day calendar and today, as reports' deadlines are counted.
-pub(crate) use reports::{calendar, today};
+pub(crate) use reports::{calendar, offset, today};
 
 /// JSON bodies larger than this get 413.
 const JSON_BODY_LIMIT: usize = 64 * 1024;

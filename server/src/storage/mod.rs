@@ -4,6 +4,7 @@
 //! connection or transaction, so a route's steps commit together.
 
 mod attachments;
+pub mod bench_seed;
 mod mail_queue;
 mod reports;
 mod service_requests;

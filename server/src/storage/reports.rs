@@ -149,7 +149,7 @@ pub fn insert_report(conn: &Connection, new: &NewReportRow) -> rusqlite::Result<
     let report = new.report;
     let location = report.location.clone().unwrap_or_default();
     let reporter = report.reporter.clone().unwrap_or_default();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO reports (tracking_id, access_hash, classification, title, body,
            incident_date, region_id, location_text, lat, lon, agency_id, category_id,
            field_inspection, anonymous, confidential, reporter_name, reporter_email,
@@ -158,7 +158,8 @@ pub fn insert_report(conn: &Connection, new: &NewReportRow) -> rusqlite::Result<
            :incident_date, :region_id, :location_text, :lat, :lon, :agency_id, :category_id,
            :field_inspection, :anonymous, :confidential, :reporter_name, :reporter_email,
            :reporter_phone, :locale, :status, :submitted_at, :due_date, :due_estimate)",
-        named_params! {
+    )?
+    .execute(named_params! {
             ":tracking_id": new.tracking_id.compact(),
             ":access_hash": new.access_hash,
             ":classification": report.classification.code(),
@@ -182,8 +183,7 @@ pub fn insert_report(conn: &Connection, new: &NewReportRow) -> rusqlite::Result<
             ":submitted_at": new.submitted_at,
             ":due_date": new.due.date.to_string(),
             ":due_estimate": new.due.estimate,
-        },
-    )?;
+    })?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -200,18 +200,18 @@ pub struct NewEventRow<'a> {
 
 /// Stores a timeline event; returns its row id.
 pub fn insert_event(conn: &Connection, new: &NewEventRow) -> rusqlite::Result<i64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO events (report_id, at, kind, status, agency_id, message)
          VALUES (:report_id, :at, :kind, :status, :agency_id, :message)",
-        named_params! {
+    )?
+    .execute(named_params! {
             ":report_id": new.report_id,
             ":at": new.at,
             ":kind": new.kind.code(),
             ":status": new.status.code(),
             ":agency_id": new.agency_id,
             ":message": new.message,
-        },
-    )?;
+    })?;
     Ok(conn.last_insert_rowid())
 }
 
