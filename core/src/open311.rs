@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::api::{Category, EventKind, Field, FieldError, NewReport, ReportEvent, ReportView};
+use crate::listing::{ListQuery, ReportPage, ReportSummary, StatusFilter};
 use crate::status::Status;
 
 /// Service attribute codes this portal knows: the reference server asks them, and the app's
@@ -632,6 +633,91 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
     }
 }
 
+/// `GET requests.json`'s query for a page of the public list: what GeoReport can filter
+/// (`status` open or closed, `service_code` for the category) and the page, as
+/// `page`/`page_size` (servers that page, the reference one among them, read them; the others
+/// ignore them). Classification, agency, region and text search have no GeoReport parameter:
+/// the app hides those filters for this dialect.
+pub fn requests_query(query: &ListQuery) -> String {
+    let mut params: Vec<String> = Vec::new();
+    if let Some(status) = &query.status {
+        let state = match status {
+            StatusFilter::Open => "open",
+            StatusFilter::Closed => "closed",
+            StatusFilter::One(one) if one.is_final() => "closed",
+            StatusFilter::One(_) => "open",
+        };
+        params.push(format!("status={state}"));
+    }
+    if let Some(code) = query.category.as_deref().filter(|c| !c.is_empty()) {
+        params.push(format!(
+            "service_code={}",
+            crate::text::percent_encode(code, false)
+        ));
+    }
+    params.push(format!("page={}", query.page.max(1)));
+    let size = if query.page_size == 0 {
+        crate::listing::DEFAULT_PAGE_SIZE
+    } else {
+        query.page_size
+    };
+    params.push(format!("page_size={size}"));
+    params.join("&")
+}
+
+/// A service request as one item of the public list, the way [`report_view`] shows it: the
+/// service's name is its title (GeoReport has no title), the description's start its
+/// excerpt, `open` in progress and `closed` resolved, the expected date its due date.
+/// `None` for a request that shows neither a date nor a description (a server hiding a
+/// confidential one): there is nothing a list may show of it.
+pub fn report_summary(request: &ServiceRequest, today: NaiveDate) -> Option<ReportSummary> {
+    let submitted_at = request.requested.clone()?;
+    let view = report_view(request, today);
+    let due = request.expected.as_deref().and_then(date_of);
+    Some(ReportSummary {
+        tracking_id: view.tracking_id,
+        title: request
+            .service_name
+            .clone()
+            .unwrap_or_else(|| request.id.clone()),
+        excerpt: request
+            .description
+            .as_deref()
+            .map(crate::listing::excerpt)
+            .unwrap_or_default(),
+        status: view.status,
+        classification: None,
+        agency: request.agency_responsible.clone(),
+        category: request.service_name.clone(),
+        region: request.address.clone(),
+        submitted_at,
+        due_date: due.filter(|_| request.open).map(crate::date::format),
+        overdue: view.overdue,
+        supporters: 0,
+    })
+}
+
+/// A page of `requests.json` as a page of the public list; a full page may have a next one.
+pub fn report_page<J: Json>(value: &J, query: &ListQuery, today: NaiveDate) -> ReportPage {
+    let found = requests(value);
+    let page_size = if query.page_size == 0 {
+        crate::listing::DEFAULT_PAGE_SIZE
+    } else {
+        query.page_size
+    };
+    let more = found.len() >= page_size as usize;
+    ReportPage {
+        items: found
+            .iter()
+            .filter_map(|r| report_summary(r, today))
+            .take(page_size as usize)
+            .collect(),
+        page: query.page.max(1),
+        page_size,
+        more,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,6 +889,73 @@ mod tests {
             Created::Nothing
         );
         assert_eq!(created(&parse_json("[]").unwrap()).0, Created::Nothing);
+    }
+
+    #[test]
+    fn the_specs_requests_become_a_page_of_the_public_list() {
+        let today = NaiveDate::from_ymd_opt(2010, 4, 20).unwrap();
+        let query = ListQuery {
+            page_size: 2,
+            ..ListQuery::first_page()
+        };
+        let page = report_page(&parse_json(SPEC_REQUESTS).unwrap(), &query, today);
+        assert!(page.more, "a full page may have a next one");
+        assert_eq!((page.page, page.page_size), (1, 2));
+        let closed = &page.items[0];
+        assert_eq!(closed.tracking_id.to_string(), "638344");
+        assert_eq!(closed.title, "Sidewalk and Curb Issues");
+        assert_eq!(closed.status, Status::Resolved);
+        assert_eq!(closed.region.as_deref(), Some("8TH AVE and JUDAH ST"));
+        assert_eq!(closed.submitted_at, "2010-04-14T06:37:38-08:00");
+        assert_eq!(closed.due_date, None, "a resolved request runs no deadline");
+        assert!(!closed.overdue);
+        let open = &page.items[1];
+        assert_eq!(open.status, Status::InProgress);
+        assert_eq!(open.due_date.as_deref(), Some("2010-04-19"));
+        assert!(open.overdue);
+        assert_eq!((open.classification, open.supporters), (None, 0));
+
+        let long = format!(
+            r#"[{{"service_request_id":"A1","status":"open","requested_datetime":"2026-11-02T08:00:00+07:00","description":"{}"}},
+               {{"service_request_id":"C-1","status":"open"}}]"#,
+            "Lampu mati. ".repeat(30)
+        );
+        let page = report_page(&parse_json(&long).unwrap(), &ListQuery::first_page(), today);
+        assert!(!page.more);
+        assert_eq!(
+            page.items.len(),
+            1,
+            "a request that shows nothing is not listed"
+        );
+        assert_eq!(page.items[0].title, "A1", "no service: its number");
+        assert!(page.items[0].excerpt.ends_with('…'));
+    }
+
+    #[test]
+    fn the_list_asks_requests_json_only_what_georeport_filters() {
+        assert_eq!(
+            requests_query(&ListQuery::first_page()),
+            "page=1&page_size=20"
+        );
+        let query = ListQuery {
+            status: Some(StatusFilter::One(Status::Rejected)),
+            category: Some("jalan rusak".into()),
+            agency: Some("pemkab-kendal".into()),
+            region: Some("33.24".into()),
+            q: Some("lampu".into()),
+            page: 3,
+            page_size: 10,
+            ..ListQuery::first_page()
+        };
+        assert_eq!(
+            requests_query(&query),
+            "status=closed&service_code=jalan%20rusak&page=3&page_size=10"
+        );
+        let open = ListQuery {
+            status: Some(StatusFilter::One(Status::Verified)),
+            ..ListQuery::first_page()
+        };
+        assert!(requests_query(&open).starts_with("status=open&"));
     }
 
     #[test]
