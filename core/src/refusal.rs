@@ -70,6 +70,12 @@ pub enum Refusal {
         name: String,
         max: usize,
     },
+    /// A number parameter outside its bounds (a list's `limit` above its maximum).
+    ParameterOutOfRange {
+        name: String,
+        min: u64,
+        max: u64,
+    },
     /// A query string that cannot be read.
     InvalidParameters,
     /// The JSON body is larger than the server takes.
@@ -116,6 +122,7 @@ impl Refusal {
             Refusal::IdempotencyKeyRequired
             | Refusal::UnknownParameter { .. }
             | Refusal::ParameterTooLong { .. }
+            | Refusal::ParameterOutOfRange { .. }
             | Refusal::InvalidParameters
             | Refusal::MalformedBody
             | Refusal::MalformedUpload
@@ -163,6 +170,7 @@ impl Refusal {
             Refusal::RequestTimeout { .. } => "request_timeout",
             Refusal::UnknownParameter { .. } => "unknown_parameter",
             Refusal::ParameterTooLong { .. } => "parameter_too_long",
+            Refusal::ParameterOutOfRange { .. } => "parameter_out_of_range",
             Refusal::InvalidParameters => "invalid_parameters",
             Refusal::RequestTooLarge => "request_too_large",
             Refusal::ExpectedJson => "expected_json",
@@ -224,6 +232,8 @@ impl Refusal {
             (Refusal::UnknownParameter { .. }, En) => "Unknown parameter",
             (Refusal::ParameterTooLong { .. }, Id) => "Parameter terlalu panjang",
             (Refusal::ParameterTooLong { .. }, En) => "Parameter too long",
+            (Refusal::ParameterOutOfRange { .. }, Id) => "Parameter di luar batas",
+            (Refusal::ParameterOutOfRange { .. }, En) => "Parameter out of range",
             (Refusal::InvalidParameters, Id) => "Parameter tidak valid",
             (Refusal::InvalidParameters, En) => "Invalid parameters",
             (Refusal::RequestTooLarge, Id) => "Permintaan terlalu besar",
@@ -379,6 +389,12 @@ impl Refusal {
             (Refusal::ParameterTooLong { name, max }, En) => {
                 format!("The parameter `{name}` may have at most {max} characters.")
             }
+            (Refusal::ParameterOutOfRange { name, min, max }, Id) => {
+                format!("Parameter `{name}` harus antara {min} dan {max}.")
+            }
+            (Refusal::ParameterOutOfRange { name, min, max }, En) => {
+                format!("The parameter `{name}` must be between {min} and {max}.")
+            }
             (Refusal::InvalidParameters, Id) => "Parameter alamat ini tidak dapat dibaca.".into(),
             (Refusal::InvalidParameters, En) => {
                 "The parameters of this address cannot be read.".into()
@@ -513,6 +529,11 @@ mod tests {
                 name: "q".into(),
                 max: 200,
             },
+            Refusal::ParameterOutOfRange {
+                name: "limit".into(),
+                min: 1,
+                max: 50,
+            },
             Refusal::InvalidParameters,
             Refusal::RequestTooLarge,
             Refusal::ExpectedJson,
@@ -550,6 +571,7 @@ mod tests {
                 | Refusal::RequestTimeout { .. }
                 | Refusal::UnknownParameter { .. }
                 | Refusal::ParameterTooLong { .. }
+                | Refusal::ParameterOutOfRange { .. }
                 | Refusal::InvalidParameters
                 | Refusal::RequestTooLarge
                 | Refusal::ExpectedJson

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use lapor_core::Locale;
 use lapor_core::faq::default_faq;
 use lapor_core::text::search_key;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, named_params, params};
 
 const WILAYAH_CSV: &str = include_str!("../seed/wilayah.csv");
 
@@ -195,7 +195,94 @@ pub fn seed_if_empty(conn: &mut Connection) -> rusqlite::Result<()> {
             }
         }
     }
+    index_directory(&tx)?;
     tx.commit()
+}
+
+/// The words a regency's or a city's name starts with before the place's own name: "kendal"
+/// is where "Kabupaten Kendal" starts, as it is where "Kendal" does.
+const DESIGNATIONS: &[&str] = &[
+    "kabupaten administrasi",
+    "kota administrasi",
+    "kabupaten",
+    "kota",
+];
+
+/// The keys a name is found by in the search index: its search key from each of its words on
+/// (so a search for the start of any word is a range of the index), each with whether it is
+/// where the name starts (its designation skipped).
+pub fn word_keys(name_key: &str) -> Vec<(String, bool)> {
+    let designation = DESIGNATIONS
+        .iter()
+        .find(|d| {
+            name_key
+                .strip_prefix(**d)
+                .is_some_and(|rest| rest.starts_with(' '))
+        })
+        .map_or(0, |d| d.split(' ').count());
+    let mut keys = Vec::new();
+    let mut rest = name_key;
+    let mut word = 0;
+    while !rest.is_empty() {
+        keys.push((rest.to_owned(), word == 0 || word == designation));
+        rest = rest.split_once(' ').map_or("", |(_, after)| after);
+        word += 1;
+    }
+    keys
+}
+
+/// Fills the search index of regions (`region_keys`, and each region's `context`: the search
+/// keys of the regions it lies in) and of agencies (`agency_keys`) when it is empty: after the
+/// first seed, and once for a database seeded before the index existed.
+pub fn index_directory(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let unindexed = |table: &str| -> rusqlite::Result<bool> {
+        tx.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    if unindexed("region_keys")? {
+        let mut read = tx.prepare("SELECT code, level, search, parents FROM regions")?;
+        let mut key = tx.prepare(
+            "INSERT OR IGNORE INTO region_keys (name_start, level, key, code)
+             VALUES (:name_start, :level, :key, :code)",
+        )?;
+        let mut context = tx.prepare("UPDATE regions SET context = :context WHERE code = :code")?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            let code: String = row.get("code")?;
+            let level: i64 = row.get("level")?;
+            let search: String = row.get("search")?;
+            let parents: String = row.get("parents")?;
+            for (word_key, name_start) in word_keys(&search) {
+                key.execute(named_params! {
+                    ":name_start": name_start,
+                    ":level": level,
+                    ":key": word_key,
+                    ":code": code,
+                })?;
+            }
+            let parents = search_key(&parents.replace('|', " "));
+            if !parents.is_empty() {
+                context.execute(named_params! { ":context": parents, ":code": code })?;
+            }
+        }
+    }
+    if unindexed("agency_keys")? {
+        let mut read = tx.prepare("SELECT id, search FROM agencies")?;
+        let mut key =
+            tx.prepare("INSERT OR IGNORE INTO agency_keys (key, id) VALUES (:key, :id)")?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get("id")?;
+            let search: String = row.get("search")?;
+            for (word_key, _) in word_keys(&search) {
+                key.execute(named_params! { ":key": word_key, ":id": id })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -1,26 +1,85 @@
 //! The directory a report form needs: agencies, categories, regions, and the FAQ.
+//!
+//! Region and agency search find names by the start of their words, accents, case and
+//! punctuation ignored (`core::text::search_key`): "weler" finds Weleri, "kendal" Kabupaten
+//! Kendal, "pekerjaan umum kendal" the public works agency of Kendal. The first word of the
+//! search is looked up in the word index `seed::index_directory` fills (each name's search key
+//! from each of its words on), so a keystroke reads a few index entries, not every name. Every
+//! list is bounded: searches by a `limit` parameter with a maximum, the seeded lists by a cap.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use lapor_core::Locale;
 use lapor_core::api::{Agency, AgencyTier, Category, FaqEntry, Region, RegionLevel};
+use lapor_core::refusal::Refusal;
 use lapor_core::text::search_key;
-use rusqlite::params;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, named_params};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::problem::{ApiError, ApiQuery, QueryParams};
+use crate::problem::{ApiError, ApiQuery, QueryParams, request_locale};
 
-const MAX_RESULTS: i64 = 20;
+/// Regions answered when no `limit` is given: a screenful of suggestions.
+pub const DEFAULT_REGIONS: u32 = 20;
+/// The most regions one search answers.
+pub const MAX_REGIONS: u32 = 50;
+/// Agencies answered when no `limit` is given.
+pub const DEFAULT_AGENCIES: u32 = 50;
+/// The most agencies one search answers.
+pub const MAX_AGENCIES: u32 = 100;
+/// Categories and FAQ entries are a handful from the seed and take no `limit`; a database
+/// changed by hand still never makes one answer larger than this.
+pub const MAX_SEEDED_LIST: u32 = 200;
+/// Fewer letters than this find no region (every village would match).
+const MIN_REGION_QUERY_CHARS: usize = 2;
+
+/// The `limit` asked for, or `default`; outside `1..=max` it is refused, naming the bounds.
+fn limit(asked: Option<u32>, default: u32, max: u32, locale: Locale) -> Result<u32, ApiError> {
+    match asked {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::refused(
+            Refusal::ParameterOutOfRange {
+                name: "limit".into(),
+                min: 1,
+                max: max.into(),
+            },
+            locale,
+        )),
+    }
+}
+
+/// The words of a search, folded as names are in the index.
+fn words_of(q: Option<&str>) -> Vec<String> {
+    search_key(q.unwrap_or(""))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The end of the index range of keys starting with `prefix` (keys compare as UTF-8 bytes).
+fn after_prefix(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// A `LIKE` pattern for a word starting with `word` inside `' ' || key` (a search key holds
+/// letters, digits and single spaces only, so nothing needs escaping).
+fn word_start(word: &str) -> String {
+    format!("% {word}%")
+}
 
 #[derive(Deserialize)]
 pub struct AgencyQuery {
     q: Option<String>,
     parent: Option<String>,
+    limit: Option<u32>,
 }
 
 impl QueryParams for AgencyQuery {
-    const NAMES: &'static [&'static str] = &["q", "parent"];
+    const NAMES: &'static [&'static str] = &["q", "parent", "limit"];
 }
 
 fn tier_from_code(code: &str) -> AgencyTier {
@@ -33,38 +92,74 @@ fn tier_from_code(code: &str) -> AgencyTier {
     }
 }
 
-/// A `LIKE` pattern matching every word of the query, in order, anywhere in the search key.
-fn like_pattern(q: &str) -> String {
-    let words: Vec<String> = search_key(q)
-        .split(' ')
-        .map(|w| w.replace(['%', '_'], ""))
+fn agency_from_row(r: &Row) -> rusqlite::Result<Agency> {
+    Ok(Agency {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        tier: tier_from_code(&r.get::<_, String>("tier")?),
+        parent_id: r.get("parent_id")?,
+    })
+}
+
+/// Agencies with a word starting with each word of the search (all of them without one),
+/// under `parent` if given: national ones first, then by tier and name; at most `limit`.
+fn find_agencies(
+    conn: &Connection,
+    words: &[String],
+    parent: Option<&str>,
+    limit: u32,
+) -> rusqlite::Result<Vec<Agency>> {
+    let mut named: Vec<(String, Value)> = vec![
+        (":parent".into(), parent.map(String::from).into()),
+        (":limit".into(), i64::from(limit).into()),
+    ];
+    let (from, filter) = match words.split_first() {
+        None => ("agencies a".to_owned(), String::new()),
+        Some((first, rest)) => {
+            named.push((":first".into(), first.clone().into()));
+            named.push((":first_end".into(), after_prefix(first).into()));
+            let mut filter = String::from(" AND k.key >= :first AND k.key < :first_end");
+            for (i, word) in rest.iter().enumerate() {
+                filter.push_str(&format!(" AND (' ' || a.search) LIKE :word{i}"));
+                named.push((format!(":word{i}"), word_start(word).into()));
+            }
+            (
+                "agency_keys k JOIN agencies a ON a.id = k.id".to_owned(),
+                filter,
+            )
+        }
+    };
+    let sql = format!(
+        "SELECT a.id, a.name, a.tier, a.parent_id FROM {from}
+         WHERE (:parent IS NULL OR a.parent_id = :parent){filter}
+         GROUP BY a.id
+         ORDER BY CASE a.tier WHEN 'national' THEN 0 WHEN 'province' THEN 1
+           WHEN 'regency' THEN 2 WHEN 'opd' THEN 3 ELSE 4 END, a.name
+         LIMIT :limit"
+    );
+    let params: Vec<(&str, &dyn rusqlite::ToSql)> = named
+        .iter()
+        .map(|(name, value)| (name.as_str(), value as &dyn rusqlite::ToSql))
         .collect();
-    format!("%{}%", words.join("%"))
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_map(params.as_slice(), agency_from_row)?
+        .collect()
 }
 
 pub async fn list_agencies(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<AgencyQuery>,
 ) -> Result<Json<Vec<Agency>>, ApiError> {
-    let pattern = like_pattern(query.q.as_deref().unwrap_or(""));
+    let limit = limit(
+        query.limit,
+        DEFAULT_AGENCIES,
+        MAX_AGENCIES,
+        request_locale(&headers),
+    )?;
+    let words = words_of(query.q.as_deref());
     let agencies = state
-        .with_db(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, name, tier, parent_id FROM agencies
-                 WHERE search LIKE ?1 AND (?2 IS NULL OR parent_id = ?2)
-                 ORDER BY CASE tier WHEN 'national' THEN 0 WHEN 'province' THEN 1
-                   WHEN 'regency' THEN 2 WHEN 'opd' THEN 3 ELSE 4 END, name",
-            )?;
-            stmt.query_map(params![pattern, query.parent], |r| {
-                Ok(Agency {
-                    id: r.get("id")?,
-                    name: r.get("name")?,
-                    tier: tier_from_code(&r.get::<_, String>("tier")?),
-                    parent_id: r.get("parent_id")?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
+        .with_db(move |conn| find_agencies(conn, &words, query.parent.as_deref(), limit))
         .await?;
     Ok(Json(agencies))
 }
@@ -83,9 +178,10 @@ pub async fn list_categories(
 ) -> Result<Json<Vec<Category>>, ApiError> {
     let categories = state
         .with_db(|conn| {
-            let mut stmt =
-                conn.prepare("SELECT id, name_id, name_en FROM categories ORDER BY position")?;
-            stmt.query_map([], |r| {
+            let mut stmt = conn.prepare(
+                "SELECT id, name_id, name_en FROM categories ORDER BY position LIMIT :limit",
+            )?;
+            stmt.query_map(named_params! { ":limit": MAX_SEEDED_LIST }, |r| {
                 Ok(Category {
                     id: r.get("id")?,
                     name_id: r.get("name_id")?,
@@ -102,45 +198,149 @@ pub async fn list_categories(
 #[derive(Deserialize)]
 pub struct RegionQuery {
     q: Option<String>,
+    limit: Option<u32>,
 }
 
 impl QueryParams for RegionQuery {
-    const NAMES: &'static [&'static str] = &["q"];
+    const NAMES: &'static [&'static str] = &["q", "limit"];
+}
+
+fn region_from_row(r: &Row) -> rusqlite::Result<Region> {
+    let level: usize = r.get("level")?;
+    let parents: String = r.get("parents")?;
+    Ok(Region {
+        id: r.get("code")?,
+        name: r.get("name")?,
+        level: RegionLevel::from_depth(level),
+        parents: parents
+            .split('|')
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect(),
+    })
+}
+
+/// Regions found by the words of a search, best first, at most `limit`:
+/// 1. names that start with the search ("kendal" → Kendal, and Kabupaten Kendal, whose
+///    designation does not count), then names with a later word starting with it;
+/// 2. within each, larger regions first (provinces, regencies, districts, villages);
+/// 3. then by name.
+///
+/// The first word must start a word of the name; further words may start a word of the name
+/// or of a region it lies in ("weleri kendal"), and such matches come after those that are all
+/// in the name.
+fn find_regions(conn: &Connection, words: &[String], limit: u32) -> rusqlite::Result<Vec<Region>> {
+    let codes = match words {
+        [] => Vec::new(),
+        [word] => regions_by_word(conn, word, limit as usize)?,
+        [first, rest @ ..] => regions_by_words(conn, first, rest, limit)?,
+    };
+    let mut read =
+        conn.prepare_cached("SELECT code, name, level, parents FROM regions WHERE code = :code")?;
+    codes
+        .iter()
+        .map(|code| read.query_row(named_params! { ":code": code }, region_from_row))
+        .collect()
+}
+
+/// One word: a walk down the index in the order of the answer, group by group, that stops at
+/// `limit` regions.
+fn regions_by_word(conn: &Connection, word: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code FROM region_keys
+         WHERE name_start = :name_start AND level = :level AND key >= :from AND key < :to
+         ORDER BY key",
+    )?;
+    let to = after_prefix(word);
+    let mut codes: Vec<String> = Vec::new();
+    for name_start in [true, false] {
+        for level in 1..=4 {
+            let mut rows = stmt.query(named_params! {
+                ":name_start": name_start,
+                ":level": level,
+                ":from": word,
+                ":to": to,
+            })?;
+            while let Some(row) = rows.next()? {
+                let code: String = row.get("code")?;
+                if !codes.contains(&code) {
+                    codes.push(code);
+                    if codes.len() == limit {
+                        return Ok(codes);
+                    }
+                }
+            }
+        }
+    }
+    Ok(codes)
+}
+
+/// Several words: the regions with a name word starting with the first, the others checked
+/// against their names and the regions they lie in, ranked as [`find_regions`] says.
+fn regions_by_words(
+    conn: &Connection,
+    first: &str,
+    rest: &[String],
+    limit: u32,
+) -> rusqlite::Result<Vec<String>> {
+    let phrase = std::iter::once(first)
+        .chain(rest.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut named: Vec<(String, Value)> = vec![
+        (":first".into(), first.to_owned().into()),
+        (":first_end".into(), after_prefix(first).into()),
+        (":phrase".into(), phrase.clone().into()),
+        (":phrase_end".into(), after_prefix(&phrase).into()),
+        (":limit".into(), i64::from(limit).into()),
+    ];
+    let (mut in_name, mut anywhere) = (Vec::new(), Vec::new());
+    for (i, word) in rest.iter().enumerate() {
+        in_name.push(format!("(' ' || r.search) LIKE :word{i}"));
+        anywhere.push(format!(
+            "(' ' || r.search || ' ' || r.context) LIKE :word{i}"
+        ));
+        named.push((format!(":word{i}"), word_start(word).into()));
+    }
+    let sql = format!(
+        "SELECT r.code,
+           CASE WHEN MAX(k.name_start = 1 AND k.key >= :phrase AND k.key < :phrase_end) THEN 0
+             WHEN {} THEN 1 ELSE 2 END AS rank
+         FROM region_keys k JOIN regions r ON r.code = k.code
+         WHERE k.name_start IN (0, 1) AND k.level IN (1, 2, 3, 4)
+           AND k.key >= :first AND k.key < :first_end AND {}
+         GROUP BY r.code
+         ORDER BY rank, r.level, r.search
+         LIMIT :limit",
+        in_name.join(" AND "),
+        anywhere.join(" AND "),
+    );
+    let params: Vec<(&str, &dyn rusqlite::ToSql)> = named
+        .iter()
+        .map(|(name, value)| (name.as_str(), value as &dyn rusqlite::ToSql))
+        .collect();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_map(params.as_slice(), |r| r.get("code"))?
+        .collect()
 }
 
 pub async fn search_regions(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<RegionQuery>,
 ) -> Result<Json<Vec<Region>>, ApiError> {
-    let q = search_key(query.q.as_deref().unwrap_or(""));
-    if q.chars().count() < 2 {
+    let limit = limit(
+        query.limit,
+        DEFAULT_REGIONS,
+        MAX_REGIONS,
+        request_locale(&headers),
+    )?;
+    let words = words_of(query.q.as_deref());
+    if words.join(" ").chars().count() < MIN_REGION_QUERY_CHARS {
         return Ok(Json(Vec::new()));
     }
-    let pattern = like_pattern(&q);
-    let prefix = format!("{q}%");
     let regions = state
-        .with_db(move |conn| {
-            // Names that start with the query first, then larger regions before smaller ones.
-            let mut stmt = conn.prepare(
-                "SELECT code, name, level, parents FROM regions WHERE search LIKE ?1
-                 ORDER BY (search LIKE ?2) DESC, level, name LIMIT ?3",
-            )?;
-            stmt.query_map(params![pattern, prefix, MAX_RESULTS], |r| {
-                let level: usize = r.get("level")?;
-                let parents: String = r.get("parents")?;
-                Ok(Region {
-                    id: r.get("code")?,
-                    name: r.get("name")?,
-                    level: RegionLevel::from_depth(level),
-                    parents: parents
-                        .split('|')
-                        .filter(|p| !p.is_empty())
-                        .map(String::from)
-                        .collect(),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
+        .with_db(move |conn| find_regions(conn, &words, limit))
         .await?;
     Ok(Json(regions))
 }
@@ -166,18 +366,145 @@ pub async fn list_faq(
     let entries = state
         .with_db(move |conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, category, question, answer FROM faq WHERE locale = ?1 ORDER BY position",
+                "SELECT id, category, question, answer FROM faq WHERE locale = :locale
+                 ORDER BY position LIMIT :limit",
             )?;
-            stmt.query_map([locale.tag()], |r| {
-                Ok(FaqEntry {
-                    id: r.get("id")?,
-                    category: r.get("category")?,
-                    question: r.get("question")?,
-                    answer: r.get("answer")?,
-                })
-            })?
+            stmt.query_map(
+                named_params! { ":locale": locale.tag(), ":limit": MAX_SEEDED_LIST },
+                |r| {
+                    Ok(FaqEntry {
+                        id: r.get("id")?,
+                        category: r.get("category")?,
+                        question: r.get("question")?,
+                        answer: r.get("answer")?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()
         })
         .await?;
     Ok(Json(entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A migrated database with a few regions and agencies, indexed as the seed does.
+    fn directory() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (code, name, level, parents) in [
+            ("33", "Jawa Tengah", 1, ""),
+            ("33.24", "Kabupaten Kendal", 2, "Jawa Tengah"),
+            ("33.24.12", "Weleri", 3, "Kabupaten Kendal|Jawa Tengah"),
+            (
+                "33.24.12.2007",
+                "Weleri",
+                4,
+                "Weleri|Kabupaten Kendal|Jawa Tengah",
+            ),
+            (
+                "33.24.12.2001",
+                "Penyangkringan",
+                4,
+                "Weleri|Kabupaten Kendal|Jawa Tengah",
+            ),
+            ("33.24.15", "Kendal", 3, "Kabupaten Kendal|Jawa Tengah"),
+            (
+                "33.24.15.1001",
+                "Kendalrejo",
+                4,
+                "Kendal|Kabupaten Kendal|Jawa Tengah",
+            ),
+            ("33.09.21.2009", "Karangkendal", 4, "X|Kabupaten Boyolali"),
+            (
+                "32.09.10.2012",
+                "Desa Kendal Jaya",
+                4,
+                "Y|Kabupaten Cirebon",
+            ),
+        ] {
+            tx.execute(
+                "INSERT INTO regions (code, name, level, parents, search)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![code, name, level, parents, search_key(name)],
+            )
+            .unwrap();
+        }
+        crate::seed::index_directory(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    fn names(conn: &Connection, q: &str, limit: u32) -> Vec<String> {
+        find_regions(conn, &words_of(Some(q)), limit)
+            .unwrap()
+            .into_iter()
+            .map(|r| format!("{} {}", r.name, r.id))
+            .collect()
+    }
+
+    #[test]
+    fn names_starting_with_the_search_come_first_then_larger_regions() {
+        let conn = directory();
+        assert_eq!(
+            names(&conn, "KENDAL", 20),
+            [
+                "Kabupaten Kendal 33.24",
+                "Kendal 33.24.15",
+                "Kendalrejo 33.24.15.1001",
+                "Desa Kendal Jaya 32.09.10.2012",
+            ],
+            "a word inside a name counts, not a part of a word (Karangkendal)"
+        );
+        assert_eq!(
+            names(&conn, "wéler", 20),
+            ["Weleri 33.24.12", "Weleri 33.24.12.2007"]
+        );
+        assert_eq!(names(&conn, "kendal", 2).len(), 2, "the limit holds");
+    }
+
+    #[test]
+    fn later_words_may_name_the_regions_a_place_lies_in() {
+        let conn = directory();
+        assert_eq!(
+            names(&conn, "weleri kendal", 20),
+            ["Weleri 33.24.12", "Weleri 33.24.12.2007"]
+        );
+        assert_eq!(names(&conn, "Kab. Kendal", 20), ["Kabupaten Kendal 33.24"]);
+        assert_eq!(
+            names(&conn, "kendal jaya", 20)[0],
+            "Desa Kendal Jaya 32.09.10.2012",
+            "all words in the name before words found in its parents"
+        );
+        assert!(names(&conn, "weleri boyolali", 20).is_empty());
+        assert!(
+            names(&conn, "kendal weleri", 20).is_empty(),
+            "the first word names the place itself"
+        );
+    }
+
+    #[test]
+    fn word_keys_skip_a_regencys_designation() {
+        use crate::seed::word_keys;
+        assert_eq!(
+            word_keys("kabupaten kendal"),
+            [("kabupaten kendal".into(), true), ("kendal".into(), true)]
+        );
+        assert_eq!(
+            word_keys("kota administrasi jakarta pusat"),
+            [
+                ("kota administrasi jakarta pusat".into(), true),
+                ("administrasi jakarta pusat".into(), false),
+                ("jakarta pusat".into(), true),
+                ("pusat".into(), false),
+            ]
+        );
+        assert_eq!(
+            word_keys("kotabaru hilir"),
+            [("kotabaru hilir".into(), true), ("hilir".into(), false)]
+        );
+    }
 }
