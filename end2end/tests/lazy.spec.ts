@@ -39,6 +39,26 @@ test('a first visit downloads no page code it does not show; opening a page fetc
   expect([...fetched]).toEqual(['submit_view']);
 });
 
+test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {
+  const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  context.on('requestfinished', (request) => {
+    if (sendingCode.test(new URL(request.url()).pathname)) fetched += 1;
+  });
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+
+  await page.getByLabel('Aspirasi', { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill('Taman kota perlu lampu');
+  await page.getByLabel('Isi laporan').fill('Taman kota gelap setiap malam, mohon dipasang lampu penerangan.');
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
+  await expect.poll(() => fetched).toBeGreaterThan(0);
+});
+
 test('a page opened on the first visit opens offline; one never opened says it needs a connection, then loads', async ({ page, context }) => {
   await page.goto('/lapor');
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();

@@ -221,8 +221,8 @@ pub async fn send(
     result
 }
 
-/// Fetches the sending code ahead of the first send (the form does, while it is being filled
-/// in), so sending does not wait for it; offline it is fetched when the report leaves.
+/// Fetches the sending code ahead of the first send (the form does when the citizen checks
+/// the answers), so sending does not wait for it; offline it is fetched when the report leaves.
 pub fn prepare_sending() {
     leptos::task::spawn_local(async {
         let _ = fetch_sending_code().await;

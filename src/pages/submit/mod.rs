@@ -119,12 +119,8 @@ pub fn SubmitPage() -> impl IntoView {
     apply_preselection(draft, &api);
     // Every change is kept on the device at once.
     Effect::new(move |_| draft.with(Draft::save));
-    // The code that sends arrives while the form is being filled in.
-    if crate::pwa::use_pwa().online.get_untracked() {
-        outbox::prepare_sending();
-    }
-
     let api_features = api.features();
+    let online = crate::pwa::use_pwa().online;
     let step = RwSignal::new(Step::Form);
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let sending = RwSignal::new(false);
@@ -150,6 +146,12 @@ pub fn SubmitPage() -> impl IntoView {
     let on_continue = Callback::new(move |()| {
         let found = draft.with_untracked(|d| check(d, today(), max_files(), api_features));
         if found.is_empty() {
+            // The code that sends arrives while the citizen checks the answers, not on
+            // landing: a visit that only opens the form does not pay for it. Offline, the
+            // report waits in the outbox, which fetches it when it leaves.
+            if online.get_untracked() {
+                outbox::prepare_sending();
+            }
             problems.set(Vec::new());
             send_error.set(None);
             step.set(Step::Review);
@@ -163,7 +165,6 @@ pub fn SubmitPage() -> impl IntoView {
         focus_later(format!("#{target}"));
     });
     let outbox = use_outbox();
-    let online = crate::pwa::use_pwa().online;
     let queue = move |current: Draft, locale, failed: Option<&ApiError>| {
         let key = current.idempotency_key.clone();
         outbox.enqueue(current, locale, failed);
