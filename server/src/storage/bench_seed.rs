@@ -278,12 +278,12 @@ pub fn fill(db_path: &Path, n: u64) -> rusqlite::Result<u64> {
         } else {
             None
         };
+        let problem = dice.pick(problems);
         let report = NewReport {
             classification,
-            title: format!("{} di {}", dice.pick(problems), place.name),
+            title: format!("{problem} di {}", place.name),
             body: format!(
-                "{} di {}. {} {}",
-                dice.pick(problems),
+                "{problem} di {}. {} {}",
                 place.name,
                 dice.pick(details),
                 dice.pick(details)
