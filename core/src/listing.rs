@@ -313,6 +313,21 @@ pub struct ReportSummary {
     pub supporters: u32,
 }
 
+/// A region as a list names it: its own name with its regency's, short ("Weleri, Kab.
+/// Kendal"); a regency alone ("Kab. Kendal", "Kota Semarang"); a province as it is. `parents`
+/// are the names above it, nearest first (as `api::Region::parents`).
+pub fn region_label(name: &str, parents: &[String]) -> String {
+    let short = |regency: &str| match regency.strip_prefix("Kabupaten ") {
+        Some(rest) => format!("Kab. {rest}"),
+        None => regency.to_owned(),
+    };
+    match parents.len() {
+        0 => name.to_owned(),
+        1 => short(name),
+        n => format!("{name}, {}", short(&parents[n - 2])),
+    }
+}
+
 /// One page of a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -476,6 +491,25 @@ mod tests {
             StatusFilter::from_code("in_progress").unwrap().codes(),
             ["in_progress"]
         );
+    }
+
+    #[test]
+    fn a_region_is_named_with_its_regency() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let kendal = names(&["Kabupaten Kendal", "Jawa Tengah"]);
+        assert_eq!(region_label("Weleri", &kendal), "Weleri, Kab. Kendal");
+        let village = names(&["Weleri", "Kabupaten Kendal", "Jawa Tengah"]);
+        assert_eq!(
+            region_label("Penyangkringan", &village),
+            "Penyangkringan, Kab. Kendal"
+        );
+        let semarang = names(&["Kota Semarang", "Jawa Tengah"]);
+        assert_eq!(region_label("Tugu", &semarang), "Tugu, Kota Semarang");
+        assert_eq!(
+            region_label("Kabupaten Kendal", &names(&["Jawa Tengah"])),
+            "Kab. Kendal"
+        );
+        assert_eq!(region_label("Jawa Tengah", &[]), "Jawa Tengah");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub enum Refusal {
     IdempotencyKeyRequired,
     /// The `Idempotency-Key` was used before with another request body.
     IdempotencyKeyReused,
+    /// Supporting a report (or withdrawing support) needs the device's `Idempotency-Key` for
+    /// it: the supporter's identity, so a device counts once.
+    SupporterKeyRequired,
     /// Unknown and malformed tracking numbers alike.
     ReportNotFound,
     AttachmentNotFound,
@@ -120,6 +123,7 @@ impl Refusal {
             Refusal::DamagedFile | Refusal::LockedPdf | Refusal::InvalidBody => 422,
             Refusal::ConfidentialNotSupported => 422,
             Refusal::IdempotencyKeyRequired
+            | Refusal::SupporterKeyRequired
             | Refusal::UnknownParameter { .. }
             | Refusal::ParameterTooLong { .. }
             | Refusal::ParameterOutOfRange { .. }
@@ -152,6 +156,7 @@ impl Refusal {
             Refusal::InvalidFields => "invalid_fields",
             Refusal::IdempotencyKeyRequired => "idempotency_key_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
+            Refusal::SupporterKeyRequired => "supporter_key_required",
             Refusal::ReportNotFound => "report_not_found",
             Refusal::AttachmentNotFound => "attachment_not_found",
             Refusal::NotFound => "not_found",
@@ -197,6 +202,8 @@ impl Refusal {
             (Refusal::IdempotencyKeyRequired, En) => "Idempotency-Key required",
             (Refusal::IdempotencyKeyReused, Id) => "Idempotency-Key sudah dipakai",
             (Refusal::IdempotencyKeyReused, En) => "Idempotency-Key reused",
+            (Refusal::SupporterKeyRequired, Id) => "Kunci pendukung diperlukan",
+            (Refusal::SupporterKeyRequired, En) => "Supporter key required",
             (Refusal::ReportNotFound, Id) => "Laporan tidak ditemukan",
             (Refusal::ReportNotFound, En) => "Report not found",
             (Refusal::AttachmentNotFound, Id) => "Lampiran tidak ditemukan",
@@ -286,6 +293,16 @@ impl Refusal {
             }
             (Refusal::IdempotencyKeyReused, En) => {
                 "This Idempotency-Key was already used with a different request body.".into()
+            }
+            (Refusal::SupporterKeyRequired, Id) => {
+                "Untuk mendukung laporan atau membatalkan dukungan, kirim header Idempotency-Key \
+                 acak milik perangkat ini untuk laporan ini (1 sampai 200 karakter)."
+                    .into()
+            }
+            (Refusal::SupporterKeyRequired, En) => {
+                "To support a report or withdraw support, send this device's random \
+                 Idempotency-Key header for the report (1 to 200 characters)."
+                    .into()
             }
             (Refusal::ReportNotFound, Id) => {
                 "Tidak ada laporan dengan nomor ini. Periksa nomor pelacakan Anda.".into()
@@ -499,6 +516,7 @@ mod tests {
             Refusal::InvalidFields,
             Refusal::IdempotencyKeyRequired,
             Refusal::IdempotencyKeyReused,
+            Refusal::SupporterKeyRequired,
             Refusal::ReportNotFound,
             Refusal::AttachmentNotFound,
             Refusal::NotFound,
@@ -553,6 +571,7 @@ mod tests {
                 Refusal::InvalidFields
                 | Refusal::IdempotencyKeyRequired
                 | Refusal::IdempotencyKeyReused
+                | Refusal::SupporterKeyRequired
                 | Refusal::ReportNotFound
                 | Refusal::AttachmentNotFound
                 | Refusal::NotFound

@@ -190,10 +190,37 @@ pub struct ReportQuery {
     /// Reports whose title contains this text (case-insensitive); empty lists the newest.
     #[serde(default)]
     title: String,
+    /// `newest` (the default) or `supporters`: the most supported first.
+    #[serde(default)]
+    sort: Option<String>,
 }
 
 impl QueryParams for ReportQuery {
-    const NAMES: &'static [&'static str] = &["title"];
+    const NAMES: &'static [&'static str] = &["title", "sort"];
+}
+
+/// The admin list's orders by their `sort` word.
+const ORDERS: [(&str, storage::AdminOrder); 2] = [
+    ("newest", storage::AdminOrder::Newest),
+    ("supporters", storage::AdminOrder::MostSupported),
+];
+
+/// The order `sort` names (none: the newest first); another word is a 400 naming the choices.
+fn admin_order(sort: Option<&str>, locale: Locale) -> Result<storage::AdminOrder, ApiError> {
+    let Some(sort) = sort.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(storage::AdminOrder::Newest);
+    };
+    ORDERS
+        .iter()
+        .find(|(word, _)| *word == sort)
+        .map(|(_, order)| *order)
+        .ok_or_else(|| {
+            let detail = match locale {
+                Locale::Id => "`sort` harus salah satu dari: newest, supporters.",
+                Locale::En => "`sort` must be one of: newest, supporters.",
+            };
+            ApiError::refused(Refusal::InvalidParameters, locale).detail(detail)
+        })
 }
 
 #[derive(serde::Serialize)]
@@ -204,21 +231,25 @@ pub struct ReportSummary {
     submitted_at: String,
     /// Files the reporter sent with the report.
     attachments: u32,
+    /// Devices supporting it ("dukung").
+    supporters: u32,
 }
 
 /// How many reports the admin's list shows at most.
 const LIST_LIMIT: u32 = 100;
 
-/// Admin: the newest reports (at most [`LIST_LIMIT`]), optionally those whose title contains `title`.
+/// Admin: at most [`LIST_LIMIT`] reports, optionally those whose title contains `title`, the
+/// newest or the most supported first.
 pub async fn list_reports(
     State(state): State<AppState>,
     parts: Parts,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Json<Vec<ReportSummary>>, ApiError> {
     authorise(&state, &parts)?;
+    let order = admin_order(query.sort.as_deref(), request_locale(&parts.headers))?;
     let list = state
         .with_db(move |conn| -> Result<Vec<ReportSummary>, ApiError> {
-            let rows = storage::reports_titled(conn, &query.title, LIST_LIMIT)?;
+            let rows = storage::reports_titled(conn, &query.title, order, LIST_LIMIT)?;
             Ok(rows
                 .into_iter()
                 .map(|row| ReportSummary {
@@ -227,6 +258,7 @@ pub async fn list_reports(
                     status: row.status,
                     submitted_at: row.submitted_at,
                     attachments: row.files,
+                    supporters: row.supporters,
                 })
                 .collect())
         })

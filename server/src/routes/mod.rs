@@ -4,6 +4,7 @@ mod admin;
 mod attachments;
 mod directory;
 mod instance;
+mod listing;
 mod open311;
 mod reports;
 
@@ -16,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use lapor_core::api::actions;
 use lapor_core::refusal::Refusal;
 use sha2::{Digest, Sha256};
@@ -59,7 +60,11 @@ pub fn api_router(state: AppState) -> Router {
                 )),
         )
         .route("/attachments/{id}", get(attachments::download))
-        .route("/reports", post(reports::create))
+        .route("/reports", get(listing::list).post(reports::create))
+        .route(
+            "/reports/{tracking}/support",
+            put(listing::support).delete(listing::withdraw),
+        )
         .route(
             "/reports/{tracking}",
             get(reports::get_report)

@@ -43,6 +43,12 @@ pub(crate) fn today() -> chrono::NaiveDate {
     local_date(now().1, offset())
 }
 
+/// Whether a report in `status`, due on `due`, is late on `today`: a final status never is.
+/// The tracking view and the public list both ask this.
+pub(crate) fn overdue(status: &Status, due: chrono::NaiveDate, today: chrono::NaiveDate) -> bool {
+    !status.is_final() && today > due
+}
+
 /// The request's `Idempotency-Key` (1 to 200 characters); 400 when `required` and missing.
 fn idempotency_key(
     headers: &HeaderMap,
@@ -350,7 +356,7 @@ fn tracking_view(
         .collect();
     let whole = ReportView {
         tracking_id: report.tracking_id.into(),
-        overdue: !report.status.is_final() && today() > report.due_date,
+        overdue: overdue(&report.status, report.due_date, today()),
         status: report.status,
         classification: Some(report.classification),
         agency: report.agency_name,

@@ -5,20 +5,22 @@
 
 mod attachments;
 pub mod bench_seed;
+mod listing;
 mod mail_queue;
 mod reports;
 mod service_requests;
 
 pub use attachments::{NewUploadRow, StoredFileRow, insert_upload, stored_file};
+pub use listing::{ListedRow, add_support, listed_report_id, listed_reports, withdraw_support};
 pub use mail_queue::{
     NewMailRow, QueuedMailRow, UpdateRecipientRow, due_mail, queue_mail, remove_mail, retry_mail,
     stop_email_updates, update_recipient,
 };
 pub use reports::{
-    EventRow, FileRow, NewEventRow, NewReportRow, ReportRow, ReportSummaryRow, agency_exists,
-    attach_to_event, attach_to_report, attachments_free, events_of, find_report, insert_event,
-    insert_report, record_rating, reports_titled, set_agency, set_status, tracking_id_taken,
-    unknown_references,
+    AdminOrder, EventRow, FileRow, NewEventRow, NewReportRow, ReportRow, ReportSummaryRow,
+    agency_exists, attach_to_event, attach_to_report, attachments_free, events_of, find_report,
+    insert_event, insert_report, record_rating, reports_titled, set_agency, set_status,
+    tracking_id_taken, unknown_references,
 };
 pub use service_requests::{
     CategoryRow, RequestFilter, RequestState, ServiceRequestRow, categories, category_exists,

@@ -353,13 +353,24 @@ pub struct ReportSummaryRow {
     pub submitted_at: String,
     /// Files the reporter sent with the report.
     pub files: u32,
+    /// Devices supporting it ("dukung").
+    pub supporters: u32,
 }
 
-/// The newest reports (at most `limit`) whose title contains `title_contains`, ignoring case
-/// (`LIKE`); empty lists the newest.
+/// The order of the admin's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminOrder {
+    Newest,
+    /// The most supported first (then the newest), so popular problems surface.
+    MostSupported,
+}
+
+/// The reports (at most `limit`) whose title contains `title_contains`, ignoring case
+/// (`LIKE`; empty for all), in `order`.
 pub fn reports_titled(
     conn: &Connection,
     title_contains: &str,
+    order: AdminOrder,
     limit: u32,
 ) -> rusqlite::Result<Vec<ReportSummaryRow>> {
     let pattern = format!(
@@ -369,13 +380,17 @@ pub fn reports_titled(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let mut statement = conn.prepare_cached(
-        "SELECT r.tracking_id, r.title, r.status, r.submitted_at,
+    let order = match order {
+        AdminOrder::Newest => "r.id DESC",
+        AdminOrder::MostSupported => "r.supporters DESC, r.id DESC",
+    };
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT r.tracking_id, r.title, r.status, r.submitted_at, r.supporters,
            (SELECT COUNT(*) FROM attachments a WHERE a.report_id = r.id AND a.event_id IS NULL)
              AS files
          FROM reports r
-         WHERE r.title LIKE :pattern ESCAPE '\\' ORDER BY r.id DESC LIMIT :limit",
-    )?;
+         WHERE r.title LIKE :pattern ESCAPE '\\' ORDER BY {order} LIMIT :limit"
+    ))?;
     let rows = statement.query_map(
         named_params! { ":pattern": pattern, ":limit": limit },
         |row| {
@@ -385,6 +400,7 @@ pub fn reports_titled(
                 status: Status::from_code(&row.get::<_, String>("status")?),
                 submitted_at: row.get("submitted_at")?,
                 files: row.get("files")?,
+                supporters: row.get("supporters")?,
             })
         },
     )?;

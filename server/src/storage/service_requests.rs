@@ -40,7 +40,7 @@ pub fn category_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
 
 /// The SQL form of `core`'s privacy rule for lists (`disclosure(…).listed`): a confidential
 /// report is in no list. A test below checks the two agree for every kind of report.
-const LISTED: &str = "r.confidential = 0";
+pub(super) const LISTED: &str = "r.confidential = 0";
 
 /// Whether a listed request is still open (its status is not final, `Status::is_final`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
