@@ -12,6 +12,7 @@ use lapor_core::api::{
     Region, ReportCreated, ReportView,
 };
 
+use lapor_core::listing::{ListQuery, ReportPage, Support};
 pub use lapor_core::open311::{Attribute, Datatype};
 use native::Native;
 use open311::Open311;
@@ -26,6 +27,11 @@ pub struct Features {
     pub reporter_actions: bool,
     /// Tracking numbers follow this portal's codec (check symbol).
     pub checked_numbers: bool,
+    /// The public list filters by classification, agency, region and text (GeoReport's
+    /// `requests.json` filters only by status and service).
+    pub list_filters: bool,
+    /// Citizens can support ("dukung") a public report.
+    pub support: bool,
 }
 
 /// What a category (an Open311 service) asks beyond the form's own questions.
@@ -114,6 +120,8 @@ impl Backend {
             directory: native,
             reporter_actions: native,
             checked_numbers: native,
+            list_filters: native,
+            support: native,
         }
     }
 
@@ -232,6 +240,31 @@ impl Backend {
                 o.submit(report, attributes, locale, crate::clock::today(None))
                     .await
             }
+        }
+    }
+
+    /// A page of the public reports list (newest first); the Open311 dialect asks
+    /// `requests.json` what GeoReport can filter (`features().list_filters`).
+    pub async fn list_reports(&self, query: &ListQuery) -> Result<ReportPage, ApiError> {
+        match self {
+            Backend::Native(n) => n.list_reports(query).await,
+            Backend::Open311(o) => o.list_reports(query, crate::clock::today(None)).await,
+        }
+    }
+
+    /// Supports a public report (`supported`) or withdraws this device's support. The key is
+    /// the device's own for this report, so a double tap or a retry counts once; GeoReport
+    /// has no support.
+    pub async fn support(
+        &self,
+        tracking: &str,
+        supported: bool,
+        key: &str,
+        locale: Locale,
+    ) -> Result<Support, ApiError> {
+        match self {
+            Backend::Native(n) => n.support(tracking, supported, key, locale).await,
+            Backend::Open311(_) => Err(ApiError::NotFound),
         }
     }
 

@@ -8,6 +8,7 @@ use lapor_core::api::{
     Region, ReportCreated, ReportView,
 };
 use lapor_core::api::{actions, headers};
+use lapor_core::listing::{ListQuery, ReportPage, Support};
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, Uploaded, encode};
@@ -121,6 +122,44 @@ impl Native {
             ("Accept-Language", locale.tag()),
         ];
         self.post("/reports", report, &headers).await
+    }
+
+    /// `GET /reports?…`: a page of the public list.
+    pub async fn list_reports(&self, query: &ListQuery) -> Result<ReportPage, ApiError> {
+        let string = query.to_query_string();
+        let path = if string.is_empty() {
+            "/reports".to_owned()
+        } else {
+            format!("/reports?{string}")
+        };
+        self.get(&path, &[]).await
+    }
+
+    /// `PUT` (support) or `DELETE` (withdraw) `/reports/{tracking}/support`, keyed by the
+    /// device's key for this report.
+    pub async fn support(
+        &self,
+        tracking: &str,
+        supported: bool,
+        key: &str,
+        locale: Locale,
+    ) -> Result<Support, ApiError> {
+        let url = self.url(&format!("/reports/{}/support", tracking.replace('-', "")));
+        let request = if supported {
+            gloo_net::http::Request::put(&url)
+        } else {
+            gloo_net::http::Request::delete(&url)
+        };
+        let response = request
+            .header(headers::IDEMPOTENCY_KEY, key)
+            .header("Accept-Language", locale.tag())
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !response.ok() {
+            return Err(problem_of(response).await);
+        }
+        response.json().await.map_err(|_| ApiError::Network)
     }
 
     /// A reporter's action on a report (`replies`, `rating`): the access code proves it is

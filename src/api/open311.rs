@@ -4,6 +4,7 @@
 //! ratings, uploads, idempotency keys) is reported as such, and the views hide it.
 
 use lapor_core::api::{Category, Instance, NewReport, Problem, ReportCreated, ReportView};
+use lapor_core::listing::{ListQuery, ReportPage};
 use lapor_core::open311::{self, Created, Json, Scalar};
 use lapor_core::{Locale, Status};
 use wasm_bindgen::{JsCast, JsValue};
@@ -258,6 +259,18 @@ impl Open311 {
             }
         }
         None
+    }
+
+    /// A page of the public list from `GET requests.json` (`core::open311::requests_query`).
+    pub async fn list_reports(
+        &self,
+        query: &ListQuery,
+        today: chrono::NaiveDate,
+    ) -> Result<ReportPage, ApiError> {
+        let answer = self
+            .get("requests", &open311::requests_query(query))
+            .await?;
+        Ok(open311::report_page(&answer, query, today))
     }
 
     pub async fn report(&self, id: &str, today: chrono::NaiveDate) -> Result<ReportView, ApiError> {
