@@ -6,6 +6,10 @@
  *           data-classification="complaint" data-locale="id" data-accent="#b45309"
  *           data-page="lapor" data-transparent="true"></script>
  *
+ * data-page="laporan" opens the public reports list instead, filtered by data-status,
+ * data-classification, data-category, data-agency, data-region and data-q (the list's own
+ * query parameters, core/src/listing.rs).
+ *
  * The iframe grows and shrinks with its content. Height messages are accepted only from the
  * portal's origin and from this iframe; the portal posts only to this page's origin.
  */
@@ -19,7 +23,7 @@
   var src = new URL(page, portal);
   src.searchParams.set('embed', '1');
   src.searchParams.set('parent', window.location.origin);
-  ['agency', 'category', 'classification', 'locale', 'accent'].forEach(function (name) {
+  ['agency', 'category', 'classification', 'status', 'region', 'q', 'locale', 'accent'].forEach(function (name) {
     if (data[name]) src.searchParams.set(name, data[name]);
   });
   if (data.transparent === 'true') src.searchParams.set('transparent', '1');

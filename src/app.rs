@@ -13,7 +13,9 @@ use crate::components::sent_notices::SentNotices;
 use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
-use crate::lazy_routes::{AccessibilityRoute, FaqRoute, SubmitRoute, TrackReportRoute};
+use crate::lazy_routes::{
+    AccessibilityRoute, FaqRoute, ReportsRoute, SubmitRoute, TrackReportRoute,
+};
 use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::TrackLookupPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -61,6 +63,11 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(api.clone());
     let pwa = crate::pwa::start();
     let outbox = crate::outbox::Outbox::start(api.clone(), pwa.online.into());
+    crate::support_queue::flush_on_start_and_online(
+        api.clone(),
+        pwa.online.into(),
+        i18n.locale.into(),
+    );
     let warm = std::iter::once("config.json".to_owned())
         .chain(api.instance_url())
         .collect();
@@ -121,6 +128,7 @@ pub fn App(config: Config) -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/lapor") view={Lazy::<SubmitRoute>::new()}/>
+                    <Route path=path!("/laporan") view={Lazy::<ReportsRoute>::new()}/>
                     <Route path=path!("/lacak") view=TrackLookupPage/>
                     <Route path=path!("/lacak/:tracking") view={Lazy::<TrackReportRoute>::new()}/>
                     <Route path=path!("/faq") view={Lazy::<FaqRoute>::new()}/>

@@ -136,6 +136,10 @@ pub struct Config {
     /// The agency new reports are addressed to unless the citizen picks another.
     #[serde(default)]
     pub default_agency: Option<String>,
+    /// The region code (Kemendagri, e.g. `33.24` for Kab. Kendal) the public reports list
+    /// shows until the visitor picks another or all.
+    #[serde(default)]
+    pub default_region: Option<String>,
     #[serde(default)]
     pub theme: Theme,
     #[serde(default)]
@@ -180,6 +184,13 @@ impl Config {
         {
             return Err(format!(
                 "`default_locale` must be \"id\" or \"en\", not {tag:?}"
+            ));
+        }
+        if let Some(region) = &self.default_region
+            && lapor_core::listing::ListQuery::from_pairs([("region", region.as_str())]).is_err()
+        {
+            return Err(format!(
+                "`default_region` must be a region code like \"33.24\", not {region:?}"
             ));
         }
         if let Some(bad) = self.embed.allowed_parents.iter().find(|o| !is_origin(o)) {
@@ -240,7 +251,7 @@ mod tests {
     fn reads_every_documented_key() {
         let c = parse(
             r##"{"api_base": "api/v1", "dialect": "native", "name": "Lapor Kendal", "logo": "logo.svg",
-            "default_locale": "id", "default_agency": "kab-kendal",
+            "default_locale": "id", "default_agency": "kab-kendal", "default_region": "33.24",
             "theme": {"primary": "#0b5394", "accent": "#b45309", "text": "#1f2933",
                       "background": "#ffffff", "radius": "4px", "font_stack": "Noto Sans, sans-serif"},
             "features": {"faq": false, "my_reports": true, "attachments": false, "geolocation": true},
@@ -252,6 +263,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.name.as_deref(), Some("Lapor Kendal"));
+        assert_eq!(c.default_region.as_deref(), Some("33.24"));
         assert!(!c.features.faq && !c.features.attachments);
         assert_eq!(c.embed.allowed_parents, ["https://kendalkab.go.id"]);
         assert_eq!(c.theme.radius.as_deref(), Some("4px"));
@@ -297,6 +309,11 @@ mod tests {
             parse(r#"{"api_base": "/api", "feedback_url": "javascript:alert(1)"}"#)
                 .unwrap_err()
                 .contains("feedback_url")
+        );
+        assert!(
+            parse(r#"{"api_base": "/api", "default_region": "Kendal"}"#)
+                .unwrap_err()
+                .contains("default_region")
         );
         let e =
             parse(r#"{"api_base": "/api", "embed": {"allowed_parents": ["kendalkab.go.id/*"]}}"#);

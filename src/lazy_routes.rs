@@ -2,7 +2,7 @@
 //!
 //! Each page below is a `LazyRoute` whose view function is a split point (`crate::split`), so
 //! the first visit downloads the shell and the home page, not the form, the tracking page,
-//! the FAQ and the accessibility statement.
+//! the public reports list, the FAQ and the accessibility statement.
 //!
 //! A page whose code cannot be fetched (offline before it was ever cached) shows the usual
 //! "needs a connection" message with a retry, instead of taking the app down.
@@ -65,6 +65,10 @@ lazy_page!(
 lazy_page!(
     /// One report's tracking page.
     TrackReportRoute, track_report_view, crate::pages::track::TrackReportPage
+);
+lazy_page!(
+    /// The public reports list.
+    ReportsRoute, reports_view, crate::pages::reports::ReportsPage
 );
 lazy_page!(
     /// Questions and answers.

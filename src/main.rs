@@ -18,6 +18,7 @@ mod pwa;
 mod saved_reports;
 mod split;
 mod storage;
+mod support_queue;
 mod theme;
 mod updates;
 mod worker_messages;

@@ -22,6 +22,9 @@ pub mod keys {
     pub const SAVED_REPORTS: &str = "my_reports";
     /// Saved reports whose status changed since the citizen last looked (tracking numbers).
     pub const UPDATED_REPORTS: &str = "updated_reports";
+    /// Reports this device supports ("dukung"), each with its key and whether the server
+    /// has the latest choice yet (`crate::support_queue::Supported`).
+    pub const SUPPORTS: &str = "supports";
     /// The visitor's language, as its tag (`id`, `en`): plain text, not JSON.
     pub const LOCALE: &str = "locale";
 
@@ -100,6 +103,7 @@ mod tests {
         assert_eq!(full(SAVED_REPORTS), "lapor.my_reports");
         assert_eq!(full(UPDATED_REPORTS), "lapor.updated_reports");
         assert_eq!(full(LOCALE), "lapor.locale");
+        assert_eq!(full(SUPPORTS), "lapor.supports");
         assert_eq!(
             full(&report_view("K7M-2QX-9PD")),
             "lapor.report.K7M-2QX-9PD"

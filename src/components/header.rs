@@ -27,6 +27,7 @@ pub fn Header(name: Signal<String>, logo: Option<String>, features: Features) ->
             <nav class="site-nav" aria-label=tr(|t| t.nav_label)>
                 <A href=link("/lapor")>{tr(|t| t.nav_report)}</A>
                 <A href=link("/lacak")>{tr(|t| t.nav_track)}</A>
+                <A href=link("/laporan")>{tr(|t| t.nav_reports)}</A>
                 {features.my_reports.then(|| view! { <A href=link("/laporan-saya")>{tr(|t| t.nav_mine)}</A> })}
                 {features.faq.then(|| view! { <A href=link("/faq")>{tr(|t| t.nav_faq)}</A> })}
             </nav>

@@ -132,6 +132,11 @@ pub fn HomePage() -> impl IntoView {
                 <TrackingForm id="home-tracking"/>
             </section>
             <section class="card">
+                <h2>{tr(|t| t.nav_reports)}</h2>
+                <p>{tr(|t| t.home_reports_hint)}</p>
+                <A href=link("/laporan")>{tr(|t| t.nav_reports)}</A>
+            </section>
+            <section class="card">
                 <h2>{tr(|t| t.home_faq_heading)}</h2>
                 <p>{tr(|t| t.home_faq_hint)}</p>
                 <A href=link("/faq")>{tr(|t| t.nav_faq)}</A>

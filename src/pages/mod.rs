@@ -9,6 +9,7 @@ pub mod faq;
 pub mod home;
 pub mod my_reports;
 pub mod not_found;
+pub mod reports;
 pub mod submit;
 pub mod track;
 

@@ -102,6 +102,7 @@ pub fn ReportForm(
                 <LocationSection draft problems/>
                 {backend.directory.then(|| view! { <AgencySection draft problems/> })}
                 <CategoryField draft problems/>
+                <crate::components::similar_reports::SimilarReports draft/>
                 <AttributesSection draft problems/>
                 {(features.attachments && backend.reporter_actions).then(|| view! { <AttachmentsSection draft problems/> })}
                 <PrivacySection draft problems/>

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{ApiError, Backend};
 use crate::app::use_page_title;
 use crate::components::load_error::LoadError;
+use crate::components::support::SupportButton;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
 use crate::i18n::{fill, tr, use_i18n};
 use crate::saved_reports::{self, remember_view};
@@ -144,6 +145,8 @@ fn ReportDetails(
             || device_copy(view.confidential, false).listed);
     view! {
         <ReportSummary report=view.clone()/>
+        // Support ("dukung") only for a report anyone may see: never a confidential one.
+        {(!view.confidential).then(|| view! { <SupportButton tracking=view.tracking_id.to_string()/> })}
         <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
             {tr(|t| t.track_refresh)}
         </button>

@@ -7,23 +7,10 @@ use lapor_core::calendar::{Calendar, Remaining};
 use leptos::prelude::*;
 
 use crate::app::InstanceResource;
+use crate::components::report_card::badge_class;
 use crate::components::rich_text::RichText;
 use crate::i18n::labels::{classification_text, status_text};
 use crate::i18n::{Texts, fill, format_date, tr, use_i18n};
-
-/// The badge's style: known statuses by name, anything else neutral.
-fn badge_class(status: &Status) -> &'static str {
-    match status {
-        Status::Received => "badge badge--received",
-        Status::Verified => "badge badge--verified",
-        Status::Forwarded => "badge badge--forwarded",
-        Status::InProgress => "badge badge--in-progress",
-        Status::Resolved => "badge badge--resolved",
-        Status::Closed => "badge badge--closed",
-        Status::Rejected => "badge badge--rejected",
-        Status::Unknown(_) => "badge badge--unknown",
-    }
-}
 
 /// The calendar date of an RFC 3339 timestamp.
 pub fn date_of(timestamp: &str) -> Option<chrono::NaiveDate> {

@@ -1,0 +1,114 @@
+//! "Sudah ada yang melaporkan?": on the form, once the draft has a title and a category or a
+//! region, up to three open public reports that look like the same problem, each with its
+//! support button, and "Bukan, lanjutkan laporan saya". Never in the way: nothing is
+//! required, the draft is never touched.
+//!
+//! Only the draft's category and region are sent (the public list of open, recent reports
+//! there); the title is matched against that list on the device (`core::listing::similar`),
+//! so what a citizen writes, public or confidential, never leaves the device for this. The
+//! list is fetched again only when the category or region changes, after a pause.
+
+use std::time::Duration;
+
+use lapor_core::listing::{ListQuery, MAX_PAGE_SIZE, ReportSummary, StatusFilter, similar};
+use leptos::prelude::*;
+
+use crate::api::Backend;
+use crate::components::report_card::ReportCard;
+use crate::components::support::SupportButton;
+use crate::draft::Draft;
+use crate::i18n::tr;
+
+/// How long the draft's category and region must stay put before the list is asked.
+const DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// What the public list is asked for a draft: open reports of its category and region, as
+/// many as one page holds. `None` until it has a title and a category or a region.
+pub fn candidates_query(draft: &Draft) -> Option<ListQuery> {
+    let region = draft.region.as_ref().map(|r| r.id.clone());
+    let category = Some(draft.category_id.trim().to_owned()).filter(|c| !c.is_empty());
+    if draft.title.trim().is_empty() || (region.is_none() && category.is_none()) {
+        return None;
+    }
+    Some(ListQuery {
+        status: Some(StatusFilter::Open),
+        category,
+        region,
+        page_size: MAX_PAGE_SIZE,
+        ..ListQuery::first_page()
+    })
+}
+
+#[component]
+pub fn SimilarReports(draft: RwSignal<Draft>) -> impl IntoView {
+    let api = StoredValue::new(expect_context::<Backend>());
+    let asked = Memo::new(move |_| draft.with(candidates_query));
+    // The list for the query last answered, and the queries the citizen said "no" to.
+    let candidates = RwSignal::new(None::<(ListQuery, Vec<ReportSummary>)>);
+    let dismissed = RwSignal::new(Vec::<ListQuery>::new());
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let Some(query) = asked.get() else {
+            return;
+        };
+        if candidates.with_untracked(|c| c.as_ref().is_some_and(|(q, _)| *q == query)) {
+            return;
+        }
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                let api = api.get_value();
+                leptos::task::spawn_local(async move {
+                    // A list that cannot be had (offline) shows nothing: never in the way.
+                    let found = api.list_reports(&query).await.map(|p| p.items);
+                    if generation.get_value() == mine {
+                        candidates.set(Some((query, found.unwrap_or_default())));
+                    }
+                });
+            },
+            DEBOUNCE,
+        );
+    });
+    let shown = Memo::new(move |_| {
+        let query = asked.get()?;
+        if dismissed.with(|d| d.contains(&query)) {
+            return None;
+        }
+        let title = draft.with(|d| d.title.clone());
+        candidates.with(|c| {
+            let (for_query, list) = c.as_ref()?;
+            let found: Vec<ReportSummary> = similar(&title, list).into_iter().cloned().collect();
+            (*for_query == query && !found.is_empty()).then_some(found)
+        })
+    });
+    let dismiss = move |_| {
+        if let Some(query) = asked.get_untracked() {
+            dismissed.update(|d| d.push(query));
+        }
+        crate::components::field::focus_by_id("category");
+    };
+    view! {
+        <div aria-live="polite">
+            {move || shown.get().map(|found| view! {
+                <section class="similar notice" aria-labelledby="similar-heading">
+                    <h2 id="similar-heading">{tr(|t| t.similar_heading)}</h2>
+                    <p>{tr(|t| t.similar_lead)}</p>
+                    <ul class="report-list">
+                        {found.into_iter().map(|report| {
+                            let tracking = report.tracking_id.to_string();
+                            let known = report.supporters;
+                            view! { <li><ReportCard report level=3><SupportButton tracking known/></ReportCard></li> }
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="button button--secondary" on:click=dismiss>
+                        {tr(|t| t.similar_continue)}
+                    </button>
+                </section>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,205 @@
+//! The list's filters: words, status, classification, category, agency and region, applied
+//! together (the page's URL then holds them). Filters the backend cannot apply (GeoReport's
+//! `requests.json` knows only status and service) are not offered.
+
+use lapor_core::Locale;
+use lapor_core::Status;
+use lapor_core::api::Classification;
+use lapor_core::listing::{ListQuery, StatusFilter};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::Backend;
+use crate::app::link;
+use crate::components::combobox::{Combobox, Picked, Source};
+use crate::i18n::labels::{classification_text, status_text};
+use crate::i18n::{Texts, tr, use_i18n};
+
+/// A `<select>` of one filter; the empty value is "all".
+#[component]
+fn SelectFilter(
+    id: &'static str,
+    label: fn(&'static Texts) -> &'static str,
+    /// `(value, words)` of each choice after "all".
+    options: Signal<Vec<(String, String)>>,
+    value: Signal<String>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field field--inline">
+            <label for=id>{tr(label)}</label>
+            <select id=id on:change=move |ev| on_change.run(event_target_value(&ev))>
+                <option value="" selected=move || value.with(String::is_empty)>{tr(|t| t.reports_any)}</option>
+                {move || options.get().into_iter().map(|(code, words)| {
+                    let selected = {
+                        let code = code.clone();
+                        move || value.with(|v| *v == code)
+                    };
+                    view! { <option value=code selected=selected>{words}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A region or agency picked by search, shown with a way back to "all".
+#[component]
+fn PlaceFilter(
+    id: &'static str,
+    source: Source,
+    label: fn(&'static Texts) -> &'static str,
+    all: fn(&'static Texts) -> &'static str,
+    /// The code filtered by, and the name it was picked under (a restored URL has only the code).
+    chosen: Signal<Option<(String, Option<String>)>>,
+    on_pick: Callback<Option<(String, String)>>,
+) -> impl IntoView {
+    let hint = format!("{id}-chosen");
+    let described = Signal::derive({
+        let hint = hint.clone();
+        move || chosen.with(Option::is_some).then(|| hint.clone())
+    });
+    view! {
+        <div class="field">
+            <label for=id>{tr(label)}</label>
+            {move || chosen.get().map(|(code, name)| view! {
+                <p class="filter-chosen" id=hint.clone()>
+                    <span>{name.unwrap_or(code)}</span>" "
+                    <button type="button" class="button button--link" on:click=move |_| on_pick.run(None)>
+                        {tr(all)}
+                    </button>
+                </p>
+            })}
+            <Combobox id source described_by=described invalid=Signal::derive(|| false)
+                on_pick=Callback::new(move |picked: Picked| on_pick.run(Some(match picked {
+                    Picked::Region(r) => (r.id, r.name),
+                    Picked::Agency(a) => (a.id, a.name),
+                })))/>
+        </div>
+    }
+}
+
+#[component]
+pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Backend>();
+    let features = api.features();
+    // What the citizen is choosing; applied (page 1) on submit, reset when the URL changes.
+    let draft = RwSignal::new(query.get_untracked());
+    let names = RwSignal::new((None::<String>, None::<String>));
+    Effect::new(move |_| draft.set(query.get()));
+    let categories = crate::load::Loaded::new(move || {
+        let api = api.clone();
+        let locale = i18n.locale.get_untracked();
+        async move { api.categories(locale).await.unwrap_or_default() }
+    });
+    let category_options = Signal::derive(move || {
+        let locale = i18n.locale.get();
+        categories
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| {
+                let name = if locale == Locale::En {
+                    c.name_en
+                } else {
+                    c.name_id
+                };
+                (c.id, name)
+            })
+            .collect()
+    });
+    let status_options = Signal::derive(move || {
+        let t = i18n.t();
+        let mut options = vec![
+            ("open".to_owned(), t.reports_status_open.to_owned()),
+            ("closed".to_owned(), t.reports_status_closed.to_owned()),
+        ];
+        if features.list_filters {
+            options.extend(
+                Status::KNOWN
+                    .iter()
+                    .map(|s| (s.code().to_owned(), status_text(t, s))),
+            );
+        }
+        options
+    });
+    let class_options = Signal::derive(move || {
+        Classification::ALL
+            .into_iter()
+            .map(|c| {
+                (
+                    c.code().to_owned(),
+                    classification_text(i18n.t(), c).to_owned(),
+                )
+            })
+            .collect()
+    });
+    let text = move |get: fn(&ListQuery) -> Option<String>| {
+        Signal::derive(move || draft.with(|q| get(q).unwrap_or_default()))
+    };
+    let some = |v: String| (!v.is_empty()).then_some(v);
+    let region = Signal::derive(move || {
+        draft.with(|q| {
+            q.region
+                .clone()
+                .map(|code| (code, names.with(|n| n.0.clone())))
+        })
+    });
+    let agency = Signal::derive(move || {
+        draft.with(|q| {
+            q.agency
+                .clone()
+                .map(|code| (code, names.with(|n| n.1.clone())))
+        })
+    });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut q = draft.get_untracked();
+        q.page = 1;
+        on_apply.run(q);
+    };
+    view! {
+        <form class="filters" role="search" aria-labelledby="filters-heading" on:submit=apply>
+            <h2 id="filters-heading">{tr(|t| t.reports_filters)}</h2>
+            {features.list_filters.then(|| view! {
+                <div class="field">
+                    <label for="reports-q">{tr(|t| t.reports_search_label)}</label>
+                    <p class="hint" id="reports-q-hint">{tr(|t| t.reports_search_hint)}</p>
+                    <input type="search" id="reports-q" aria-describedby="reports-q-hint"
+                        maxlength=lapor_core::listing::MAX_QUERY_CHARS
+                        prop:value=move || draft.with(|q| q.q.clone().unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|q| q.q = some(v)); }/>
+                </div>
+            })}
+            <SelectFilter id="reports-status" label=|t| t.reports_status_label options=status_options
+                value=text(|q| q.status.as_ref().map(|s| s.code().to_owned()))
+                on_change=Callback::new(move |v: String| draft.update(|q| q.status = StatusFilter::from_code(&v)))/>
+            {features.list_filters.then(|| view! {
+                <SelectFilter id="reports-classification" label=|t| t.sub_kind_legend options=class_options
+                    value=text(|q| q.classification.map(|c| c.code().to_owned()))
+                    on_change=Callback::new(move |v: String| draft.update(|q| q.classification = Classification::from_code(&v)))/>
+            })}
+            <SelectFilter id="reports-category" label=|t| t.track_category options=category_options
+                value=text(|q| q.category.clone())
+                on_change=Callback::new(move |v: String| draft.update(|q| q.category = some(v)))/>
+            {(features.list_filters && features.directory).then(|| view! {
+                <PlaceFilter id="reports-agency" source=Source::Agencies label=|t| t.track_agency
+                    all=|t| t.reports_agency_all chosen=agency
+                    on_pick=Callback::new(move |picked: Option<(String, String)>| {
+                        names.update(|n| n.1 = picked.as_ref().map(|p| p.1.clone()));
+                        draft.update(|q| q.agency = picked.map(|p| p.0));
+                    })/>
+                <PlaceFilter id="reports-region" source=Source::Regions label=|t| t.reports_region_label
+                    all=|t| t.reports_region_all chosen=region
+                    on_pick=Callback::new(move |picked: Option<(String, String)>| {
+                        names.update(|n| n.0 = picked.as_ref().map(|p| p.1.clone()));
+                        draft.update(|q| q.region = picked.map(|p| p.0));
+                    })/>
+            })}
+            <div class="actions">
+                <button type="submit" class="button button--primary">{tr(|t| t.reports_apply)}</button>
+                <A href=link("/laporan") attr:class="button button--link">{tr(|t| t.reports_clear)}</A>
+            </div>
+        </form>
+    }
+}
