@@ -43,7 +43,7 @@ async function visibleText(page: Page) {
 
 test('switching language changes every visible string on every route', async ({ page, request }) => {
   const report = await createReport(request);
-  const routes = ['/', '/lapor', '/lacak', `/lacak/${report.tracking_id}`, '/faq', '/laporan-saya', '/tidak-ada'];
+  const routes = ['/', '/lapor', '/lacak', `/lacak/${report.tracking_id}`, '/laporan', '/faq', '/laporan-saya', '/tidak-ada'];
   for (const lang of ['en', 'id'] as const) {
     const foreign = foreignStrings(lang);
     expect(foreign.length).toBeGreaterThan(100);
@@ -64,7 +64,7 @@ test('switching language changes every visible string on every route', async ({ 
 test('every route fits a 320 px screen without horizontal scrolling', async ({ page, request }) => {
   const report = await createReport(request);
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const route of ['/', '/lapor', '/lacak', `/lacak/${report.tracking_id}`, '/faq', '/laporan-saya']) {
+  for (const route of ['/', '/lapor', '/lacak', `/lacak/${report.tracking_id}`, '/laporan', '/faq', '/laporan-saya']) {
     await page.goto(route);
     await waitForApp(page);
     if (route === '/lapor') await page.getByRole('radio').first().check();

@@ -7,6 +7,7 @@ const routes: { path: string; heading: Text; title?: Text }[] = [
   { path: '/lapor', heading: { id: 'Buat laporan', en: 'Make a report' } },
   { path: '/lacak', heading: { id: 'Lacak laporan', en: 'Track a report' } },
   { path: '/faq', heading: { id: 'Tanya jawab', en: 'Questions and answers' } },
+  { path: '/laporan', heading: { id: 'Laporan warga', en: 'Public reports' } },
   { path: '/laporan-saya', heading: { id: 'Laporan saya', en: 'My reports' } },
   { path: '/tidak-ada', heading: { id: 'Halaman tidak ditemukan', en: 'Page not found' } },
 ];
