@@ -22,10 +22,19 @@ use crate::i18n::tr;
 /// How long the draft's category and region must stay put before the list is asked.
 const DEBOUNCE: Duration = Duration::from_millis(400);
 
-/// What the public list is asked for a draft: open reports of its category and region, as
+/// How deep a draft's region is asked: the district (kecamatan, `33.24.15`), so a report
+/// filed a village away, or for the district as a whole, is still "the same place".
+const REGION_DEPTH: usize = 3;
+
+/// What the public list is asked for a draft: open reports of its category and district, as
 /// many as one page holds. `None` until it has a title and a category or a region.
 pub fn candidates_query(draft: &Draft) -> Option<ListQuery> {
-    let region = draft.region.as_ref().map(|r| r.id.clone());
+    let region = draft.region.as_ref().map(|r| {
+        r.id.split('.')
+            .take(REGION_DEPTH)
+            .collect::<Vec<_>>()
+            .join(".")
+    });
     let category = Some(draft.category_id.trim().to_owned()).filter(|c| !c.is_empty());
     if draft.title.trim().is_empty() || (region.is_none() && category.is_none()) {
         return None;
@@ -110,5 +119,43 @@ pub fn SimilarReports(draft: RwSignal<Draft>) -> impl IntoView {
                 </section>
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lapor_core::api::{Region, RegionLevel};
+
+    fn draft(title: &str, category: &str, region: Option<&str>) -> Draft {
+        Draft {
+            title: title.into(),
+            body: "Isi yang tidak pernah dikirim untuk pencocokan.".into(),
+            category_id: category.into(),
+            region: region.map(|id| Region {
+                id: id.into(),
+                name: "Penyangkringan".into(),
+                level: RegionLevel::from_depth(4),
+                parents: Vec::new(),
+            }),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn only_the_category_and_district_are_asked_once_there_is_a_title() {
+        assert_eq!(candidates_query(&draft("", "infrastruktur", None)), None);
+        assert_eq!(candidates_query(&draft("Lampu mati", "", None)), None);
+        let query =
+            candidates_query(&draft("Lampu mati", "infrastruktur", Some("33.24.15.2001"))).unwrap();
+        assert_eq!(
+            query.to_query_string(),
+            "status=open&category=infrastruktur&region=33.24.15&page_size=50"
+        );
+        let by_place = candidates_query(&draft("Lampu mati", " ", Some("33.24"))).unwrap();
+        assert_eq!(
+            by_place.to_query_string(),
+            "status=open&region=33.24&page_size=50"
+        );
     }
 }
