@@ -231,9 +231,17 @@ pub fn word_keys(name_key: &str) -> Vec<(String, bool)> {
     keys
 }
 
-/// Fills the search index of regions (`region_keys`, and each region's `context`: the search
-/// keys of the regions it lies in) and of agencies (`agency_keys`) when it is empty: after the
-/// first seed, and once for a database seeded before the index existed.
+/// The words a region is found by, as `region_keys.words` holds them: its name's search key,
+/// then after ` / ` those of the regions it lies in (`parents` as stored, `|` between names),
+/// each word after a space, so that `LIKE '% word%'` finds a word's start anywhere and
+/// `LIKE '% word%/%'` only in the name.
+pub fn region_words(name_key: &str, parents: &str) -> String {
+    format!(" {name_key} / {}", search_key(&parents.replace('|', " ")))
+}
+
+/// Fills the search index of regions (`region_keys`) and of agencies (`agency_keys`) when it
+/// is empty: after the first seed, and once for a database seeded before the index existed
+/// (or emptied by a migration that changed it).
 pub fn index_directory(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let unindexed = |table: &str| -> rusqlite::Result<bool> {
         tx.query_row(
@@ -245,27 +253,23 @@ pub fn index_directory(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     if unindexed("region_keys")? {
         let mut read = tx.prepare("SELECT code, level, search, parents FROM regions")?;
         let mut key = tx.prepare(
-            "INSERT OR IGNORE INTO region_keys (name_start, level, key, code)
-             VALUES (:name_start, :level, :key, :code)",
+            "INSERT OR IGNORE INTO region_keys (name_start, level, key, code, words)
+             VALUES (:name_start, :level, :key, :code, :words)",
         )?;
-        let mut context = tx.prepare("UPDATE regions SET context = :context WHERE code = :code")?;
         let mut rows = read.query([])?;
         while let Some(row) = rows.next()? {
             let code: String = row.get("code")?;
             let level: i64 = row.get("level")?;
             let search: String = row.get("search")?;
-            let parents: String = row.get("parents")?;
+            let words = region_words(&search, &row.get::<_, String>("parents")?);
             for (word_key, name_start) in word_keys(&search) {
                 key.execute(named_params! {
                     ":name_start": name_start,
                     ":level": level,
                     ":key": word_key,
                     ":code": code,
+                    ":words": words,
                 })?;
-            }
-            let parents = search_key(&parents.replace('|', " "));
-            if !parents.is_empty() {
-                context.execute(named_params! { ":context": parents, ":code": code })?;
             }
         }
     }

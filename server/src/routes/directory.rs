@@ -232,8 +232,17 @@ fn region_from_row(r: &Row) -> rusqlite::Result<Region> {
 fn find_regions(conn: &Connection, words: &[String], limit: u32) -> rusqlite::Result<Vec<Region>> {
     let codes = match words {
         [] => Vec::new(),
-        [word] => regions_by_word(conn, word, limit as usize)?,
-        [first, rest @ ..] => regions_by_words(conn, first, rest, limit)?,
+        [word] => regions_by_key(conn, word, &[true, false], limit as usize)?,
+        [first, rest @ ..] => {
+            // Typing a place's name of several words: enough names that start with them
+            // answer without looking further.
+            let starting = regions_by_key(conn, &words.join(" "), &[true], limit as usize)?;
+            if starting.len() == limit as usize {
+                starting
+            } else {
+                regions_by_words(conn, first, rest, limit)?
+            }
+        }
     };
     let mut read =
         conn.prepare_cached("SELECT code, name, level, parents FROM regions WHERE code = :code")?;
@@ -243,22 +252,29 @@ fn find_regions(conn: &Connection, words: &[String], limit: u32) -> rusqlite::Re
         .collect()
 }
 
-/// One word: a walk down the index in the order of the answer, group by group, that stops at
-/// `limit` regions.
-fn regions_by_word(conn: &Connection, word: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
+/// Regions with a key starting with `prefix` (one word, or words as they follow in a name):
+/// a walk down the index in the order of the answer, group by group (keys where a name
+/// starts, if `name_starts` holds `true`, then those at a later word, if it holds `false`),
+/// that stops at `limit` regions.
+fn regions_by_key(
+    conn: &Connection,
+    prefix: &str,
+    name_starts: &[bool],
+    limit: usize,
+) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT code FROM region_keys
          WHERE name_start = :name_start AND level = :level AND key >= :from AND key < :to
          ORDER BY key",
     )?;
-    let to = after_prefix(word);
+    let to = after_prefix(prefix);
     let mut codes: Vec<String> = Vec::new();
-    for name_start in [true, false] {
+    for &name_start in name_starts {
         for level in 1..=4 {
             let mut rows = stmt.query(named_params! {
                 ":name_start": name_start,
                 ":level": level,
-                ":from": word,
+                ":from": prefix,
                 ":to": to,
             })?;
             while let Some(row) = rows.next()? {
@@ -276,7 +292,8 @@ fn regions_by_word(conn: &Connection, word: &str, limit: usize) -> rusqlite::Res
 }
 
 /// Several words: the regions with a name word starting with the first, the others checked
-/// against their names and the regions they lie in, ranked as [`find_regions`] says.
+/// on the index itself against their names and the regions they lie in
+/// (`seed::region_words`), ranked as [`find_regions`] says.
 fn regions_by_words(
     conn: &Connection,
     first: &str,
@@ -296,21 +313,23 @@ fn regions_by_words(
     ];
     let (mut in_name, mut anywhere) = (Vec::new(), Vec::new());
     for (i, word) in rest.iter().enumerate() {
-        in_name.push(format!("(' ' || r.search) LIKE :word{i}"));
-        anywhere.push(format!(
-            "(' ' || r.search || ' ' || r.context) LIKE :word{i}"
+        in_name.push(format!("k.words LIKE :in_name{i}"));
+        anywhere.push(format!("k.words LIKE :anywhere{i}"));
+        named.push((
+            format!(":in_name{i}"),
+            format!("{}/%", word_start(word)).into(),
         ));
-        named.push((format!(":word{i}"), word_start(word).into()));
+        named.push((format!(":anywhere{i}"), word_start(word).into()));
     }
     let sql = format!(
-        "SELECT r.code,
-           CASE WHEN MAX(k.name_start = 1 AND k.key >= :phrase AND k.key < :phrase_end) THEN 0
-             WHEN {} THEN 1 ELSE 2 END AS rank
-         FROM region_keys k JOIN regions r ON r.code = k.code
+        "SELECT k.code,
+           MIN(CASE WHEN k.name_start = 1 AND k.key >= :phrase AND k.key < :phrase_end THEN 0
+             WHEN {} THEN 1 ELSE 2 END) AS rank
+         FROM region_keys k
          WHERE k.name_start IN (0, 1) AND k.level IN (1, 2, 3, 4)
            AND k.key >= :first AND k.key < :first_end AND {}
-         GROUP BY r.code
-         ORDER BY rank, r.level, r.search
+         GROUP BY k.code
+         ORDER BY rank, k.level, k.words
          LIMIT :limit",
         in_name.join(" AND "),
         anywhere.join(" AND "),
