@@ -4,6 +4,8 @@
 //! - `dev`: `trunk serve` with live reload, proxying `/api` to a reference server on :8080.
 //! - `test`: fmt, clippy, host tests, release build, end-to-end tests in Chromium.
 //! - `bench`: the release build's first-visit download sizes.
+//! - `load [--server BINARY] [--reports N] [--seconds S]`: only the server under load (also
+//!   part of `bench`).
 //! - `build [--debug]`: only the app into `dist/` (release unless `--debug`) and the server.
 //!
 //! Each command first installs whatever this machine lacks (see `tools.rs`).
@@ -11,6 +13,7 @@
 mod bench;
 mod build;
 mod cmd;
+mod load;
 mod serve;
 mod split;
 mod test;
@@ -36,10 +39,11 @@ fn main() -> ExitCode {
         Some("dev") => serve::dev(),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
+        Some("load") => load::load(&args[1..]),
         Some("build") => build::build_all(args.get(1).map(String::as_str) != Some("--debug")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--addr HOST:PORT] | dev | test | bench | build [--debug]>"
+                "usage: cargo xtask <serve [--addr HOST:PORT] | dev | test | bench | load | build [--debug]>"
             );
             return ExitCode::from(2);
         }
