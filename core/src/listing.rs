@@ -20,6 +20,8 @@ pub const MAX_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE: u32 = 500;
 /// The longest text search accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
+/// The longest region code (a village: `33.24.12.2001`).
+pub const MAX_REGION_CHARS: usize = 13;
 /// How many similar reports the form shows at most.
 pub const MAX_SIMILAR: usize = 3;
 /// How far back a report may be to count as "the same problem", in days.
@@ -138,15 +140,21 @@ impl ListQuery {
         }
     }
 
-    /// Reads `(name, value)` pairs (already percent-decoded). Empty values are absent; an
+    /// Reads `(name, value)` pairs (already percent-decoded). Empty filters are absent; an
     /// unknown name, a bad value or a bound crossed is refused with the parameter's name.
+    /// Values are trimmed, but lengths are bounded as sent (as a schema would count them).
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<ListQuery, BadParameter> {
         let mut query = ListQuery::first_page();
-        for (name, value) in pairs {
-            let value = value.trim();
-            if value.is_empty() {
+        for (name, raw) in pairs {
+            let value = raw.trim();
+            // Bounds count what was sent (as a schema would), blanks too.
+            if let Some((parameter, max)) = longest(name) {
+                too_long(parameter, raw, max)?;
+            }
+            // A blank filter is no filter; a blank page number is no number.
+            if value.is_empty() && name != params::PAGE && name != params::PAGE_SIZE {
                 continue;
             }
             match name {
@@ -169,13 +177,12 @@ impl ListQuery {
                             )
                         })?)
                 }
-                params::CATEGORY => query.category = Some(bounded(params::CATEGORY, value, 64)?),
-                params::AGENCY => query.agency = Some(bounded(params::AGENCY, value, 64)?),
+                params::CATEGORY => query.category = Some(value.to_owned()),
+                params::AGENCY => query.agency = Some(value.to_owned()),
                 params::REGION => {
-                    let ok = value.len() <= 13
-                        && value.split('.').all(|part| {
-                            !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
-                        });
+                    let ok = value
+                        .split('.')
+                        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
                     if !ok {
                         return Err(BadParameter::new(
                             params::REGION,
@@ -185,7 +192,7 @@ impl ListQuery {
                     }
                     query.region = Some(value.to_owned());
                 }
-                params::QUERY => query.q = Some(bounded(params::QUERY, value, MAX_QUERY_CHARS)?),
+                params::QUERY => query.q = Some(value.to_owned()),
                 params::PAGE => query.page = number(params::PAGE, value, MAX_PAGE)?,
                 params::PAGE_SIZE => {
                     query.page_size = number(params::PAGE_SIZE, value, MAX_PAGE_SIZE)?
@@ -258,15 +265,27 @@ impl ListQuery {
     }
 }
 
-fn bounded(parameter: &'static str, value: &str, max: usize) -> Result<String, BadParameter> {
-    if value.chars().count() > max {
+/// The longest value a text parameter may have, in characters.
+fn longest(name: &str) -> Option<(&'static str, usize)> {
+    match name {
+        params::CATEGORY => Some((params::CATEGORY, 64)),
+        params::AGENCY => Some((params::AGENCY, 64)),
+        params::REGION => Some((params::REGION, MAX_REGION_CHARS)),
+        params::QUERY => Some((params::QUERY, MAX_QUERY_CHARS)),
+        _ => None,
+    }
+}
+
+/// Refused when `raw` has more than `max` characters.
+fn too_long(parameter: &'static str, raw: &str, max: usize) -> Result<(), BadParameter> {
+    if raw.chars().count() > max {
         return Err(BadParameter::new(
             parameter,
             format!("\"{parameter}\" paling panjang {max} karakter."),
             format!("\"{parameter}\" may be at most {max} characters."),
         ));
     }
-    Ok(value.to_owned())
+    Ok(())
 }
 
 fn number(parameter: &'static str, value: &str, max: u32) -> Result<u32, BadParameter> {
@@ -467,6 +486,17 @@ mod tests {
         assert_eq!(refuse("region", "33.x").parameter, "region");
         assert_eq!(refuse("region", "33..24").parameter, "region");
         let long = "a".repeat(MAX_QUERY_CHARS + 1);
+        // Bounds count what was sent; the value is trimmed.
+        let padded = format!(" {} ", "a".repeat(MAX_QUERY_CHARS - 1));
+        assert_eq!(refuse("q", &padded).parameter, "q");
+        assert_eq!(refuse("region", " 33.24.12.2001").parameter, "region");
+        assert_eq!(refuse("region", &" ".repeat(14)).parameter, "region");
+        assert_eq!(refuse("q", &" ".repeat(MAX_QUERY_CHARS + 1)).parameter, "q");
+        assert_eq!(refuse("page", "").parameter, "page");
+        assert_eq!(refuse("page_size", " ").parameter, "page_size");
+        let trimmed = ListQuery::from_pairs([("q", " lampu "), ("region", " 33.24 ")]).unwrap();
+        assert_eq!(trimmed.q.as_deref(), Some("lampu"));
+        assert_eq!(trimmed.region.as_deref(), Some("33.24"));
         let error = refuse("q", &long);
         assert!(error.message(crate::Locale::Id).contains("paling panjang"));
         assert!(error.message(crate::Locale::En).contains("at most"));

@@ -309,6 +309,8 @@ fn pages_are_bounded_and_say_whether_more_follow() {
         ("?classification=rumor", "classification"),
         ("?region=33.x", "region"),
         ("?region=33..24", "region"),
+        ("?page=", "page"),
+        ("?page_size=%20", "page_size"),
     ] {
         let path = format!("/api/v1/reports{query}");
         let id = server.get(&path);

@@ -82,6 +82,9 @@ fn the_openapi_document_describes_the_core_types() {
     check::<NewDispute>("NewDispute", &mut drift);
     check::<FieldError>("FieldError", &mut drift);
     check::<Problem>("Problem", &mut drift);
+    check::<lapor_core::listing::ReportSummary>("ReportSummary", &mut drift);
+    check::<lapor_core::listing::ReportPage>("ReportPage", &mut drift);
+    check::<lapor_core::listing::Support>("Support", &mut drift);
     assert!(
         drift.is_empty(),
         "openapi.json and core differ:\n{}",
@@ -151,5 +154,82 @@ fn the_documents_words_are_cores_words() {
             described.contains(kind.as_str()),
             "ReportEvent.kind does not name {kind}"
         );
+    }
+}
+
+#[test]
+fn the_public_list_documents_cores_parameters_and_bounds() {
+    use lapor_core::listing::{self, params};
+    let document = document();
+    let operation = &document["paths"]["/reports"]["get"];
+    let parameter = |name: &str| -> Value {
+        operation["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name && p["in"] == "query")
+            .unwrap_or_else(|| panic!("{name} is not documented"))["schema"]
+            .clone()
+    };
+    let documented: BTreeSet<String> = operation["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    let known: BTreeSet<String> = [
+        params::STATUS,
+        params::CLASSIFICATION,
+        params::CATEGORY,
+        params::AGENCY,
+        params::REGION,
+        params::QUERY,
+        params::PAGE,
+        params::PAGE_SIZE,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(documented, known);
+    assert_eq!(parameter(params::PAGE)["maximum"], listing::MAX_PAGE);
+    assert_eq!(
+        parameter(params::PAGE_SIZE)["maximum"],
+        listing::MAX_PAGE_SIZE
+    );
+    assert_eq!(
+        parameter(params::PAGE_SIZE)["default"],
+        listing::DEFAULT_PAGE_SIZE
+    );
+    assert_eq!(
+        parameter(params::QUERY)["maxLength"],
+        listing::MAX_QUERY_CHARS
+    );
+    assert_eq!(
+        parameter(params::REGION)["maxLength"],
+        listing::MAX_REGION_CHARS
+    );
+    let status = parameter(params::STATUS)["pattern"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for code in ["open", "closed"]
+        .into_iter()
+        .chain(lapor_core::Status::KNOWN.iter().map(|s| s.code()))
+    {
+        assert!(
+            status.contains(&format!("|{code}|"))
+                || status.contains(&format!("({code}|"))
+                || status.contains(&format!("|{code})")),
+            "status filter {code} is not documented: {status}"
+        );
+        assert!(listing::StatusFilter::from_code(code).is_some());
+    }
+    let classification = parameter(params::CLASSIFICATION)["pattern"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for c in Classification::ALL {
+        assert!(classification.contains(c.code()), "{classification}");
     }
 }

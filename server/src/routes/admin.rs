@@ -207,7 +207,7 @@ const ORDERS: [(&str, storage::AdminOrder); 2] = [
 
 /// The order `sort` names (none: the newest first); another word is a 400 naming the choices.
 fn admin_order(sort: Option<&str>, locale: Locale) -> Result<storage::AdminOrder, ApiError> {
-    let Some(sort) = sort.map(str::trim).filter(|s| !s.is_empty()) else {
+    let Some(sort) = sort else {
         return Ok(storage::AdminOrder::Newest);
     };
     ORDERS
