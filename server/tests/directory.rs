@@ -148,8 +148,8 @@ fn a_database_seeded_before_the_index_is_indexed_on_start() {
     );
 }
 
-/// Categories and the FAQ take no `limit`: the seed holds a handful, and a database that
-/// holds many more still gets a bounded answer.
+/// Categories (Open311's services too) and the FAQ take no `limit`: the seed holds a handful,
+/// and a database that holds many more still gets a bounded answer.
 #[test]
 fn the_seeded_lists_are_bounded_too() {
     let mut server = Server::start("directory-bounds");
@@ -173,5 +173,6 @@ fn the_seeded_lists_are_bounded_too() {
     }
     let server = Server::start_on(data);
     assert_eq!(found(&server, "/api/v1/categories").len(), 200);
+    assert_eq!(found(&server, "/open311/v2/services.json").len(), 200);
     assert_eq!(found(&server, "/api/v1/faq?locale=id").len(), 200);
 }

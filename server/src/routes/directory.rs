@@ -18,8 +18,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row, named_params};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::problem::{ApiError, ApiQuery, QueryParams, request_locale};
+use crate::{AppState, storage};
 
 /// Regions answered when no `limit` is given: a screenful of suggestions.
 pub const DEFAULT_REGIONS: u32 = 20;
@@ -29,9 +29,10 @@ pub const MAX_REGIONS: u32 = 50;
 pub const DEFAULT_AGENCIES: u32 = 50;
 /// The most agencies one search answers.
 pub const MAX_AGENCIES: u32 = 100;
-/// Categories and FAQ entries are a handful from the seed and take no `limit`; a database
-/// changed by hand still never makes one answer larger than this.
-pub const MAX_SEEDED_LIST: u32 = 200;
+/// FAQ entries are a handful from the seed and take no `limit` (nor do categories, bounded
+/// by `storage::MAX_CATEGORIES`); a database changed by hand still never makes one answer
+/// larger than this.
+pub const MAX_FAQ_ENTRIES: u32 = 200;
 /// Fewer letters than this find no region (every village would match).
 const MIN_REGION_QUERY_CHARS: usize = 2;
 
@@ -176,23 +177,18 @@ pub async fn list_categories(
     State(state): State<AppState>,
     ApiQuery(NoQuery {}): ApiQuery<NoQuery>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    let categories = state
-        .with_db(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, name_id, name_en FROM categories ORDER BY position LIMIT :limit",
-            )?;
-            stmt.query_map(named_params! { ":limit": MAX_SEEDED_LIST }, |r| {
-                Ok(Category {
-                    id: r.get("id")?,
-                    name_id: r.get("name_id")?,
-                    name_en: r.get("name_en")?,
-                    group: None,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .await?;
-    Ok(Json(categories))
+    let categories = state.with_db(|conn| storage::categories(conn)).await?;
+    Ok(Json(
+        categories
+            .into_iter()
+            .map(|c| Category {
+                id: c.id,
+                name_id: c.name_id,
+                name_en: c.name_en,
+                group: None,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -389,7 +385,7 @@ pub async fn list_faq(
                  ORDER BY position LIMIT :limit",
             )?;
             stmt.query_map(
-                named_params! { ":locale": locale.tag(), ":limit": MAX_SEEDED_LIST },
+                named_params! { ":locale": locale.tag(), ":limit": MAX_FAQ_ENTRIES },
                 |r| {
                     Ok(FaqEntry {
                         id: r.get("id")?,

@@ -16,11 +16,16 @@ pub struct CategoryRow {
     pub name_en: String,
 }
 
-/// Every category in its display order.
+/// The most categories a list answers (the native list and Open311's services): the seed
+/// holds ten, and a database changed by hand still gets a bounded answer.
+pub const MAX_CATEGORIES: u32 = 200;
+
+/// The categories in their display order, at most [`MAX_CATEGORIES`].
 pub fn categories(conn: &Connection) -> rusqlite::Result<Vec<CategoryRow>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, name_id, name_en FROM categories ORDER BY position")?;
-    let rows = statement.query_map([], |row| {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, name_id, name_en FROM categories ORDER BY position LIMIT :limit",
+    )?;
+    let rows = statement.query_map(named_params! { ":limit": MAX_CATEGORIES }, |row| {
         Ok(CategoryRow {
             id: row.get("id")?,
             name_id: row.get("name_id")?,
