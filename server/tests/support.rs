@@ -256,3 +256,35 @@ fn the_agency_sees_support_and_can_sort_by_it() {
             .contains("supporters")
     );
 }
+
+#[test]
+fn an_embedding_site_may_support_and_withdraw() {
+    let server = Server::start_with("support-cors", &["--cors", "https://kendalkab.go.id"]);
+    for method in ["PUT", "DELETE"] {
+        let preflight = server.request(
+            "OPTIONS",
+            "/api/v1/reports/K7M-2QX-9PD/support",
+            &[
+                ("Origin", "https://kendalkab.go.id"),
+                ("Access-Control-Request-Method", method),
+                (
+                    "Access-Control-Request-Headers",
+                    "idempotency-key,accept-language",
+                ),
+            ],
+            None,
+        );
+        assert_eq!(
+            preflight.header("access-control-allow-origin"),
+            Some("https://kendalkab.go.id")
+        );
+        let methods = preflight
+            .header("access-control-allow-methods")
+            .unwrap_or_default();
+        assert!(
+            methods.contains(method),
+            "{method}: {:?}",
+            preflight.headers
+        );
+    }
+}
