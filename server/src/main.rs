@@ -284,6 +284,28 @@ mod tests {
     }
 
     #[test]
+    fn the_bench_seed_count_is_taken_out_of_the_flags() {
+        let mut args: Vec<String> = ["--data", "/tmp/x", "--seed-bench", "100000"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(take_seed_bench(&mut args), Ok(Some(100_000)));
+        assert_eq!(args, ["--data", "/tmp/x"]);
+        assert_eq!(take_seed_bench(&mut args), Ok(None));
+        let mut bad = vec!["--seed-bench".to_owned(), "many".to_owned()];
+        let err = take_seed_bench(&mut bad).unwrap_err();
+        assert!(
+            err.starts_with("--seed-bench \"many\": expected a whole number"),
+            "{err}"
+        );
+        let mut missing = vec!["--seed-bench".to_owned()];
+        assert_eq!(
+            take_seed_bench(&mut missing).unwrap_err(),
+            "--seed-bench: a value is missing"
+        );
+    }
+
+    #[test]
     fn bad_settings_are_named_with_the_reason() {
         let err = parse(&[], &["--header-timeout", "soon"]).unwrap_err();
         assert!(
