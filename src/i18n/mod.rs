@@ -469,6 +469,52 @@ mod tests {
         }
     }
 
+    /// index.html's first view of each entry route (`data-first-paint-of`) says what that page
+    /// first renders, word for word, and nothing else.
+    #[test]
+    fn each_routes_first_paint_matches_the_catalogue() {
+        let html = include_str!("../../index.html");
+        let t = &id::TEXTS;
+        let block = |route: &str| {
+            let start = html
+                .find(&format!("data-first-paint-of=\"{route}\""))
+                .unwrap_or_else(|| panic!("index.html has no first paint of {route}"));
+            let rest = &html[start..];
+            let end = rest[1..].find("data-first-paint-of=").map_or(
+                rest.find("class=\"splash__note\"")
+                    .expect("the note follows"),
+                |n| n + 1,
+            );
+            let texts: Vec<String> = rest[..end]
+                .split('<')
+                .filter_map(|tag| tag.split_once('>').map(|(_, text)| text.trim().to_owned()))
+                .filter(|text| !text.is_empty())
+                .collect();
+            texts
+        };
+        let form = [
+            t.submit_title,
+            t.sub_lead,
+            t.sub_kind_legend,
+            t.class_complaint,
+            t.sub_kind_complaint_hint,
+            t.class_aspiration,
+            t.sub_kind_aspiration_hint,
+            t.class_information_request,
+            t.sub_kind_info_hint,
+        ];
+        let expected: [(&str, &[&str]); 5] = [
+            ("home", &[t.home_title, t.home_lead]),
+            ("form", &form),
+            ("list", &[t.nav_reports, t.reports_lead]),
+            ("report", &[t.track_title, t.loading]),
+            ("faq", &[t.faq_title, t.faq_search_label, t.loading]),
+        ];
+        for (route, texts) in expected {
+            assert_eq!(block(route), texts, "the first paint of {route}");
+        }
+    }
+
     /// index.html's load-error notice (shown when the app's code cannot load, before any
     /// language is known) says what the app's load errors say, in both languages.
     #[test]

@@ -1,0 +1,140 @@
+import { test, expect, type Page, type Locator } from '@playwright/test';
+import { createReport, waitForApp } from './helpers';
+
+// index.html paints the top of the page being opened before any wasm arrives (its inline
+// script picks the route's first view), and the app takes over without moving it.
+
+const SUBPATH = process.env.SUBPATH_URL;
+
+type Entry = {
+  name: string;
+  path: (tracking: string) => string;
+  heading: string;
+  /** The first thing below the heading a citizen looks for, in the first paint and the app. */
+  first: (page: Page) => Locator;
+  embedded?: boolean;
+};
+
+const ENTRIES: Entry[] = [
+  {
+    name: 'form',
+    path: () => '/lapor',
+    heading: 'Buat laporan',
+    first: (p) => p.getByRole('radio', { name: 'Pengaduan', exact: true }),
+  },
+  {
+    name: 'embedded form',
+    path: () => '/lapor?embed=1&parent=https%3A%2F%2Fkendalkab.go.id',
+    heading: 'Buat laporan',
+    first: (p) => p.getByRole('radio', { name: 'Pengaduan', exact: true }),
+    embedded: true,
+  },
+  {
+    name: 'tracking page',
+    path: (tracking) => `/lacak/${tracking}`,
+    heading: 'Lacak laporan',
+    // What follows the heading changes once the report is loaded: the heading is the measure.
+    first: (p) => p.locator('main h1'),
+  },
+  {
+    name: 'FAQ',
+    path: () => '/faq',
+    heading: 'Tanya jawab',
+    first: (p) => p.getByLabel('Cari pertanyaan'),
+  },
+  {
+    name: 'public reports list',
+    path: () => '/laporan',
+    heading: 'Laporan warga',
+    first: (p) => p.locator('main h1 + .lead'),
+  },
+];
+
+/** Holds every wasm request until `release` is called. */
+async function holdWasm(page: Page) {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  return () => release();
+}
+
+async function box(locator: Locator) {
+  const b = await locator.boundingBox();
+  expect(b, 'a visible box').not.toBeNull();
+  return b!;
+}
+
+/** The layout shifts the page has seen so far (without recent input), summed. */
+async function layoutShift(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        new PerformanceObserver((list) => {
+          resolve(
+            list
+              .getEntries()
+              .filter((e) => !(e as unknown as { hadRecentInput: boolean }).hadRecentInput)
+              .reduce((sum, e) => sum + (e as unknown as { value: number }).value, 0),
+          );
+        }).observe({ type: 'layout-shift', buffered: true });
+        // No entry at all: nothing shifted.
+        setTimeout(() => resolve(0), 500);
+      }),
+  );
+}
+
+test.describe('first paint of each entry route', () => {
+  let tracking = '';
+  test.beforeAll(async ({ request }) => {
+    tracking = (await createReport(request)).tracking_id;
+  });
+
+  for (const entry of ENTRIES) {
+    test(`${entry.name}: its own first view before any wasm, unmoved when the app mounts`, async ({ page }) => {
+      const release = await holdWasm(page);
+      await page.goto(entry.path(tracking), { waitUntil: 'domcontentloaded' });
+
+      // Before any wasm: this route's first view, and only it.
+      await expect(page.locator('#splash')).toBeVisible();
+      await expect(page.locator('main h1')).toHaveText(entry.heading);
+      await expect(page.locator('h1')).toHaveCount(1);
+      await expect(entry.first(page)).toBeVisible();
+      await expect(page.locator('#splash .site-header')).toBeVisible({ visible: !entry.embedded });
+      await page.waitForTimeout(300);
+      const before = { heading: await box(page.locator('main h1')), first: await box(entry.first(page)) };
+
+      // The app takes over: the same heading and first field, where they were.
+      release();
+      await waitForApp(page);
+      await expect(page.locator('main h1')).toHaveText(entry.heading);
+      await expect(entry.first(page)).toBeVisible();
+      await expect(entry.first(page)).toBeEnabled();
+      const after = { heading: await box(page.locator('main h1')), first: await box(entry.first(page)) };
+      for (const part of ['heading', 'first'] as const) {
+        expect(Math.abs(after[part].x - before[part].x), `${part} x`).toBeLessThanOrEqual(1);
+        expect(Math.abs(after[part].y - before[part].y), `${part} y`).toBeLessThanOrEqual(1);
+        expect(Math.abs(after[part].width - before[part].width), `${part} width`).toBeLessThanOrEqual(1);
+      }
+      expect(await layoutShift(page)).toBeLessThan(0.05);
+    });
+  }
+
+  test('a route without a first view of its own paints no other page', async ({ page }) => {
+    await holdWasm(page);
+    await page.goto('/laporan-saya', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('#splash .splash__note')).toBeVisible();
+    await expect(page.locator('h1')).toHaveCount(0);
+  });
+
+  test('under a sub-path, the route is read relative to <base href>', async ({ page }) => {
+    test.skip(!SUBPATH, 'needs SUBPATH_URL from cargo xtask test');
+    await holdWasm(page);
+    await page.goto(`${SUBPATH}/lapor`, { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('main h1')).toHaveText('Buat laporan');
+    await page.goto(`${SUBPATH}/`, { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  });
+});
