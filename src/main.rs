@@ -29,15 +29,15 @@ fn main() {
     console_error_panic_hook::set_once();
     // Leptos' executor starts with `mount`; the config is fetched before that.
     wasm_bindgen_futures::spawn_local(async {
-        let loaded = config::load().await;
-        // The static first paint in index.html stays until the app takes over.
-        if let Some(splash) = document().get_element_by_id("splash") {
-            splash.remove();
-        }
-        match loaded {
+        match config::load().await {
+            // index.html's static first paint (`#splash`) stays until the page's own view is in
+            // `#main` (a lazy route's code may still be on its way): its inline script removes it.
             Ok(config) => leptos::mount::mount_to_body(move || view! { <app::App config/> }),
             Err(error) => {
                 web_sys::console::error_1(&format!("Lapor Portal: {error}").into());
+                if let Some(splash) = document().get_element_by_id("splash") {
+                    splash.remove();
+                }
                 leptos::mount::mount_to_body(pages::config_error::ConfigError)
             }
         }
