@@ -170,16 +170,31 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
-            request_animation_frame(|| {
-                if let Ok(Some(heading)) = document().query_selector("#main h1") {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = heading.focus();
-                    }
-                }
-            });
+            focus_heading_when_ready(FOCUS_WAIT_FRAMES);
         }
         path
+    });
+}
+
+/// How many frames focus waits for a lazy route's code (about ten seconds).
+const FOCUS_WAIT_FRAMES: u32 = 600;
+
+/// Focuses the new page's heading once it is there: while a lazy route's code is on its way
+/// `#main` is `aria-busy`, and its heading is still the old page's.
+fn focus_heading_when_ready(frames_left: u32) {
+    request_animation_frame(move || {
+        let busy = document()
+            .get_element_by_id("main")
+            .is_some_and(|main| main.get_attribute("aria-busy").is_some());
+        if busy && frames_left > 0 {
+            return focus_heading_when_ready(frames_left - 1);
+        }
+        if let Ok(Some(heading)) = document().query_selector("#main h1") {
+            use wasm_bindgen::JsCast;
+            if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                let _ = heading.focus();
+            }
+        }
     });
 }
 
