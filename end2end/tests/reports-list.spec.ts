@@ -229,3 +229,28 @@ test('the Open311 dialect lists requests.json and hides what GeoReport cannot fi
   await expect(page.getByRole('button', { name: 'Dukung laporan ini' })).toHaveCount(0);
   await expectNoAxeViolations(page);
 });
+
+test('embed.js data-page="laporan" opens the list in the iframe with its filters', async ({ page, request, baseURL }) => {
+  const word = uniqueWord();
+  const open = await createReport(request, { title: `Pohon tumbang ${word}` });
+  const done = await createReport(request, { title: `Pohon tumbang lain ${word}` });
+  await adminEvent(request, done.tracking_id, { status: 'verified' });
+  await adminEvent(request, done.tracking_id, { status: 'in_progress' });
+  await adminEvent(request, done.tracking_id, { status: 'resolved', message: 'Sudah dibersihkan.' });
+  // A host page with the one line a regional web team adds. It is served here on the portal's
+  // own origin, which the portal's frame-ancestors always allow (other origins are the
+  // deployer's list, which embed.spec.ts covers).
+  const html = `<!DOCTYPE html><html lang="id"><head><title>Host</title></head><body><main>
+    <script src="${baseURL}/embed.js" async data-page="laporan" data-status="closed" data-q="${word}"></script>
+    </main></body></html>`;
+  await page.route(`${baseURL}/host-page-for-embed-test.html`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: html }),
+  );
+  await page.goto(`${baseURL}/host-page-for-embed-test.html`);
+  const frame = page.frameLocator('iframe');
+  await expect(frame.locator('main h1')).toHaveText('Laporan warga');
+  await expect(frame.locator('.site-header')).toHaveCount(0);
+  await expect(frame.locator(`.report-card[data-tracking="${done.tracking_id}"]`)).toBeVisible();
+  await expect(frame.locator(`.report-card[data-tracking="${open.tracking_id}"]`)).toHaveCount(0);
+  await expect(frame.getByLabel('Status')).toHaveValue('closed');
+});
