@@ -505,6 +505,10 @@ pub struct ReportView {
     pub body: Option<String>,
     #[serde(default)]
     pub rating: Option<u8>,
+    /// How many citizens support it ("dukung", [`crate::listing::Support`]); absent for a
+    /// report no list may show, and from backends without support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supporters: Option<u32>,
     pub events: Vec<ReportEvent>,
 }
 

@@ -629,6 +629,7 @@ pub fn report_view(request: &ServiceRequest, today: NaiveDate) -> ReportView {
         title: request.service_name.clone(),
         body: request.description.clone(),
         rating: None,
+        supporters: None,
         events,
     }
 }

@@ -375,6 +375,7 @@ mod tests {
             title: None,
             body: None,
             rating: None,
+            supporters: None,
             events: vec![
                 event("2026-03-01T01:00:00Z", "response"),
                 // 18:00 UTC on the 2nd is already the 3rd in Jakarta.

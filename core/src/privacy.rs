@@ -73,6 +73,10 @@ pub fn disclosure(privacy: Privacy, viewer: Viewer) -> Disclosure {
 /// and pass it through here; nothing else decides what a tracking view shows.
 pub fn redact(mut view: ReportView, disclosure: Disclosure) -> ReportView {
     view.details_visible = disclosure.content;
+    if !disclosure.listed {
+        // Support is for what the public sees; a count would show that others know of it.
+        view.supporters = None;
+    }
     if !disclosure.content {
         view.title = None;
         view.body = None;
@@ -142,6 +146,7 @@ mod tests {
             title: Some("Kepala desa".into()),
             body: Some("Uraian".into()),
             rating: Some(4),
+            supporters: Some(7),
             events: vec![ReportEvent {
                 at: "2026-03-03T01:00:00Z".into(),
                 status: Status::InProgress,
@@ -191,6 +196,7 @@ mod tests {
             bare.title = None;
             bare.body = None;
             bare.rating = None;
+            bare.supporters = None;
             bare.events.clear();
             bare.details_visible = false;
             assert_eq!(view, bare);
@@ -207,7 +213,10 @@ mod tests {
         };
         let d = disclosure(privacy, Viewer::CodeHolder);
         assert!(d.is_private(privacy));
-        assert_eq!(redact(full_view(privacy), d), full_view(privacy));
+        // Whole, except the support count: support belongs to what the public sees.
+        let mut whole = full_view(privacy);
+        whole.supporters = None;
+        assert_eq!(redact(full_view(privacy), d), whole);
     }
 
     #[test]

@@ -87,6 +87,9 @@ fn a_device_supports_once_however_often_it_sends_and_can_withdraw() {
     // And again after undoing.
     let back = support(&server, "PUT", &tracking, Some("device-a-report-1"));
     assert_eq!(back.json()["supporters"], 2);
+    // The report's own tracking page shows the same count.
+    let view = server.get(&format!("/api/v1/reports/{tracking}")).json();
+    assert_eq!(view["supporters"], 2, "{view}");
 }
 
 #[test]
@@ -115,7 +118,15 @@ fn supporting_needs_a_key_and_a_listed_report() {
     let public = server.create(&complaint(""));
     let public = public["tracking_id"].as_str().unwrap();
     let secret = server.create(&complaint(r#","confidential":true"#));
+    let code = secret["access_code"].as_str().unwrap().to_owned();
     let secret = secret["tracking_id"].as_str().unwrap();
+    // Its view carries no support count, not even for its reporter.
+    for headers in [vec![], vec![("X-Access-Code", code.as_str())]] {
+        let path = format!("/api/v1/reports/{secret}");
+        let view = server.request("GET", &path, &headers, None);
+        assert_eq!(view.status, 200, "{}", view.body);
+        assert!(view.json().get("supporters").is_none(), "{}", view.body);
+    }
 
     // No key: 400 in the request's language.
     for method in ["PUT", "DELETE"] {

@@ -109,7 +109,7 @@ pub fn SimilarReports(draft: RwSignal<Draft>) -> impl IntoView {
                     <ul class="report-list">
                         {found.into_iter().map(|report| {
                             let tracking = report.tracking_id.to_string();
-                            let known = report.supporters;
+                            let known = Some(report.supporters);
                             view! { <li><ReportCard report level=3><SupportButton tracking known/></ReportCard></li> }
                         }).collect_view()}
                     </ul>

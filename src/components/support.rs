@@ -21,7 +21,10 @@ enum Note {
 /// The support button of one report with its count. `known` is the count the page has (a
 /// list's), if any.
 #[component]
-pub fn SupportButton(tracking: String, #[prop(optional)] known: Option<u32>) -> impl IntoView {
+pub fn SupportButton(
+    tracking: String,
+    #[prop(optional_no_strip)] known: Option<u32>,
+) -> impl IntoView {
     let api = expect_context::<Backend>();
     if !api.features().support {
         return ().into_any();

@@ -370,6 +370,7 @@ fn tracking_view(
         title: Some(report.title),
         body: Some(report.body),
         rating: report.rating,
+        supporters: Some(report.supporters),
         events,
     };
     Ok(privacy::redact(whole, disclosure))

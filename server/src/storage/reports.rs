@@ -27,6 +27,7 @@ pub struct ReportRow {
     pub due_date: NaiveDate,
     pub due_estimate: bool,
     pub rating: Option<u8>,
+    pub supporters: u32,
 }
 
 impl ReportRow {
@@ -49,6 +50,7 @@ impl ReportRow {
             due_date: parsed(row, "due_date", lapor_core::date::parse)?,
             due_estimate: row.get("due_estimate")?,
             rating: row.get("rating")?,
+            supporters: row.get("supporters")?,
         })
     }
 }
@@ -61,7 +63,8 @@ pub fn find_report(
     conn.query_row(
         "SELECT r.id, r.tracking_id, r.access_hash, r.classification, r.title, r.body,
                 a.name AS agency_name, c.name_id AS category_name, r.anonymous, r.confidential,
-                r.status, r.submitted_at, r.due_date, r.due_estimate, r.rating
+                r.status, r.submitted_at, r.due_date, r.due_estimate, r.rating,
+                r.supporters
          FROM reports r
          LEFT JOIN agencies a ON a.id = r.agency_id
          LEFT JOIN categories c ON c.id = r.category_id

@@ -56,7 +56,7 @@ pub fn Results(
                         <ul class="report-list">
                             {found.items.into_iter().map(|report| {
                                 let tracking = report.tracking_id.to_string();
-                                let known = report.supporters;
+                                let known = Some(report.supporters);
                                 view! {
                                     <li>
                                         <ReportCard report>

@@ -146,7 +146,7 @@ fn ReportDetails(
     view! {
         <ReportSummary report=view.clone()/>
         // Support ("dukung") only for a report anyone may see: never a confidential one.
-        {(!view.confidential).then(|| view! { <SupportButton tracking=view.tracking_id.to_string()/> })}
+        {(!view.confidential).then(|| view! { <SupportButton tracking=view.tracking_id.to_string() known=view.supporters/> })}
         <button type="button" class="button button--secondary" on:click=move |_| on_refresh.run(())>
             {tr(|t| t.track_refresh)}
         </button>
