@@ -120,6 +120,14 @@ fn agencies_are_found_by_the_start_of_their_words_in_any_order() {
     let under = found(&server, "/api/v1/agencies?parent=kab-kendal&q=dinas");
     assert_eq!(under.len(), 6);
     assert!(under.iter().all(|a| a["parent_id"] == "kab-kendal"));
+    // One by its id, as a pre-selected agency is looked up, wherever it would be listed.
+    let last = found(&server, "/api/v1/agencies").pop().unwrap();
+    let path = format!(
+        "/api/v1/agencies?id={}&limit=1",
+        last["id"].as_str().unwrap()
+    );
+    assert_eq!(found(&server, &path), [last]);
+    assert!(found(&server, "/api/v1/agencies?id=nope").is_empty());
 }
 
 /// A database from before the search index: its migration and the seed build the index on the

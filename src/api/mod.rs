@@ -193,6 +193,14 @@ impl Backend {
         }
     }
 
+    /// One agency by its id (a pre-selected one), however many agencies there are.
+    pub async fn agency(&self, id: &str) -> Result<Option<Agency>, ApiError> {
+        match self {
+            Backend::Native(n) => n.agency(id).await,
+            Backend::Open311(_) => Ok(None),
+        }
+    }
+
     /// The categories, named in `locale` where the backend localises them.
     pub async fn categories(&self, locale: Locale) -> Result<Vec<Category>, ApiError> {
         match self {

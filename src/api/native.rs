@@ -93,6 +93,13 @@ impl Native {
             .await
     }
 
+    pub async fn agency(&self, id: &str) -> Result<Option<Agency>, ApiError> {
+        let found: Vec<Agency> = self
+            .get(&format!("/agencies?id={}&limit=1", encode(id)), &[])
+            .await?;
+        Ok(found.into_iter().find(|a| a.id == id))
+    }
+
     pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
         self.get("/categories", &[]).await
     }

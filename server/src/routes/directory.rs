@@ -76,11 +76,13 @@ fn word_start(word: &str) -> String {
 pub struct AgencyQuery {
     q: Option<String>,
     parent: Option<String>,
+    /// One agency by its id (a pre-selected agency, however many there are).
+    id: Option<String>,
     limit: Option<u32>,
 }
 
 impl QueryParams for AgencyQuery {
-    const NAMES: &'static [&'static str] = &["q", "parent", "limit"];
+    const NAMES: &'static [&'static str] = &["q", "parent", "id", "limit"];
 }
 
 fn tier_from_code(code: &str) -> AgencyTier {
@@ -108,10 +110,12 @@ fn find_agencies(
     conn: &Connection,
     words: &[String],
     parent: Option<&str>,
+    id: Option<&str>,
     limit: u32,
 ) -> rusqlite::Result<Vec<Agency>> {
     let mut named: Vec<(String, Value)> = vec![
         (":parent".into(), parent.map(String::from).into()),
+        (":id".into(), id.map(String::from).into()),
         (":limit".into(), i64::from(limit).into()),
     ];
     let (from, filter) = match words.split_first() {
@@ -132,7 +136,7 @@ fn find_agencies(
     };
     let sql = format!(
         "SELECT a.id, a.name, a.tier, a.parent_id FROM {from}
-         WHERE (:parent IS NULL OR a.parent_id = :parent){filter}
+         WHERE (:parent IS NULL OR a.parent_id = :parent) AND (:id IS NULL OR a.id = :id){filter}
          GROUP BY a.id
          ORDER BY CASE a.tier WHEN 'national' THEN 0 WHEN 'province' THEN 1
            WHEN 'regency' THEN 2 WHEN 'opd' THEN 3 ELSE 4 END, a.name
@@ -160,7 +164,15 @@ pub async fn list_agencies(
     )?;
     let words = words_of(query.q.as_deref());
     let agencies = state
-        .with_db(move |conn| find_agencies(conn, &words, query.parent.as_deref(), limit))
+        .with_db(move |conn| {
+            find_agencies(
+                conn,
+                &words,
+                query.parent.as_deref(),
+                query.id.as_deref(),
+                limit,
+            )
+        })
         .await?;
     Ok(Json(agencies))
 }

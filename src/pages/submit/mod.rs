@@ -101,8 +101,7 @@ fn apply_preselection(draft: RwSignal<Draft>, api: &Backend) {
     if let Some(agency_id) = query.get("agency").or(configured) {
         let api = api.clone();
         leptos::task::spawn_local(async move {
-            if let Ok(agencies) = api.agencies("").await {
-                let found = agencies.into_iter().find(|a| a.id == agency_id);
+            if let Ok(found) = api.agency(&agency_id).await {
                 draft.update(|d| d.agency = found);
             }
         });
