@@ -22,12 +22,20 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// split-off file in release builds. Arguments and output cross the split by value.
 /// `split_point!([preload fetch_name] fn name(…) …)` also declares `async fn fetch_name()`,
 /// which fetches that file ahead of the first call (its error is of no use: the call reports).
+/// `split_point!([module file] …)` puts the function in the file `file` with every other split
+/// point naming it (by default each function has a file of its own): pages a visit often opens
+/// together share one file, and fewer files mean fewer chunks of code they share.
 macro_rules! split_point {
     ($([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
+        $crate::split::split_point!(
+            [module $name] $([preload $preload])? $(#[$doc])* fn $name($($arg: $ty),*) -> $output $body
+        );
+    };
+    ([module $module:ident] $([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
         $(#[$doc])*
         #[cfg(not(debug_assertions))]
         #[leptos::wasm_split::wasm_split(
-            $name,
+            $module,
             wasm_split_path = ::leptos::wasm_split,
             $(preload($preload),)?
             fallible

@@ -205,7 +205,7 @@ impl Backend {
     pub async fn categories(&self, locale: Locale) -> Result<Vec<Category>, ApiError> {
         match self {
             Backend::Native(n) => n.categories().await,
-            Backend::Open311(o) => o.categories(locale).await,
+            Backend::Open311(o) => open311::fetched::categories(o, locale).await,
         }
     }
 
@@ -218,7 +218,7 @@ impl Backend {
     ) -> Result<ServiceFields, ApiError> {
         match self {
             Backend::Native(_) => Ok(ServiceFields::default()),
-            Backend::Open311(o) => o.attributes(category, locale).await,
+            Backend::Open311(o) => open311::fetched::attributes(o, category, locale).await,
         }
     }
 
@@ -229,7 +229,10 @@ impl Backend {
     ) -> Result<ReportView, ApiError> {
         match self {
             Backend::Native(n) => n.report(tracking, access_code).await,
-            Backend::Open311(o) => o.report(tracking, crate::clock::today(None)).await,
+            Backend::Open311(o) => {
+                let today = crate::clock::today(None);
+                open311::fetched::report(o, tracking, today).await
+            }
         }
     }
 
@@ -245,8 +248,8 @@ impl Backend {
             Backend::Native(n) => n.submit(report, idempotency_key, locale).await,
             // GeoReport has no idempotency key: a retried POST may create a second request.
             Backend::Open311(o) => {
-                o.submit(report, attributes, locale, crate::clock::today(None))
-                    .await
+                let today = crate::clock::today(None);
+                open311::fetched::submit(o, report, attributes, locale, today).await
             }
         }
     }
@@ -256,7 +259,10 @@ impl Backend {
     pub async fn list_reports(&self, query: &ListQuery) -> Result<ReportPage, ApiError> {
         match self {
             Backend::Native(n) => n.list_reports(query).await,
-            Backend::Open311(o) => o.list_reports(query, crate::clock::today(None)).await,
+            Backend::Open311(o) => {
+                let today = crate::clock::today(None);
+                open311::fetched::list_reports(o, query, today).await
+            }
         }
     }
 

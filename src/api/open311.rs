@@ -282,3 +282,115 @@ impl Open311 {
         Ok(open311::report_view(&request, today))
     }
 }
+
+/// The dialect's requests run from a file of their own (`crate::split`, one file for all of
+/// them): a native deployment never downloads them, and an Open311 one fetches them on its
+/// first request. That file missing (offline before it was ever cached) is a network failure.
+pub mod fetched {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use lapor_core::Locale;
+    use lapor_core::api::{Category, NewReport, ReportCreated, ReportView};
+    use lapor_core::listing::{ListQuery, ReportPage};
+
+    use super::Open311;
+    use crate::api::{ApiError, ServiceFields};
+    use crate::split::{ChunkMissing, split_point};
+
+    type Answer<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+    async fn answer<T>(request: Result<Answer<T>, ChunkMissing>) -> Result<T, ApiError> {
+        match request {
+            Ok(answer) => answer.await,
+            Err(ChunkMissing) => Err(ApiError::Network),
+        }
+    }
+
+    pub async fn categories(o: &Open311, locale: Locale) -> Result<Vec<Category>, ApiError> {
+        answer(categories_code(o.clone(), locale).await).await
+    }
+
+    pub async fn attributes(
+        o: &Open311,
+        service_code: &str,
+        locale: Locale,
+    ) -> Result<ServiceFields, ApiError> {
+        answer(attributes_code(o.clone(), service_code.into(), locale).await).await
+    }
+
+    pub async fn report(
+        o: &Open311,
+        id: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<ReportView, ApiError> {
+        answer(report_code(o.clone(), id.into(), today).await).await
+    }
+
+    pub async fn submit(
+        o: &Open311,
+        report: &NewReport,
+        attributes: &[(String, Vec<String>)],
+        locale: Locale,
+        today: chrono::NaiveDate,
+    ) -> Result<ReportCreated, ApiError> {
+        let request = submit_code(
+            o.clone(),
+            report.clone(),
+            attributes.to_vec(),
+            locale,
+            today,
+        );
+        answer(request.await).await
+    }
+
+    pub async fn list_reports(
+        o: &Open311,
+        query: &ListQuery,
+        today: chrono::NaiveDate,
+    ) -> Result<ReportPage, ApiError> {
+        answer(list_reports_code(o.clone(), query.clone(), today).await).await
+    }
+
+    split_point!(
+        [module open311]
+        fn categories_code(o: Open311, locale: Locale) -> Answer<Vec<Category>> {
+            Box::pin(async move { o.categories(locale).await }) as Answer<_>
+        }
+    );
+
+    split_point!(
+        [module open311]
+        fn attributes_code(o: Open311, code: String, locale: Locale) -> Answer<ServiceFields> {
+            Box::pin(async move { o.attributes(&code, locale).await }) as Answer<_>
+        }
+    );
+
+    split_point!(
+        [module open311]
+        fn report_code(o: Open311, id: String, today: chrono::NaiveDate) -> Answer<ReportView> {
+            Box::pin(async move { o.report(&id, today).await }) as Answer<_>
+        }
+    );
+
+    split_point!(
+        [module open311]
+        fn submit_code(
+            o: Open311,
+            report: NewReport,
+            attributes: Vec<(String, Vec<String>)>,
+            locale: Locale,
+            today: chrono::NaiveDate,
+        ) -> Answer<ReportCreated> {
+            Box::pin(async move { o.submit(&report, &attributes, locale, today).await })
+                as Answer<_>
+        }
+    );
+
+    split_point!(
+        [module open311]
+        fn list_reports_code(o: Open311, query: ListQuery, today: chrono::NaiveDate) -> Answer<ReportPage> {
+            Box::pin(async move { o.list_reports(&query, today).await }) as Answer<_>
+        }
+    );
+}
