@@ -84,19 +84,22 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(instance);
 
     // Without a remembered choice or a deployer's default, the instance's first language wins
-    // over the browser's.
+    // over the browser's; the browser's only when the instance names none.
     let config_default = expect_context::<Config>().default_locale();
     Effect::new(move |_| {
         if crate::storage::text(crate::storage::keys::LOCALE).is_some() || config_default.is_some()
         {
             return;
         }
-        if let Some(Ok(instance)) = instance.get()
-            && let Some(locale) = instance
+        let first = match instance.get() {
+            None => return,
+            Some(Ok(instance)) => instance
                 .locales
                 .first()
-                .and_then(|l| lapor_core::Locale::parse(l))
-        {
+                .and_then(|l| lapor_core::Locale::parse(l)),
+            Some(Err(_)) => None,
+        };
+        if let Some(locale) = first.or_else(crate::i18n::browser_locale) {
             i18n.locale.set(locale);
         }
     });

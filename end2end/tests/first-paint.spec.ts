@@ -122,6 +122,27 @@ test.describe('first paint of each entry route', () => {
     });
   }
 
+  test('an English browser on an Indonesian-first instance never sees English flash by', async ({ browser }) => {
+    // No remembered choice and no deployer's default: the instance's first language (id here)
+    // wins over the browser's, and the page starts in it, as its first paint does.
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { __headings: string[] }).__headings = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('#main h1')?.textContent;
+        if (text && text !== seen.at(-1)) seen.push(text);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    await page.goto('/lapor');
+    await waitForApp(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { __headings: string[] }).__headings)).toEqual(['Buat laporan']);
+    expect(await layoutShift(page)).toBeLessThan(0.05);
+    await context.close();
+  });
+
   test('a route without a first view of its own paints no other page', async ({ page }) => {
     await holdWasm(page);
     await page.goto('/laporan-saya', { waitUntil: 'domcontentloaded' });

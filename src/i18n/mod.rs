@@ -356,20 +356,15 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// The remembered choice, else the deployer's default, else the browser's language.
+    /// The remembered choice, else the deployer's default, else Indonesian, the language of
+    /// index.html's first paint, until the instance names its first language (`app.rs`; the
+    /// browser's when it names none): an English browser on an Indonesian-first instance saw
+    /// English flash by, and the page move, before the instance answered.
     pub fn new(default: Option<Locale>) -> I18n {
-        let browser = || {
-            web_sys::window()?
-                .navigator()
-                .language()
-                .as_deref()
-                .and_then(Locale::parse)
-        };
         let locale = storage::text(keys::LOCALE)
             .as_deref()
             .and_then(Locale::parse)
             .or(default)
-            .or_else(browser)
             .unwrap_or_default();
         I18n {
             locale: RwSignal::new(locale),
@@ -385,6 +380,15 @@ impl I18n {
     pub fn t(&self) -> &'static Texts {
         texts(self.locale.get())
     }
+}
+
+/// The browser's language, when it is one of the portal's.
+pub fn browser_locale() -> Option<Locale> {
+    web_sys::window()?
+        .navigator()
+        .language()
+        .as_deref()
+        .and_then(Locale::parse)
 }
 
 pub fn use_i18n() -> I18n {
