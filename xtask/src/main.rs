@@ -3,7 +3,8 @@
 //! - `serve [--addr HOST:PORT]`: build the release app and run it with the reference server.
 //! - `dev`: `trunk serve` with live reload, proxying `/api` to a reference server on :8080.
 //! - `test`: fmt, clippy, host tests, release build, end-to-end tests in Chromium.
-//! - `bench`: the release build's first-visit download sizes.
+//! - `bench`: every entry route's first visit (bytes, Lighthouse, time to take a key) beside the
+//!   floors, and the server under load.
 //! - `load [--server BINARY] [--reports N] [--seconds S]`: only the server under load (also
 //!   part of `bench`).
 //! - `build [--debug]`: only the app into `dist/` (release unless `--debug`) and the server.
