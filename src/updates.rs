@@ -20,6 +20,7 @@ use crate::api::Backend;
 use crate::i18n::labels::status_text;
 use crate::i18n::{I18n, fill};
 use crate::saved_reports::{self, SavedReport};
+use crate::split::split_point;
 
 thread_local! {
     static CHECKER: RefCell<Option<(Backend, I18n, Updates)>> = const { RefCell::new(None) };
@@ -76,24 +77,66 @@ pub fn check() {
         return;
     }
     leptos::task::spawn_local(async move {
-        for saved in saved_reports::all() {
-            let confidential = saved_reports::stored_view(&saved.tracking_id)
-                .is_none_or(|stored| stored.view.confidential);
-            let code = saved
-                .access_code
-                .clone()
-                .filter(|_| device_copy(confidential, saved.kept).access_code);
-            let Ok(view) = api.report(&saved.tracking_id, code.as_deref()).await else {
-                continue;
-            };
-            if saved_reports::record_status(&saved.tracking_id, view.status.code()) {
-                notify(i18n, &saved.tracking_id, &view.status, view.confidential);
-            }
+        let saved = saved_reports::all();
+        // A device without saved reports (every first visit) never fetches the checking code.
+        if !saved.is_empty()
+            && let Ok(checking) = check_statuses(api, i18n, saved).await
+        {
+            checking.await;
         }
         updates.marked.set(marked_reports());
         CHECKING.with(|c| c.set(false));
     });
 }
+
+/// Work on saved reports, run from a split-off file (`crate::split`).
+type Checking = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+split_point!(
+    [module saved_report_checks]
+    fn check_statuses(api: Backend, i18n: I18n, saved: Vec<SavedReport>) -> Checking {
+        Box::pin(async move {
+            for saved in saved {
+                let confidential = saved_reports::stored_view(&saved.tracking_id)
+                    .is_none_or(|stored| stored.view.confidential);
+                let code = saved
+                    .access_code
+                    .clone()
+                    .filter(|_| device_copy(confidential, saved.kept).access_code);
+                let Ok(view) = api.report(&saved.tracking_id, code.as_deref()).await else {
+                    continue;
+                };
+                if saved_reports::record_status(&saved.tracking_id, view.status.code()) {
+                    notify(i18n, &saved.tracking_id, &view.status, view.confidential);
+                }
+            }
+        }) as Checking
+    }
+);
+
+/// Asks the backend again for each of `saved` and keeps the fresh views on the device ("my
+/// reports"' refresh); the code comes with the status checks'. Offline it does nothing.
+pub async fn refresh_views(api: Backend, saved: Vec<SavedReport>) {
+    if let Ok(refreshing) = refresh_code(api, saved).await {
+        refreshing.await;
+    }
+}
+
+split_point!(
+    [module saved_report_checks]
+    fn refresh_code(api: Backend, saved: Vec<SavedReport>) -> Checking {
+        Box::pin(async move {
+            for saved in saved {
+                if let Ok(view) = api
+                    .report(&saved.tracking_id, saved.access_code.as_deref())
+                    .await
+                {
+                    saved_reports::remember_view(&view, saved.access_code.clone());
+                }
+            }
+        }) as Checking
+    }
+);
 
 /// The browser's `Notification` class, where it has one.
 fn notification_class() -> Option<js_sys::Function> {

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectNoAxeViolations, waitForApp } from './helpers';
+import { createReport, expectNoAxeViolations, waitForApp } from './helpers';
 
 // Release builds split the pages' code (form, tracking, FAQ) off the main wasm: a first visit
 // downloads the shell and the page it opens, and the service worker keeps the rest for offline
@@ -76,6 +76,26 @@ test('the Open311 dialect\'s code is a file of its own: fetched by an Open311 de
   await page.getByLabel('Aspirasi', { exact: true }).check();
   // The services come through the dialect's code.
   await expect(page.locator('#category option[value="infrastruktur"]')).toHaveCount(1);
+  await expect.poll(() => fetched).toBeGreaterThan(0);
+});
+
+test('the status checks of saved reports are fetched only by a device that has saved reports', async ({ page, context, request }) => {
+  const checks = /\/saved_report_checks-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  context.on('requestfinished', (r) => {
+    if (checks.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+
+  // A report looked up here is saved on the device; the next start checks its status.
+  const created = await createReport(request);
+  await page.goto(`/lacak/${created.tracking_id}`);
+  await expect(page.locator('.report-title')).toBeVisible();
+  await page.goto('/');
+  await waitForApp(page);
   await expect.poll(() => fetched).toBeGreaterThan(0);
 });
 

@@ -15,7 +15,7 @@ use crate::app::use_page_title;
 use crate::components::outbox_list::OutboxList;
 use crate::i18n::labels::status_text;
 use crate::i18n::{tr, use_i18n};
-use crate::saved_reports::{self, SavedReport, remember_view};
+use crate::saved_reports::{self, SavedReport};
 
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
@@ -52,14 +52,7 @@ pub fn MyReportsPage() -> impl IntoView {
         let api = api.clone();
         refreshing.set(true);
         leptos::task::spawn_local(async move {
-            for saved in list.get_untracked() {
-                if let Ok(view) = api
-                    .report(&saved.tracking_id, saved.access_code.as_deref())
-                    .await
-                {
-                    remember_view(&view, saved.access_code.clone());
-                }
-            }
+            crate::updates::refresh_views(api, list.get_untracked()).await;
             // `remember_view` moves refreshed reports to the top; keep the list's order.
             let fresh = saved_reports::all();
             list.update(|l| {
