@@ -23,8 +23,9 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// `split_point!([preload fetch_name] fn name(…) …)` also declares `async fn fetch_name()`,
 /// which fetches that file ahead of the first call (its error is of no use: the call reports).
 /// `split_point!([module file] …)` puts the function in the file `file` with every other split
-/// point naming it (by default each function has a file of its own): pages a visit often opens
-/// together share one file, and fewer files mean fewer chunks of code they share.
+/// point naming it (by default each function has a file of its own): functions used together,
+/// such as the Open311 dialect's requests, then come in one file instead of several files and
+/// wasm-split's chunks of the code they share (each chunk costs its imports and exports).
 macro_rules! split_point {
     ($([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
         $crate::split::split_point!(
