@@ -172,6 +172,7 @@ mod tests {
             due_date: lapor_core::date::parse("2026-03-16").unwrap(),
             due_estimate: false,
             rating: None,
+            supporters: 0,
         }
     }
 
