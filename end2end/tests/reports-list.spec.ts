@@ -81,6 +81,14 @@ test('public reports appear with their badge; filters live in the URL, which res
   await expect(page.locator('.report-card')).toHaveCount(1);
   await expect(card(page, light.tracking_id)).toBeVisible();
 
+  // A shared URL names its region and agency by code; the filters show their names.
+  await page.goto(`/laporan?q=${word}&region=33.24&agency=kendal-dinkes`);
+  await waitForApp(page);
+  await expect(page.locator('#reports-region-chosen')).toContainText('Kabupaten Kendal');
+  await expect(page.locator('#reports-agency-chosen')).toContainText('Dinas Kesehatan');
+  await page.goto(`/laporan?q=${word}`);
+  await waitForApp(page);
+
   // An item opens the report's tracking page.
   await card(page, light.tracking_id).getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`/lacak/${light.tracking_id}$`));

@@ -54,6 +54,12 @@ fn regions_are_found_by_the_start_of_their_words() {
     );
     // One letter finds nothing: every village would match.
     assert!(found(&server, "/api/v1/regions?q=w").is_empty());
+    // One by its code, as a shared list's URL names it.
+    let weleri = found(&server, "/api/v1/regions?id=33.24.12");
+    assert_eq!(weleri.len(), 1);
+    assert_eq!(weleri[0]["name"], "Weleri");
+    assert_eq!(weleri[0]["parents"][0], "Kabupaten Kendal");
+    assert!(found(&server, "/api/v1/regions?id=99.99").is_empty());
 }
 
 #[test]

@@ -193,6 +193,14 @@ impl Backend {
         }
     }
 
+    /// One region by its code (a filter restored from a URL).
+    pub async fn region(&self, code: &str) -> Result<Option<Region>, ApiError> {
+        match self {
+            Backend::Native(n) => n.region(code).await,
+            Backend::Open311(_) => Ok(None),
+        }
+    }
+
     /// One agency by its id (a pre-selected one), however many agencies there are.
     pub async fn agency(&self, id: &str) -> Result<Option<Agency>, ApiError> {
         match self {

@@ -93,6 +93,13 @@ impl Native {
             .await
     }
 
+    pub async fn region(&self, code: &str) -> Result<Option<Region>, ApiError> {
+        let found: Vec<Region> = self
+            .get(&format!("/regions?id={}&limit=1", encode(code)), &[])
+            .await?;
+        Ok(found.into_iter().find(|r| r.id == code))
+    }
+
     pub async fn agency(&self, id: &str) -> Result<Option<Agency>, ApiError> {
         let found: Vec<Agency> = self
             .get(&format!("/agencies?id={}&limit=1", encode(id)), &[])

@@ -15,7 +15,7 @@ use lapor_core::api::{Agency, AgencyTier, Category, FaqEntry, Region, RegionLeve
 use lapor_core::refusal::Refusal;
 use lapor_core::text::search_key;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, named_params};
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use serde::Deserialize;
 
 use crate::problem::{ApiError, ApiQuery, QueryParams, request_locale};
@@ -206,11 +206,13 @@ pub async fn list_categories(
 #[derive(Deserialize)]
 pub struct RegionQuery {
     q: Option<String>,
+    /// One region by its code (a view restored from a URL names its region by code).
+    id: Option<String>,
     limit: Option<u32>,
 }
 
 impl QueryParams for RegionQuery {
-    const NAMES: &'static [&'static str] = &["q", "limit"];
+    const NAMES: &'static [&'static str] = &["q", "id", "limit"];
 }
 
 fn region_from_row(r: &Row) -> rusqlite::Result<Region> {
@@ -258,6 +260,12 @@ fn find_regions(conn: &Connection, words: &[String], limit: u32) -> rusqlite::Re
         .iter()
         .map(|code| read.query_row(named_params! { ":code": code }, region_from_row))
         .collect()
+}
+
+fn region_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Region>> {
+    conn.prepare_cached("SELECT code, name, level, parents FROM regions WHERE code = :code")?
+        .query_row(named_params! { ":code": code }, region_from_row)
+        .optional()
 }
 
 /// Regions with a key starting with `prefix` (one word, or words as they follow in a name):
@@ -362,6 +370,12 @@ pub async fn search_regions(
         MAX_REGIONS,
         request_locale(&headers),
     )?;
+    if let Some(code) = query.id {
+        let region = state
+            .with_db(move |conn| region_by_code(conn, &code))
+            .await?;
+        return Ok(Json(region.into_iter().collect()));
+    }
     let words = words_of(query.q.as_deref());
     if words.join(" ").chars().count() < MIN_REGION_QUERY_CHARS {
         return Ok(Json(Vec::new()));

@@ -85,8 +85,33 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
     let features = api.features();
     // What the citizen is choosing; applied (page 1) on submit, reset when the URL changes.
     let draft = RwSignal::new(query.get_untracked());
-    let names = RwSignal::new((None::<String>, None::<String>));
+    // The names of the chosen region and agency, with the code each names.
+    let names = RwSignal::new((None::<(String, String)>, None::<(String, String)>));
     Effect::new(move |_| draft.set(query.get()));
+    // A view restored from a URL has only the codes: their names are looked up once.
+    Effect::new({
+        let api = api.clone();
+        move |_| {
+            let (region, agency) = query.with(|q| (q.region.clone(), q.agency.clone()));
+            let (known_region, known_agency) = names.get_untracked();
+            let api = api.clone();
+            leptos::task::spawn_local(async move {
+                let unknown = |code: &String, known: &Option<(String, String)>| {
+                    known.as_ref().is_none_or(|(named, _)| named != code)
+                };
+                if let Some(code) = region.filter(|c| unknown(c, &known_region))
+                    && let Ok(Some(r)) = api.region(&code).await
+                {
+                    names.update(|n| n.0 = Some((code, r.name)));
+                }
+                if let Some(id) = agency.filter(|c| unknown(c, &known_agency))
+                    && let Ok(Some(a)) = api.agency(&id).await
+                {
+                    names.update(|n| n.1 = Some((id, a.name)));
+                }
+            });
+        }
+    });
     let categories = crate::load::Loaded::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get_untracked();
@@ -140,16 +165,18 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
     let some = |v: String| (!v.is_empty()).then_some(v);
     let region = Signal::derive(move || {
         draft.with(|q| {
-            q.region
-                .clone()
-                .map(|code| (code, names.with(|n| n.0.clone())))
+            q.region.clone().map(|code| {
+                let name = names.with(|n| n.0.clone().filter(|(c, _)| *c == code));
+                (code, name.map(|(_, name)| name))
+            })
         })
     });
     let agency = Signal::derive(move || {
         draft.with(|q| {
-            q.agency
-                .clone()
-                .map(|code| (code, names.with(|n| n.1.clone())))
+            q.agency.clone().map(|code| {
+                let name = names.with(|n| n.1.clone().filter(|(c, _)| *c == code));
+                (code, name.map(|(_, name)| name))
+            })
         })
     });
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -186,13 +213,13 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
                 <PlaceFilter id="reports-agency" source=Source::Agencies label=|t| t.track_agency
                     all=|t| t.reports_agency_all chosen=agency
                     on_pick=Callback::new(move |picked: Option<(String, String)>| {
-                        names.update(|n| n.1 = picked.as_ref().map(|p| p.1.clone()));
+                        names.update(|n| n.1 = picked.clone());
                         draft.update(|q| q.agency = picked.map(|p| p.0));
                     })/>
                 <PlaceFilter id="reports-region" source=Source::Regions label=|t| t.reports_region_label
                     all=|t| t.reports_region_all chosen=region
                     on_pick=Callback::new(move |picked: Option<(String, String)>| {
-                        names.update(|n| n.0 = picked.as_ref().map(|p| p.1.clone()));
+                        names.update(|n| n.0 = picked.clone());
                         draft.update(|q| q.region = picked.map(|p| p.0));
                     })/>
             })}
