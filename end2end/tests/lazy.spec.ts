@@ -1,30 +1,46 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { createReport, expectNoAxeViolations, waitForApp } from './helpers';
 
-// Release builds split the pages' code (form, tracking, FAQ) off the main wasm: a first visit
-// downloads the shell and the page it opens, and the service worker keeps the rest for offline
-// use from the second visit on.
+// Release builds split the pages' code (form, tracking, public list, FAQ, …) off the main wasm:
+// a first visit downloads the shell and the page it opens, and the service worker keeps the
+// rest for offline use from the second visit on.
 test.use({ serviceWorkers: 'allow' });
 
-const PAGE_CODE = /\/(submit_view|track_report_view|faq_view|accessibility_view)-[0-9a-f]{16}\.wasm$/;
+/** The split-off files of the build being tested, as `cargo xtask` lists them at the top of
+ * sw.js for the worker (LAPOR_PAGE_FILES): derived from the build, so a new split point can
+ * never make these tests stale. */
+async function splitFiles(request: APIRequestContext): Promise<string[]> {
+  const worker = await (await request.get('/sw.js')).text();
+  const list = worker.match(/^self\.LAPOR_PAGE_FILES = (\[.*\]);$/m);
+  expect(list, 'sw.js names the split-off files').not.toBeNull();
+  const files = (JSON.parse(list![1]) as string[]).sort();
+  expect(files.length).toBeGreaterThan(0);
+  return files;
+}
 
-/** The pages' code the service worker keeps, by page. */
-async function keptPages(page: Page): Promise<string[]> {
+/** The module a split-off file holds: `submit_view-0123456789abcdef.wasm` → `submit_view`. */
+const moduleOf = (file: string) => file.replace(/-[0-9a-f]{16}\.wasm$/, '');
+
+/** The split-off files the service worker keeps. */
+async function keptFiles(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     const cache = await caches.open('lapor-pages-v1');
-    return (await cache.keys())
-      .map((r) => new URL(r.url).pathname.match(/\/([a-z_]+_view)-/)?.[1])
-      .filter((name): name is string => name !== undefined)
-      .sort();
+    return (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').pop()!).sort();
   });
 }
 
-test('a first visit downloads no page code it does not show; opening a page fetches it', async ({ page, context }) => {
+/** The pages' code the service worker keeps, by page. */
+async function keptPages(page: Page): Promise<string[]> {
+  return (await keptFiles(page)).map(moduleOf).filter((name) => name.endsWith('_view'));
+}
+
+test('a first visit downloads no page code it does not show; opening a page fetches it', async ({ page, context, request }) => {
+  const files = await splitFiles(request);
   // The page's requests and the service worker's (which answers them) alike.
   const fetched = new Set<string>();
-  context.on('requestfinished', (request) => {
-    const path = new URL(request.url()).pathname;
-    if (PAGE_CODE.test(path)) fetched.add(path.match(PAGE_CODE)![1]);
+  context.on('requestfinished', (r) => {
+    const file = new URL(r.url()).pathname.split('/').pop()!;
+    if (files.includes(file)) fetched.add(moduleOf(file));
   });
   await page.goto('/');
   await waitForApp(page);
@@ -36,7 +52,8 @@ test('a first visit downloads no page code it does not show; opening a page fetc
   await expect(page.locator('main h1')).toHaveText('Buat laporan');
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
-  expect([...fetched]).toEqual(['submit_view']);
+  // The form's own file (with the code it shares with other pages), no other page's.
+  expect([...fetched].filter((name) => !name.startsWith('chunk_'))).toEqual(['submit_view']);
 });
 
 test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {
@@ -122,23 +139,40 @@ test('a page opened on the first visit opens offline; one never opened says it n
   await expect(page.locator('.faq-item').first()).toBeVisible();
 });
 
-test('from the second visit on, every page opens offline', async ({ page, context }) => {
+test('from the second visit on, every page opens offline', async ({ page, context, request }) => {
+  const files = await splitFiles(request);
+  const report = await createReport(request);
   await page.goto('/');
   await waitForApp(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
   expect(await keptPages(page)).toEqual([]);
 
+  // Every split-off file of this build is kept: every page's code and all it shares.
   await page.reload();
   await waitForApp(page);
-  await expect
-    .poll(() => keptPages(page), { timeout: 20_000 })
-    .toEqual(['accessibility_view', 'faq_view', 'submit_view', 'track_report_view']);
+  await expect.poll(() => keptFiles(page), { timeout: 20_000 }).toEqual(files);
 
+  // Offline, every lazy route opens its own page; no split-off file is missing.
+  const missing: string[] = [];
+  context.on('requestfailed', (r) => {
+    const file = new URL(r.url()).pathname.split('/').pop()!;
+    if (files.includes(file)) missing.push(file);
+  });
   await context.setOffline(true);
+  const pages: [string, string][] = [
+    ['/lapor', 'Buat laporan'],
+    [`/lacak/${report.tracking_id}`, 'Lacak laporan'],
+    ['/laporan', 'Laporan warga'],
+    ['/faq', 'Tanya jawab'],
+    ['/aksesibilitas', 'Pernyataan aksesibilitas'],
+  ];
+  for (const [route, heading] of pages) {
+    await page.goto(route);
+    await expect(page.locator('#main h1'), route).toHaveText(heading);
+  }
   await page.goto('/lapor');
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
-  await page.goto('/faq');
-  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  expect(missing).toEqual([]);
 });
 
 test('a visitor who asks to save data gets no pages in the background', async ({ page }) => {
