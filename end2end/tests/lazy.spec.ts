@@ -76,6 +76,44 @@ test('landing on the form does not fetch the sending code; checking the answers 
   await expect.poll(() => fetched).toBeGreaterThan(0);
 });
 
+test('the similar reports\' code is fetched once the draft has a title and a category; offline the panel is simply absent', async ({ page, context, request }) => {
+  const panelCode = /\/similar_reports_panel-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  let failed = 0;
+  context.on('requestfinished', (r) => {
+    if (panelCode.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  context.on('requestfailed', (r) => {
+    if (panelCode.test(new URL(r.url()).pathname)) failed += 1;
+  });
+  const word = `uji${Date.now().toString(36)}`;
+  const existing = await createReport(request, { title: `Lampu taman kota padam ${word}`, category_id: 'infrastruktur' });
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+
+  // Offline, the form goes on without the panel: no error, nothing in the way.
+  await context.setOffline(true);
+  await page.getByLabel('Pengaduan', { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill(`Lampu taman kota padam lagi ${word}`);
+  await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
+  await expect.poll(() => failed).toBeGreaterThan(0);
+  await page.getByLabel('Isi laporan').fill('Lampu taman kota padam sejak minggu lalu dan taman gelap.');
+  await expect(page.locator('.similar')).toHaveCount(0);
+  // (The form's empty live regions are there all along.)
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
+  await expect(page.getByLabel('Judul laporan')).toHaveValue(`Lampu taman kota padam lagi ${word}`);
+
+  // Online again, the next change of category fetches it, and the panel shows the match.
+  await context.setOffline(false);
+  await page.getByLabel('Kategori (opsional)').selectOption('');
+  await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
+  await expect(page.locator(`.similar [data-tracking="${existing.tracking_id}"]`)).toBeVisible();
+  expect(fetched).toBeGreaterThan(0);
+});
+
 test('the Open311 dialect\'s code is a file of its own: fetched by an Open311 deployment, never by a native one', async ({ page, context }) => {
   const dialectCode = /\/open311-[0-9a-f]{16}\.wasm$/;
   let fetched = 0;

@@ -7,6 +7,11 @@
 //! there); the title is matched against that list on the device (`core::listing::similar`),
 //! so what a citizen writes, public or confidential, never leaves the device for this. The
 //! list is fetched again only when the category or region changes, after a pause.
+//!
+//! The panel's code (the list's types, report cards, support) is a split point of its own
+//! (`crate::split`): a release build fetches it only once the draft first has a title and a
+//! category or a region, so landing on the form does not download it. When it cannot be
+//! fetched (offline) the panel simply does not appear; the form never waits for it.
 
 use std::time::Duration;
 
@@ -18,6 +23,7 @@ use crate::components::report_card::ReportCard;
 use crate::components::support::SupportButton;
 use crate::draft::Draft;
 use crate::i18n::tr;
+use crate::split::split_point;
 
 /// How long the draft's category and region must stay put before the list is asked.
 const DEBOUNCE: Duration = Duration::from_millis(400);
@@ -48,8 +54,46 @@ pub fn candidates_query(draft: &Draft) -> Option<ListQuery> {
     })
 }
 
+/// The panel, from its own file once the draft first asks for matches (a failed fetch is
+/// tried again when the category or region changes).
 #[component]
 pub fn SimilarReports(draft: RwSignal<Draft>) -> impl IntoView {
+    let asked = Memo::new(move |_| draft.with(candidates_query));
+    let panel = StoredValue::new_local(None::<AnyView>);
+    let ready = RwSignal::new(false);
+    let fetching = StoredValue::new(false);
+    // The panel belongs to this component, not to the effect below (whose reruns clean up).
+    let owner = Owner::current().expect("a component has an owner");
+    Effect::new(move |_| {
+        if asked.with(Option::is_none) || fetching.get_value() || ready.get_untracked() {
+            return;
+        }
+        fetching.set_value(true);
+        owner.with(|| {
+            leptos::task::spawn_local_scoped(async move {
+                if let Ok(view) = similar_reports_panel(draft).await {
+                    panel.set_value(Some(view));
+                    ready.set(true);
+                }
+                fetching.set_value(false);
+            });
+        });
+    });
+    move || {
+        ready
+            .get()
+            .then(|| panel.try_update_value(Option::take).flatten())
+    }
+}
+
+split_point!(
+    fn similar_reports_panel(draft: RwSignal<Draft>) -> AnyView {
+        view! { <SimilarReportsPanel draft/> }.into_any()
+    }
+);
+
+#[component]
+fn SimilarReportsPanel(draft: RwSignal<Draft>) -> impl IntoView {
     let api = StoredValue::new(expect_context::<Backend>());
     let asked = Memo::new(move |_| draft.with(candidates_query));
     // The list for the query last answered, and the queries the citizen said "no" to.
