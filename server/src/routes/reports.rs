@@ -233,17 +233,6 @@ fn insert_new_report(
             due,
         },
     )?;
-    storage::insert_event(
-        tx,
-        &NewEventRow {
-            report_id,
-            at: &submitted_at,
-            kind: EventKind::Status,
-            status: &Status::Received,
-            agency_id: None,
-            message: None,
-        },
-    )?;
     storage::attach_to_report(tx, report_id, &report.attachment_ids)?;
     Ok(ReportCreated {
         tracking_id: tracking_id.into(),

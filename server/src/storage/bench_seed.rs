@@ -325,17 +325,6 @@ pub fn fill(db_path: &Path, n: u64) -> rusqlite::Result<u64> {
                 due,
             },
         )?;
-        super::insert_event(
-            &tx,
-            &NewEventRow {
-                report_id,
-                at: &submitted_at,
-                kind: EventKind::Status,
-                status: &Status::Received,
-                agency_id: None,
-                message: None,
-            },
-        )?;
         let status = status_for(&mut dice, ago / (24 * 3600));
         if status != Status::Received {
             super::set_status(&tx, report_id, &status)?;

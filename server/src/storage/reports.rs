@@ -147,7 +147,8 @@ pub struct NewReportRow<'a> {
     pub due: DueDate,
 }
 
-/// Stores a new report with the status `received`; returns its row id.
+/// Stores a new report with the status `received` and the timeline event that says so;
+/// returns its row id.
 pub fn insert_report(conn: &Connection, new: &NewReportRow) -> rusqlite::Result<i64> {
     let report = new.report;
     let location = report.location.clone().unwrap_or_default();
@@ -187,7 +188,19 @@ pub fn insert_report(conn: &Connection, new: &NewReportRow) -> rusqlite::Result<
             ":due_date": new.due.date.to_string(),
             ":due_estimate": new.due.estimate,
     })?;
-    Ok(conn.last_insert_rowid())
+    let report_id = conn.last_insert_rowid();
+    insert_event(
+        conn,
+        &NewEventRow {
+            report_id,
+            at: new.submitted_at,
+            kind: EventKind::Status,
+            status: &Status::Received,
+            agency_id: None,
+            message: None,
+        },
+    )?;
+    Ok(report_id)
 }
 
 /// A new timeline event of report `report_id`.
@@ -506,12 +519,8 @@ mod tests {
             )
             .unwrap()
         };
-        let received = event(
-            "2026-03-02T01:00:00Z",
-            EventKind::Status,
-            Status::Received,
-            None,
-        );
+        // The report was stored with its first event.
+        let received = events_of(&conn, report_id).unwrap()[0].id;
         let response = event(
             "2026-03-03T01:00:00Z",
             EventKind::Response,
