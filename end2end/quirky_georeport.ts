@@ -33,6 +33,8 @@ export interface Quirks {
   apiKeyOnGet: boolean;
   /** Every POST gets this answer instead. */
   failPost: { status: number; body: string; contentType: string } | null;
+  /** The street-light service's pole number must be answered. */
+  poleRequired: boolean;
 }
 
 /** The api_key `routeThrough` configures the app with. */
@@ -79,20 +81,20 @@ const SERVICES = (locale: string) => [
   },
 ];
 
-const DEFINITION = {
+const DEFINITION = (poleRequired: boolean) => ({
   service_code: 'lampu',
   attributes: [
     {
       variable: true,
       code: 'pole',
       datatype: 'string',
-      required: false,
+      required: poleRequired,
       datatype_description: null,
       order: 1,
       description: 'Nomor tiang (bila terlihat)',
     },
   ],
-};
+});
 
 export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promise<QuirkyServer> {
   const state: QuirkyServer = {
@@ -109,6 +111,7 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
       notFound: 'json',
       apiKeyOnGet: false,
       failPost: null,
+      poleRequired: false,
       ...quirks,
     },
     posts: [],
@@ -151,7 +154,7 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
     }
     if (req.method === 'GET' && (m = path.match(/^\/services\/([^/]+)\.json$/))) {
       if (q.definitionMissing || m[1] !== 'lampu') return notFound();
-      return send(200, DEFINITION);
+      return send(200, DEFINITION(q.poleRequired));
     }
     if (req.method === 'GET' && (m = path.match(/^\/tokens\/([^/]+)\.json$/))) {
       const r = stored.find((s) => s.token === decodeURIComponent(m![1]));

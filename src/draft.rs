@@ -48,6 +48,9 @@ pub struct Draft {
     pub required_attributes: Vec<String>,
     /// The chosen service needs a place (`api::ServiceFields::needs_location`).
     pub location_required: bool,
+    /// The service the three fields above describe. While it is not the chosen one, the
+    /// chosen service's fields are still being fetched ([`Draft::fields_pending`]).
+    pub fields_of: String,
 }
 
 /// A queued file that was uploaded, and the attachment the upload became.
@@ -94,6 +97,12 @@ impl Draft {
     }
 
     /// Whether the citizen has typed or chosen anything yet.
+    /// Whether what the chosen service asks for is not known yet, so the form cannot say
+    /// whether it is complete.
+    pub fn fields_pending(&self) -> bool {
+        self.category_id != self.fields_of
+    }
+
     pub fn is_blank(&self) -> bool {
         *self
             == Draft {

@@ -112,6 +112,20 @@ test('a service that needs a location asks for it before anything is sent', asyn
   await expect(page.locator('#tracking-number')).toHaveText('5001');
 });
 
+test('"next" tapped before a service\'s definition arrives waits for what it asks', async ({ page }) => {
+  await open(page, { poleRequired: true });
+  await page.route('**/quirky/v2/services/lampu.json*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.fallback();
+  });
+  await fillStreetLight(page);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await expect(page.locator('.error-summary')).toBeFocused();
+  await expect(page.locator('.error-summary a[href="#attributes"]')).toContainText('Wajib diisi');
+  await expect(page.locator('main h1')).not.toHaveText('Periksa laporan Anda');
+  expect(quirky.posts).toHaveLength(0);
+});
+
 test('services localised only by ?locale= are shown in the citizen\'s language', async ({ page }) => {
   await open(page, { localeByQuery: true });
   await expect(page.locator('#category option[value="lampu"]')).toHaveText('Lampu jalan mati');

@@ -195,10 +195,12 @@ pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl Int
                 if d.attribute_codes != codes
                     || d.required_attributes != required
                     || d.location_required != fields.needs_location
+                    || d.fields_of != code
                 {
                     d.attribute_codes = codes;
                     d.required_attributes = required;
                     d.location_required = fields.needs_location;
+                    d.fields_of.clone_from(&code);
                 }
             });
             definition.set(attributes);

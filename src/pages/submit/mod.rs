@@ -142,7 +142,7 @@ pub fn SubmitPage() -> impl IntoView {
             }
         });
     };
-    let on_continue = Callback::new(move |()| {
+    let go_on = move || {
         let found = draft.with_untracked(|d| check(d, today(), max_files(), api_features));
         if found.is_empty() {
             // The code that sends arrives while the citizen checks the answers, not on
@@ -157,6 +157,22 @@ pub fn SubmitPage() -> impl IntoView {
             focus_later("#main h1".into());
         } else {
             show_problems(found);
+        }
+    };
+    // "Next" pressed while the chosen service's fields are still on their way (a quick tap
+    // after choosing it): the check waits for them, so a place the service needs is asked for.
+    let waiting = RwSignal::new(false);
+    Effect::new(move |_| {
+        if waiting.get() && !draft.with(Draft::fields_pending) {
+            waiting.set(false);
+            go_on();
+        }
+    });
+    let on_continue = Callback::new(move |()| {
+        if draft.with_untracked(Draft::fields_pending) {
+            waiting.set(true);
+        } else {
+            go_on();
         }
     });
     let on_change = Callback::new(move |target: &'static str| {
