@@ -37,6 +37,17 @@ pub mod params {
     pub const QUERY: &str = "q";
     pub const PAGE: &str = "page";
     pub const PAGE_SIZE: &str = "page_size";
+    /// Every parameter of the list, and only those.
+    pub const ALL: [&str; 8] = [
+        STATUS,
+        CLASSIFICATION,
+        CATEGORY,
+        AGENCY,
+        REGION,
+        QUERY,
+        PAGE,
+        PAGE_SIZE,
+    ];
 }
 
 /// Which statuses a list shows: a group (Open311 can filter only these) or one status.
@@ -474,6 +485,12 @@ mod tests {
         let back = ListQuery::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str()))).unwrap();
         assert_eq!(back, query);
         assert_eq!(ListQuery::first_page().to_query_string(), "");
+        // `params::ALL` is every name the query reads, and it reads no other.
+        let mut written: Vec<&str> = query.to_pairs().iter().map(|(n, _)| *n).collect();
+        written.sort_unstable();
+        let mut all = params::ALL;
+        all.sort_unstable();
+        assert_eq!(written, all);
     }
 
     #[test]

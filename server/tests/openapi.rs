@@ -178,19 +178,7 @@ fn the_public_list_documents_cores_parameters_and_bounds() {
         .filter(|p| p["in"] == "query")
         .map(|p| p["name"].as_str().unwrap().to_owned())
         .collect();
-    let known: BTreeSet<String> = [
-        params::STATUS,
-        params::CLASSIFICATION,
-        params::CATEGORY,
-        params::AGENCY,
-        params::REGION,
-        params::QUERY,
-        params::PAGE,
-        params::PAGE_SIZE,
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
+    let known: BTreeSet<String> = params::ALL.into_iter().map(str::to_owned).collect();
     assert_eq!(documented, known);
     assert_eq!(parameter(params::PAGE)["maximum"], listing::MAX_PAGE);
     assert_eq!(

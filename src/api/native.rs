@@ -46,10 +46,7 @@ impl Native {
             request = request.header(name, value);
         }
         let response = request.send().await.map_err(|_| ApiError::Network)?;
-        if !response.ok() {
-            return Err(problem_of(response).await);
-        }
-        response.json().await.map_err(|_| ApiError::Network)
+        answer(response).await
     }
 
     async fn post<B: serde::Serialize, T: DeserializeOwned>(
@@ -68,10 +65,7 @@ impl Native {
             .send()
             .await
             .map_err(|_| ApiError::Network)?;
-        if !response.ok() {
-            return Err(problem_of(response).await);
-        }
-        response.json().await.map_err(|_| ApiError::Network)
+        answer(response).await
     }
 
     pub async fn instance(&self) -> Result<Instance, ApiError> {
@@ -170,10 +164,7 @@ impl Native {
             .send()
             .await
             .map_err(|_| ApiError::Network)?;
-        if !response.ok() {
-            return Err(problem_of(response).await);
-        }
-        response.json().await.map_err(|_| ApiError::Network)
+        answer(response).await
     }
 
     /// A reporter's action on a report (`replies`, `rating`): the access code proves it is
@@ -248,4 +239,12 @@ impl Native {
     ) -> Result<Uploaded, ApiError> {
         super::upload::upload(&self.url("/attachments"), blob, filename, on_progress).await
     }
+}
+
+/// A backend's answer: its JSON body, or its refusal as a problem.
+async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    response.json().await.map_err(|_| ApiError::Network)
 }

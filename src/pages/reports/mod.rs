@@ -17,19 +17,6 @@ use crate::i18n::{tr, use_i18n};
 use filters::Filters;
 use results::Results;
 
-/// The list parameters a URL may hold; the others (embed mode's `embed`, `parent`, `locale`…)
-/// are not the list's.
-const LIST_PARAMS: [&str; 8] = [
-    params::STATUS,
-    params::CLASSIFICATION,
-    params::CATEGORY,
-    params::AGENCY,
-    params::REGION,
-    params::QUERY,
-    params::PAGE,
-    params::PAGE_SIZE,
-];
-
 /// The view a URL's query asks for.
 pub fn view_query<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -37,7 +24,7 @@ pub fn view_query<'a>(
 ) -> Result<ListQuery, BadParameter> {
     let pairs: Vec<(&str, &str)> = pairs
         .into_iter()
-        .filter(|(name, _)| LIST_PARAMS.contains(name))
+        .filter(|(name, _)| params::ALL.contains(name))
         .collect();
     let names_region = pairs.iter().any(|(name, _)| *name == params::REGION);
     let mut query = ListQuery::from_pairs(pairs)?;
