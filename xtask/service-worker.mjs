@@ -41,6 +41,7 @@ for (const name of [PAGES_CACHE, DATA_CACHE]) {
 
 const isPageCode = (name) => name.endsWith('.wasm') && !name.endsWith('_bg.wasm');
 const pageFiles = readdirSync(dist).filter(isPageCode).sort();
+const pageCacheEntries = Math.max(120, 2 * pageFiles.length);
 
 const { count, size, warnings } = await generateSW({
   globDirectory: dist,
@@ -69,7 +70,10 @@ const { count, size, warnings } = await generateSW({
       method: 'GET',
       options: {
         cacheName: PAGES_CACHE,
-        expiration: { maxEntries: 60 },
+        // Room for every file of this version and the next: Workbox evicts beyond the limit,
+        // and a page whose files were evicted would not open offline (cachePages in
+        // sw-app.js removes earlier versions' files itself).
+        expiration: { maxEntries: pageCacheEntries },
         // Workbox copies the plugin's text into sw.js, where sw-app.js (imported first) defines
         // laporMayKeep.
         plugins: [{ cacheWillUpdate: ({ request, response }) => (self.laporMayKeep(request, response, 'wasm') ? response : null) }],
