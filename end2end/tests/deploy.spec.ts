@@ -2,7 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createReport, waitForApp, waitForServiceWorker } from './helpers';
+import { createReport, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
 // A deploy under visitors who have the portal, with its service worker, from before. `cargo
 // xtask test` serves a copy of the release build (DEPLOY_DIST, at DEPLOY_URL) that these tests
@@ -195,7 +195,7 @@ test('the worker never keeps a report fetched with its access code', async ({ pa
   await page.waitForTimeout(1000);
   expect(await cachedPaths(page)).not.toContain(path);
   // Offline, the view with the code is not answered from any copy.
-  await page.context().setOffline(true);
+  await setOffline(page.context(), true);
   const offline = await page.evaluate(
     async ({ path, code }) => {
       try {
@@ -207,5 +207,5 @@ test('the worker never keeps a report fetched with its access code', async ({ pa
     { path, code: report.access_code },
   );
   expect(offline).toBe('network error');
-  await page.context().setOffline(false);
+  await setOffline(page.context(), false);
 });

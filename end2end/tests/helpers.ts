@@ -1,4 +1,4 @@
-import { expect, type Page, type APIRequestContext } from '@playwright/test';
+import { expect, type BrowserContext, type Page, type APIRequestContext, type Route } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Runs axe-core with the WCAG 2.1 A and AA rules and expects no violations. */
@@ -84,4 +84,65 @@ export async function adminEvent(request: APIRequestContext, tracking: string, e
     data: event,
   });
   expect(response.status(), await response.text()).toBe(201);
+}
+
+const offlineHandlers = new WeakMap<BrowserContext, (route: Route) => Promise<void>>();
+const shimmed = new WeakSet<BrowserContext>();
+const OFFLINE_KEY = 'lapor-test-offline';
+
+/** Takes the whole browser context off the network and back, as a dropped connection would.
+ *
+ * Chromium's offline emulation (`context.setOffline`) is not whole in Debian's Chromium 148: a
+ * service worker's own fetches stay online, and a document the worker serves while offline
+ * (a reload, a navigation) says `navigator.onLine === true` and never gets its `offline` event.
+ * So while offline every request of the context, the worker's included, is also refused, and
+ * every document of the context reads `navigator.onLine` from a flag in its tab's
+ * sessionStorage, with the `offline`/`online` event dispatched where Chromium sent none. */
+export async function setOffline(context: BrowserContext, offline: boolean) {
+  if (!shimmed.has(context)) {
+    shimmed.add(context);
+    await context.addInitScript((key) => {
+      const real = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!;
+      Object.defineProperty(Navigator.prototype, 'onLine', {
+        configurable: true,
+        get() {
+          let flagged = false;
+          try { flagged = sessionStorage.getItem(key) === '1'; } catch { /* opaque origin */ }
+          return !flagged && real.call(this);
+        },
+      });
+    }, OFFLINE_KEY);
+  }
+  // Each page: sets or clears its flag, and says whether Chromium's own emulation missed it
+  // (the document still reads itself online).
+  const flag = (value: boolean) =>
+    Promise.all(context.pages().map(async (page) => {
+      const missed = await page.evaluate(([key, value]) => {
+        try {
+          if (value) sessionStorage.setItem(key, '1'); else sessionStorage.removeItem(key);
+        } catch { return false; }
+        return Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!.call(navigator);
+      }, [OFFLINE_KEY, value] as const).catch(() => false);
+      return missed ? page : null;
+    }));
+  const tell = (pages: (Page | null)[], event: 'offline' | 'online') =>
+    Promise.all(pages.map((page) => page?.evaluate((name) => dispatchEvent(new Event(name)), event).catch(() => undefined)));
+  const handler = offlineHandlers.get(context);
+  if (offline) {
+    await context.setOffline(true);
+    if (!handler) {
+      const refuse = (route: Route) => route.abort('internetdisconnected');
+      offlineHandlers.set(context, refuse);
+      await context.route('**/*', refuse);
+    }
+    await tell(await flag(true), 'offline');
+  } else {
+    const missed = await flag(false);
+    if (handler) {
+      offlineHandlers.delete(context);
+      await context.unroute('**/*', handler);
+    }
+    await context.setOffline(false);
+    await tell(missed, 'online');
+  }
 }

@@ -1,5 +1,5 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { createReport, expectNoAxeViolations, waitForApp } from './helpers';
+import { createReport, expectNoAxeViolations, waitForApp, setOffline } from './helpers';
 
 // Release builds split the pages' code (form, tracking, public list, FAQ, …) off the main wasm:
 // a first visit downloads the shell and the page it opens, and the service worker keeps the
@@ -95,7 +95,7 @@ test('the similar reports\' code is fetched once the draft has a title and a cat
   expect(fetched).toBe(0);
 
   // Offline, the form goes on without the panel: no error, nothing in the way.
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.getByLabel('Pengaduan', { exact: true }).check();
   await page.getByLabel('Judul laporan').fill(`Lampu taman kota padam lagi ${word}`);
   await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
@@ -107,7 +107,7 @@ test('the similar reports\' code is fetched once the draft has a title and a cat
   await expect(page.getByLabel('Judul laporan')).toHaveValue(`Lampu taman kota padam lagi ${word}`);
 
   // Online again, the next change of category fetches it, and the panel shows the match.
-  await context.setOffline(false);
+  await setOffline(context, false);
   await page.getByLabel('Kategori (opsional)').selectOption('');
   await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
   await expect(page.locator(`.similar [data-tracking="${existing.tracking_id}"]`)).toBeVisible();
@@ -161,7 +161,7 @@ test('a page opened on the first visit opens offline; one never opened says it n
   // Kept from what the visit already downloaded: the form, not the FAQ it never opened.
   await expect.poll(() => keptPages(page)).toEqual(['submit_view']);
 
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.reload();
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
@@ -171,7 +171,7 @@ test('a page opened on the first visit opens offline; one never opened says it n
   await page.getByRole('link', { name: 'Buat laporan' }).first().click();
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
 
-  await context.setOffline(false);
+  await setOffline(context, false);
   await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
   await expect(page.locator('main h1')).toHaveText('Tanya jawab');
   await expect(page.locator('.faq-item').first()).toBeVisible();
@@ -196,7 +196,7 @@ test('from the second visit on, every page opens offline', async ({ page, contex
     const file = new URL(r.url()).pathname.split('/').pop()!;
     if (files.includes(file)) missing.push(file);
   });
-  await context.setOffline(true);
+  await setOffline(context, true);
   const pages: [string, string][] = [
     ['/lapor', 'Buat laporan'],
     [`/lacak/${report.tracking_id}`, 'Lacak laporan'],

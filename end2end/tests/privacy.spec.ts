@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { createReport, expectNoAxeViolations, waitForApp, waitForServiceWorker } from './helpers';
+import { createReport, expectNoAxeViolations, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
 // What a shared phone keeps of a report: localStorage, and the service worker's caches too.
 test.use({ serviceWorkers: 'allow' });
@@ -52,12 +52,12 @@ test('a confidential report viewed with its code leaves nothing on the device un
   await waitForApp(page);
   await expect(page.locator('.badge')).toHaveText('Diterima');
   await expect(page.getByText(title)).toHaveCount(0);
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.reload();
   await waitForApp(page);
   await expect(page.getByText('Ini tampilan terakhir yang tersimpan')).toHaveCount(0);
   await expect(page.getByText(title)).toHaveCount(0);
-  await context.setOffline(false);
+  await setOffline(context, false);
   const copies = await deviceCopies(page);
   for (const secret of [title, ...spellings(report.access_code), ...spellings(report.tracking_id)]) {
     expect(copies.local).not.toContain(secret);
@@ -78,11 +78,11 @@ test('a confidential report viewed with its code leaves nothing on the device un
   await expect(page.locator('.report-title')).toHaveText(title);
   expect((await deviceCopies(page)).local).toContain(report.access_code.replace(/-/g, ''));
   // Offline it is still readable, from the kept view.
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.reload();
   await waitForApp(page);
   await expect(page.locator('.report-title')).toHaveText(title);
-  await context.setOffline(false);
+  await setOffline(context, false);
 });
 
 test('a public report looked up with its code is listed, but its code is kept only by choice', async ({ page, request }) => {

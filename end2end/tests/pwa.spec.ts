@@ -2,7 +2,7 @@ import { test, expect, chromium, type BrowserContext } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp, waitForServiceWorker } from './helpers';
+import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
 // These tests need the service worker that release builds register.
 test.use({ serviceWorkers: 'allow' });
@@ -74,7 +74,7 @@ test('after one visit, the home page, the FAQ and a viewed report open offline',
   await page.goto(`/lacak/${created.tracking_id}`);
   await expect(page.locator('.report-title')).toContainText('Saluran air tersumbat');
 
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.goto('/');
   await waitForApp(page);
   await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
@@ -93,7 +93,7 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   const title = `Lampu jalan mati ${Date.now()}`;
   await openForm(page);
   await waitForServiceWorker(page);
-  await context.setOffline(true);
+  await setOffline(context, true);
   await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
   await fillReport(page, 'Aspirasi', title, BODY);
   // A photo chosen offline is prepared on the device and waits with the report.
@@ -122,7 +122,7 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   await expect(page.locator('.outbox__item')).toContainText(title);
   await expect(page.locator('.outbox__item')).toContainText('1 berkas menunggu diunggah');
 
-  await context.setOffline(false);
+  await setOffline(context, false);
   const notice = page.locator('.sent-notices .notice');
   await expect(notice).toContainText(title);
   await expect(page.locator('.outbox__item')).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { adminEvent, createReport, expectNoAxeViolations, fillReport, openForm, waitForApp } from './helpers';
+import { adminEvent, createReport, expectNoAxeViolations, fillReport, openForm, waitForApp, setOffline } from './helpers';
 
 // The public reports list (`/laporan`), similar reports on the form, and support ("dukung").
 
@@ -201,13 +201,13 @@ test('support is undone, and sent when the connection comes back', async ({ page
   await expect.poll(count).toBe(0);
 
   // Offline: the tap is kept and sent once the connection is back.
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.waitForTimeout(600);
   await item.getByRole('button', { name: 'Dukung laporan ini' }).click();
   await expect(item).toContainText('Dukungan Anda dikirim saat perangkat tersambung lagi.');
   await expect(item.locator('.support__count')).toHaveText('1 dukungan');
   expect(await count()).toBe(0);
-  await context.setOffline(false);
+  await setOffline(context, false);
   await expect.poll(count).toBe(1);
 });
 
