@@ -56,6 +56,32 @@ test('a first visit downloads no page code it does not show; opening a page fetc
   expect([...fetched].filter((name) => !name.startsWith('chunk_'))).toEqual(['submit_view']);
 });
 
+test('landing on a split-off page asks for its code while the main module is still downloading', async ({ page, request }) => {
+  const files = await splitFiles(request);
+  // The main module arrives late, as over a slow link: without the start-up script's
+  // preloads the page's files could only be asked for once it has arrived and started.
+  let mainDelivered = false;
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    mainDelivered = true;
+    await route.continue();
+  });
+  const askedEarly = new Set<string>();
+  const asked = new Map<string, number>();
+  page.on('request', (r) => {
+    const file = new URL(r.url()).pathname.split('/').pop()!;
+    if (!files.includes(file)) return;
+    asked.set(file, (asked.get(file) ?? 0) + 1);
+    if (!mainDelivered) askedEarly.add(moduleOf(file));
+  });
+  await page.goto('/faq');
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  expect([...askedEarly].filter((name) => !name.startsWith('chunk_'))).toEqual(['faq_view']);
+  // Each file once: the loader's own fetch takes the preloaded answer.
+  expect([...asked.values()].every((count) => count === 1), JSON.stringify([...asked])).toBe(true);
+});
+
 test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {
   const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
   let fetched = 0;

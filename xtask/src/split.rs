@@ -21,6 +21,9 @@
 //!    the unsplit files) gives way to one that starts the app after the first paint and shows
 //!    the static load-error notice of `index.html` when a module or the wasm fails to load;
 //!    Trunk's own bindings and stylesheet names go, the stylesheet renamed by the same hash.
+//!    The new script preloads the main wasm and, on an entry route whose page is split off
+//!    ([`ROUTE_PAGES`]), that page's files ([`files_of_split_point`]), so they download beside
+//!    the main module instead of after it has started.
 //!
 //! Release builds are reproducible: the same linked wasm gives the same files and names
 //! (`cargo xtask test` runs steps 1–4 twice on it and compares, see [`check_reproducible`]).
@@ -66,7 +69,8 @@ pub fn split_release_wasm(dist: &Path) -> Result {
     let built = build_modules(&linked_wasm(), &work_dir())?;
     let named = name_by_content(built)?;
     let index = dist.join("index.html");
-    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named)?;
+    let route_files = route_files(&named)?;
+    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named, &route_files)?;
     // Trunk's unsplit bindings would be precached by the service worker for nothing.
     for old in [format!("{trunk_stem}.js"), format!("{trunk_stem}_bg.wasm")] {
         std::fs::remove_file(dist.join(old)).map_err(|e| e.to_string())?;
@@ -318,6 +322,81 @@ pub fn check_reproducible(dist: &Path) -> Result {
     Ok(())
 }
 
+/// The entry routes whose page is a split point: the route's name in `index.html`'s first
+/// paint (`data-first-paint`) and the split point that draws it (`src/lazy_routes.rs`).
+const ROUTE_PAGES: [(&str, &str); 4] = [
+    ("form", "submit_view"),
+    ("report", "track_report_view"),
+    ("faq", "faq_view"),
+    ("list", "reports_view"),
+];
+
+/// For each of [`ROUTE_PAGES`]: the files its page's first call fetches.
+fn route_files(named: &Named) -> Result<BTreeMap<String, Vec<String>>> {
+    let loader = named
+        .files
+        .get(&named.loader)
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or("the split loader is not among the named files")?;
+    ROUTE_PAGES
+        .iter()
+        .map(|(route, split_point)| {
+            Ok((
+                (*route).to_owned(),
+                files_of_split_point(&loader, split_point)?,
+            ))
+        })
+        .collect()
+}
+
+/// The files the loader fetches on the first call of `split_point`: its own module and every
+/// chunk it waits for, as the loader names them (`makeLoad(() => { const src = fetch(new
+/// URL("./FILE", …)); … }, [DEPENDENCIES])`).
+fn files_of_split_point(loader: &str, split_point: &str) -> Result<Vec<String>> {
+    let export = format!("export const __wasm_split_load_{split_point} = ");
+    let mut pending = vec![export];
+    let mut files = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(definition) = pending.pop() {
+        if !seen.insert(definition.clone()) {
+            continue;
+        }
+        let start = loader
+            .find(&definition)
+            .ok_or_else(|| format!("{LOADER} has no `{}`", definition.trim_end()))?;
+        let (file, dependencies) = load_definition(&loader[start..]).ok_or_else(|| {
+            format!(
+                "{LOADER}: `{}` is not a loader as expected",
+                definition.trim_end()
+            )
+        })?;
+        files.push(file);
+        pending.extend(
+            dependencies
+                .into_iter()
+                .map(|chunk| format!("const {chunk} = makeLoad(")),
+        );
+    }
+    Ok(files)
+}
+
+/// The file and the dependencies of the first `makeLoad` definition in `text`.
+fn load_definition(text: &str) -> Option<(String, Vec<String>)> {
+    const URL: &str = "new URL(\"./";
+    let file_start = text.find(URL)? + URL.len();
+    let file_end = file_start + text[file_start..].find('"')?;
+    let after = &text[file_end..];
+    let list_start = after.find("\n, [")? + "\n, [".len();
+    let list_end = list_start + after[list_start..].find(']')?;
+    let dependencies = after[list_start..list_end]
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some((text[file_start..file_end].to_owned(), dependencies))
+}
+
 /// Replaces Trunk's start-up script and its preloads with one that starts the app after the
 /// first paint: the static page in `index.html` is readable at once, and the wasm does not
 /// compete with it for a slow link (nor count in its Largest Contentful Paint). The bindings and
@@ -327,7 +406,17 @@ pub fn check_reproducible(dist: &Path) -> Result {
 /// A module or wasm that cannot be loaded (offline, a file gone after a deploy, a wrong type)
 /// shows `index.html`'s load-error notice (`#load-error`, the message matching the connection)
 /// with a reload button, instead of "Memuat portal…" for ever.
-fn start_after_first_paint(html: &str, trunk_stem: &str, named: &Named) -> Result<String> {
+///
+/// The main wasm is preloaded as the bindings are imported, and with it the files of the page
+/// the first paint shows when that page is split off (`route_files`, by `data-first-paint`):
+/// over a slow link the page's dozens of small files would otherwise wait for the main module
+/// to download and start before the first of them is asked for.
+fn start_after_first_paint(
+    html: &str,
+    trunk_stem: &str,
+    named: &Named,
+    route_files: &BTreeMap<String, Vec<String>>,
+) -> Result<String> {
     let script_start = html
         .find("<script type=\"module\">")
         .ok_or("index.html has no start-up script")?;
@@ -347,10 +436,17 @@ fn start_after_first_paint(html: &str, trunk_stem: &str, named: &Named) -> Resul
         main_wasm,
         ..
     } = named;
+    let pages = serde_json::to_string(route_files).map_err(|e| e.to_string())?;
     let bootstrap = format!(
         "<script type=\"module\">\n\
          try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
+         const pages = {pages};\n\
+         for (const file of ['{main_wasm}', ...(pages[document.documentElement.getAttribute('data-first-paint')] ?? [])]) {{\n\
+         const link = document.createElement('link');\n\
+         link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'; link.href = '/' + file;\n\
+         document.head.append(link);\n\
+         }}\n\
          const [bindings] = await Promise.all([import('/{glue}'), import('/{loader}')]);\n\
          globalThis.__wasm_split_main_initSync = bindings.initSync;\n\
          const wasm = await bindings.default({{ module_or_path: '/{main_wasm}' }});\n\
@@ -658,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn the_app_starts_after_the_first_paint_without_preloads() {
+    fn the_app_starts_after_the_first_paint_without_trunks_preloads() {
         let html = concat!(
             r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#,
             "<script type=\"module\">\nimport init, * as bindings from '/app-1.js';\n",
@@ -668,10 +764,13 @@ mod tests {
             r#"<body><div id="load-error" hidden><p data-online>x</p><p data-offline>y</p><button>z</button></div></body>"#,
         );
         let named = name_by_content(modules(7)).unwrap();
-        let out = start_after_first_paint(html, "app-1", &named).unwrap();
+        let pages = BTreeMap::from([("form".to_owned(), vec!["submit_view-1.wasm".to_owned()])]);
+        let out = start_after_first_paint(html, "app-1", &named, &pages).unwrap();
         assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#));
         assert!(out.contains("</script></head><body>"), "{out}");
-        assert!(!out.contains("preload"), "{out}");
+        // Trunk's preloads (with the unsplit files' integrity hashes) are gone.
+        assert!(!out.contains("<link rel=\"modulepreload\""), "{out}");
+        assert!(!out.contains("<link rel=\"preload\""), "{out}");
         assert!(!out.contains("app-1"), "Trunk's names are gone: {out}");
         assert!(out.contains("requestAnimationFrame"));
         assert!(out.contains(&format!(
@@ -680,12 +779,77 @@ mod tests {
         )));
         assert!(out.contains(&format!("module_or_path: '/{}'", named.main_wasm)));
         assert!(out.contains("globalThis.__wasm_split_main_initSync = bindings.initSync"));
+        // The main wasm, and the split-off page the first paint shows, are preloaded.
+        assert!(
+            out.contains(r#"const pages = {"form":["submit_view-1.wasm"]};"#),
+            "{out}"
+        );
+        assert!(out.contains(&format!(
+            "for (const file of ['{}', ...(pages[",
+            named.main_wasm
+        )));
+        assert!(out.contains("getAttribute('data-first-paint')"));
+        assert!(
+            out.contains("link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'")
+        );
         // A failure shows the notice with a reload button instead of waiting for ever.
         assert!(out.contains("} catch (error) {"));
         assert!(out.contains("getElementById('load-error')"));
         assert!(out.contains("location.reload()"));
-        assert!(start_after_first_paint(html, "other", &named).is_err());
+        assert!(start_after_first_paint(html, "other", &named, &pages).is_err());
         let without_notice = html.replace("id=\"load-error\"", "");
-        assert!(start_after_first_paint(&without_notice, "app-1", &named).is_err());
+        assert!(start_after_first_paint(&without_notice, "app-1", &named, &pages).is_err());
+    }
+
+    /// Two split points sharing a chunk, as wasm-split writes its loader.
+    const TWO_PAGES_LOADER: &str = r#"function makeLoad(fetcher, deps) { }
+/* faq_view, submit_view */
+const __chunk_11 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_11-aaaaaaaaaaaaaaaa.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+/* submit_view */
+const __chunk_12 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_12-bbbbbbbbbbbbbbbb.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+export const __wasm_split_load_faq_view = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./faq_view-cccccccccccccccc.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_11]));
+export const __wasm_split_load_submit_view = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./submit_view-dddddddddddddddd.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_11, __chunk_12]));
+"#;
+
+    #[test]
+    fn a_split_points_files_are_its_module_and_the_chunks_it_waits_for() {
+        let mut submit = files_of_split_point(TWO_PAGES_LOADER, "submit_view").unwrap();
+        submit.sort();
+        assert_eq!(
+            submit,
+            [
+                "chunk_11-aaaaaaaaaaaaaaaa.wasm",
+                "chunk_12-bbbbbbbbbbbbbbbb.wasm",
+                "submit_view-dddddddddddddddd.wasm"
+            ]
+        );
+        let faq = files_of_split_point(TWO_PAGES_LOADER, "faq_view").unwrap();
+        assert_eq!(
+            faq,
+            [
+                "faq_view-cccccccccccccccc.wasm",
+                "chunk_11-aaaaaaaaaaaaaaaa.wasm"
+            ]
+        );
+        // A page the loader does not know (a renamed split point) fails the build.
+        assert!(files_of_split_point(TWO_PAGES_LOADER, "reports_view").is_err());
+        let broken = TWO_PAGES_LOADER.replace("const __chunk_12 = ", "const __chunk_99 = ");
+        assert!(files_of_split_point(&broken, "submit_view").is_err());
     }
 }
