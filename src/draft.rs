@@ -46,6 +46,9 @@ pub struct Draft {
     /// The codes of the chosen service's fields, and those of them that must be answered.
     pub attribute_codes: Vec<String>,
     pub required_attributes: Vec<String>,
+    /// The labels of the required fields, by code, to name them in the error summary (absent
+    /// in drafts saved before they were kept: those say only "required").
+    pub attribute_labels: Vec<(String, String)>,
     /// The chosen service needs a place (`api::ServiceFields::needs_location`).
     pub location_required: bool,
     /// The service the three fields above describe. While it is not the chosen one, the
@@ -255,6 +258,16 @@ mod tests {
             email: " ".into(),
             ..Draft::default()
         }
+    }
+
+    #[test]
+    fn a_draft_saved_before_the_field_labels_were_kept_still_loads() {
+        let saved = r#"{"title":"Lampu mati","attributes":[["pole",["PJU-1"]]],"attribute_codes":["pole","size"],"required_attributes":["size"]}"#;
+        let draft: Draft = serde_json::from_str(saved).unwrap();
+        assert_eq!(draft.title, "Lampu mati");
+        assert_eq!(draft.attribute("pole"), ["PJU-1"]);
+        assert_eq!(draft.required_attributes, ["size"]);
+        assert!(draft.attribute_labels.is_empty());
     }
 
     #[test]

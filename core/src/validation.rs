@@ -97,6 +97,15 @@ impl Rule {
     }
 }
 
+/// "Required" for a field the form knows only by the label a backend gave it (an Open311
+/// service's own field): the label first, so it reads whatever the label's wording.
+pub fn required_named(label: &str, locale: Locale) -> String {
+    match locale {
+        Locale::Id => format!("{label}: wajib diisi."),
+        Locale::En => format!("{label}: this is required."),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Violation {
     pub field: Field,
@@ -357,6 +366,19 @@ pub fn validate_rating(rating: &NewRating) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_required_field_known_only_by_its_label_is_named() {
+        assert_eq!(
+            required_named("Nomor tiang", Locale::Id),
+            "Nomor tiang: wajib diisi."
+        );
+        assert_eq!(
+            required_named("Pole number", Locale::En),
+            "Pole number: this is required."
+        );
+    }
+
     use super::*;
     use crate::api::{Location, Reporter};
 

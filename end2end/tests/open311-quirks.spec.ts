@@ -121,7 +121,7 @@ test('"next" tapped before a service\'s definition arrives waits for what it ask
   await fillStreetLight(page);
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await expect(page.locator('.error-summary')).toBeFocused();
-  await expect(page.locator('.error-summary a[href="#attributes"]')).toContainText('Wajib diisi');
+  await expect(page.locator('.error-summary a[href="#attr-pole"]')).toHaveText('Nomor tiang (bila terlihat): wajib diisi.');
   await expect(page.locator('main h1')).not.toHaveText('Periksa laporan Anda');
   expect(quirky.posts).toHaveLength(0);
 });

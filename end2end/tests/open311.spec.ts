@@ -28,9 +28,13 @@ test('a report goes through Open311: service, its extra fields, and a request id
   await page.getByLabel('Detail lokasi (opsional)').fill('Jl. Pemuda depan masjid');
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await expect(page.locator('.error-summary')).toBeFocused();
-  await expect(page.locator('.error-summary a[href="#attributes"]')).toContainText('Wajib diisi');
+  // The service's own field is named by its label, and its link goes to its input.
+  const missing = page.locator('.error-summary a[href="#attr-urgency"]');
+  await expect(missing).toHaveText('Seberapa mendesak?: wajib diisi.');
   await expect(page.locator('.error-summary a[href="#category"]')).toHaveCount(0);
   await expectNoAxeViolations(page);
+  await missing.click();
+  await expect(urgency).toBeFocused();
   await urgency.selectOption('urgent');
 
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();

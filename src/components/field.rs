@@ -13,6 +13,8 @@ use crate::i18n::{Texts, fill, texts, tr, use_i18n};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     Rule(Rule),
+    /// A required field the form knows only by the backend's label (an Open311 service's).
+    RequiredNamed(String),
     ChooseKind,
     Server(String),
 }
@@ -32,6 +34,7 @@ impl FieldProblem {
                 Some(field) => Violation { field, rule: *rule }.message(locale),
                 None => rule.message(locale),
             },
+            Problem::RequiredNamed(label) => lapor_core::validation::required_named(label, locale),
             Problem::ChooseKind => texts(locale).err_choose_kind.into(),
             Problem::Server(text) => text.clone(),
         }
@@ -59,6 +62,30 @@ pub fn input_id(field: &str) -> &'static str {
         Some(Field::AttachmentIds) => "attachments",
         Some(Field::Message | Field::Stars | Field::Comment) | None => "report-form",
     }
+}
+
+/// The element of an Open311 service field (codes may hold any character): its input, or
+/// for a list of checkboxes their group, whose first box is `{id}-0`.
+pub fn attribute_input_id(code: &str) -> String {
+    let safe: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("attr-{safe}")
+}
+
+/// Focuses the input an error link names: a service field's own input (or its first box),
+/// else the one [`input_id`] gives.
+fn focus_problem(field: &str) {
+    if let Some(code) = Field::attribute_code(field) {
+        let id = attribute_input_id(code);
+        for candidate in [id.clone(), format!("{id}-0")] {
+            if document().get_element_by_id(&candidate).is_some() {
+                return focus_by_id(&candidate);
+            }
+        }
+    }
+    focus_by_id(input_id(field));
 }
 
 /// The label the form shows for an API field, to name it in messages away from the form.
@@ -149,10 +176,12 @@ pub fn ErrorSummary(problems: Problems, node_ref: NodeRef<leptos::html::Div>) ->
             <h2 id="error-summary-title">{tr(|t| t.err_summary_title)}</h2>
             <ul>
                 {move || problems.get().into_iter().map(|p| {
-                    let target = input_id(&p.field);
+                    let target = Field::attribute_code(&p.field)
+                        .map_or_else(|| input_id(&p.field).to_owned(), attribute_input_id);
+                    let field = p.field.clone();
                     view! {
                         <li>
-                            <a href=format!("#{target}") on:click=move |ev| { ev.prevent_default(); focus_by_id(target); }>
+                            <a href=format!("#{target}") on:click=move |ev| { ev.prevent_default(); focus_problem(&field); }>
                                 {move || p.message(i18n.locale.get())}
                             </a>
                         </li>
@@ -223,5 +252,29 @@ pub fn TextField(
             <FieldError problems field/>
             {control}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_field_ids_are_safe_for_any_code() {
+        assert_eq!(attribute_input_id("WHISHETN"), "attr-WHISHETN");
+        assert_eq!(attribute_input_id("a b/c"), "attr-a-b-c");
+    }
+
+    #[test]
+    fn a_service_fields_problem_names_it_by_its_label() {
+        let problem = FieldProblem {
+            field: Field::attribute("POLE"),
+            problem: Problem::RequiredNamed("Nomor tiang".into()),
+        };
+        assert_eq!(problem.message(Locale::Id), "Nomor tiang: wajib diisi.");
+        assert_eq!(
+            problem.message(Locale::En),
+            "Nomor tiang: this is required."
+        );
     }
 }

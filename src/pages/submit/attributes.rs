@@ -7,22 +7,13 @@
 use leptos::prelude::*;
 
 use crate::api::{Attribute, Backend, Datatype};
-use crate::components::field::{FieldProblem, Problems};
+use crate::components::field::{FieldProblem, Problem, Problems, attribute_input_id};
 use crate::draft::{Draft, NATIVE_ATTRIBUTES};
 use crate::i18n::{tr, use_i18n};
 
 /// The problem field of an attribute, as the error summary names it.
 pub fn problem_field(code: &str) -> String {
     lapor_core::api::Field::attribute(code)
-}
-
-/// An element id from an attribute code (codes may hold any character).
-fn element_id(code: &str) -> String {
-    let safe: String = code
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("attr-{safe}")
 }
 
 /// The problems the form can see in the service's required fields, and a missing place when
@@ -38,9 +29,10 @@ pub fn missing_required(draft: &Draft) -> Vec<FieldProblem> {
         .filter(|code| draft.attribute(code).iter().all(|v| v.trim().is_empty()))
         .map(|code| FieldProblem {
             field: problem_field(code),
-            problem: crate::components::field::Problem::Rule(
-                lapor_core::validation::Rule::Required,
-            ),
+            problem: match draft.attribute_labels.iter().find(|(c, _)| c == code) {
+                Some((_, label)) => Problem::RequiredNamed(label.clone()),
+                None => Problem::Rule(lapor_core::validation::Rule::Required),
+            },
         })
         .chain(place)
         .collect()
@@ -53,7 +45,7 @@ fn AttributeField(
     problems: Problems,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = element_id(&attribute.code);
+    let id = attribute_input_id(&attribute.code);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let field = problem_field(&attribute.code);
@@ -185,20 +177,26 @@ pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl Int
                 .filter(asked)
                 .map(|a| a.code.clone())
                 .collect();
-            let required: Vec<String> = attributes
+            let required_fields: Vec<&Attribute> = attributes
                 .iter()
                 .filter(asked)
                 .filter(|a| a.required && !NATIVE_ATTRIBUTES.contains(&a.code.as_str()))
-                .map(|a| a.code.clone())
+                .collect();
+            let required: Vec<String> = required_fields.iter().map(|a| a.code.clone()).collect();
+            let labels: Vec<(String, String)> = required_fields
+                .iter()
+                .map(|a| (a.code.clone(), a.description.clone()))
                 .collect();
             draft.update(|d| {
                 if d.attribute_codes != codes
                     || d.required_attributes != required
+                    || d.attribute_labels != labels
                     || d.location_required != fields.needs_location
                     || d.fields_of != code
                 {
                     d.attribute_codes = codes;
                     d.required_attributes = required;
+                    d.attribute_labels = labels;
                     d.location_required = fields.needs_location;
                     d.fields_of.clone_from(&code);
                 }
@@ -224,14 +222,5 @@ pub fn AttributesSection(draft: RwSignal<Draft>, problems: Problems) -> impl Int
                 </fieldset>
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn element_ids_are_safe_for_any_code() {
-        assert_eq!(super::element_id("WHISHETN"), "attr-WHISHETN");
-        assert_eq!(super::element_id("a b/c"), "attr-a-b-c");
     }
 }
