@@ -328,7 +328,8 @@ pub struct ReportSummary {
     /// The category's (or Open311 service's) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// The region's name, e.g. "Weleri, Kab. Kendal".
+    /// The region's name, e.g. "Weleri, Kab. Kendal"; a complaint's only (the other kinds'
+    /// place is where the reporter lives: `privacy::place_is_public`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// RFC 3339 timestamp.

@@ -14,10 +14,12 @@
 //!
 //! The reporter's identity is never part of any view: an anonymous report's is not even
 //! stored, and a named report's name and contact are for the handling officials only.
+//! Nor is the place of a report that is not a complaint ([`place_is_public`]): an aspiration's
+//! or an information request's place is where its reporter lives.
 //! A confidential report's number alone reveals its status (and whether it is overdue),
 //! nothing else: not its agency, category, kind, dates or timeline.
 
-use crate::api::ReportView;
+use crate::api::{Classification, ReportView};
 
 /// What a reporter chose when sending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +69,14 @@ pub fn disclosure(privacy: Privacy, viewer: Viewer) -> Disclosure {
         routing: shown,
         timing: shown,
     }
+}
+
+/// Whether a report's place (region, location text, coordinates) may be in a public view or
+/// list, or filter one. Only a complaint's place is where something happened; for the other
+/// kinds the form asks where the reporter lives, which with the report's own words can be
+/// enough to name an anonymous reporter. An unknown kind is treated as the private case.
+pub fn place_is_public(classification: Option<Classification>) -> bool {
+    classification == Some(Classification::Complaint)
 }
 
 /// `view` with everything `disclosure` does not allow taken out. Servers build the full view
@@ -228,5 +238,13 @@ mod tests {
                 assert_eq!(redact(full_view(*privacy), d), full_view(*privacy));
             }
         }
+    }
+
+    #[test]
+    fn only_a_complaints_place_is_public() {
+        assert!(place_is_public(Some(Classification::Complaint)));
+        assert!(!place_is_public(Some(Classification::Aspiration)));
+        assert!(!place_is_public(Some(Classification::InformationRequest)));
+        assert!(!place_is_public(None));
     }
 }

@@ -45,6 +45,9 @@ test('public reports appear with their badge; filters live in the URL, which res
   await expect(card(page, light.tracking_id).locator('.badge')).toHaveText('Diterima');
   await expect(card(page, rubbish.tracking_id).locator('.badge')).toHaveText('Terverifikasi');
   await expect(card(page, light.tracking_id)).toContainText('hari kerja lagi');
+  // A complaint shows where it happened; an aspiration's place is where its reporter lives.
+  await expect(card(page, light.tracking_id)).toContainText('Kendal, Kab. Kendal');
+  await expect(card(page, rubbish.tracking_id)).not.toContainText('Kab. Kendal');
   // A confidential report is in no list; an anonymous one shows no name.
   await expect(card(page, secret.tracking_id)).toHaveCount(0);
   await expect(card(page, anonymous.tracking_id)).toBeVisible();

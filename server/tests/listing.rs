@@ -108,15 +108,10 @@ fn every_filter_narrows_the_list_newest_first() {
         [resolved, rubbish, lamp]
     );
     assert_eq!(listed(&server, "?agency=kemenpu"), [batang]);
-    // A region holds the regions under it, by whole segments.
-    assert_eq!(
-        listed(&server, "?region=33.24"),
-        [resolved, question, rubbish, lamp]
-    );
-    assert_eq!(
-        listed(&server, "?region=33.24.12"),
-        [resolved, question, lamp]
-    );
+    // A region holds the regions under it, by whole segments. Only complaints are found by
+    // their place: an information request's region is where its reporter lives.
+    assert_eq!(listed(&server, "?region=33.24"), [resolved, rubbish, lamp]);
+    assert_eq!(listed(&server, "?region=33.24.12"), [resolved, lamp]);
     assert_eq!(listed(&server, "?region=33.24.12.2001"), [lamp]);
     assert_eq!(listed(&server, "?region=33.25"), [batang]);
     assert!(
@@ -124,7 +119,7 @@ fn every_filter_narrows_the_list_newest_first() {
         "33.2 is no prefix of 33.24"
     );
     assert!(listed(&server, "?region=33.24.1").is_empty());
-    assert_eq!(listed(&server, "?region=33").len(), 5);
+    assert_eq!(listed(&server, "?region=33").len(), 4);
     // Words: all of them, in the title or the text, accents and case ignored, word starts.
     assert_eq!(listed(&server, "?q=weleri%20LAMPU"), [lamp]);
     assert_eq!(listed(&server, "?q=w%C3%A9leri"), [question, lamp]);
@@ -228,6 +223,52 @@ fn a_summary_shows_the_report_not_its_reporter() {
         "{:?}",
         r.headers
     );
+}
+
+#[test]
+fn a_place_where_the_reporter_lives_is_in_no_list() {
+    let server = Server::start("listing-home");
+    let aspiration = tracking(
+        &server.create(
+            &report("Perpustakaan desa perlu buka sore", "33.24.12.2001", "")
+                .replace(r#""classification":"complaint""#, r#""classification":"aspiration""#)
+                .replace(
+                    r#""region_id":"33.24.12.2001""#,
+                    r#""region_id":"33.24.12.2001","text":"RT 03 RW 02 dekat masjid","lat":-6.95,"lon":110.07"#,
+                ),
+        ),
+    );
+    let complaint = tracking(&server.create(&report("Jalan desa berlubang", "33.24.12.2001", "")));
+    let page = server.get("/api/v1/reports").json();
+    let item = |id: &str| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["tracking_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(item(complaint)["region"], "Sidomukti, Kab. Kendal");
+    assert!(
+        item(aspiration).get("region").is_none_or(Value::is_null),
+        "{page}"
+    );
+    // Nor does a filter find it by that place.
+    assert_eq!(listed(&server, "?region=33.24.12.2001"), [complaint]);
+    assert_eq!(listed(&server, "?region=33.24"), [complaint]);
+    // Open311's list: no address or coordinates for it either.
+    let requests = server.get("/open311/v2/requests.json").json();
+    let request = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service_request_id"] == aspiration)
+        .unwrap();
+    for member in ["address", "lat", "long"] {
+        assert!(request[member].is_null(), "{member}: {request}");
+    }
+    assert!(!requests.to_string().contains("RT 03 RW 02"), "{requests}");
 }
 
 #[test]

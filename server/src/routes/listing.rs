@@ -85,8 +85,10 @@ fn summary(row: ListedRow, today: chrono::NaiveDate) -> Option<ReportSummary> {
         classification: row.classification.filter(|_| routing),
         agency: row.agency_name.filter(|_| routing),
         category: row.category_name.filter(|_| routing),
+        // A place that is not a complaint's is where its reporter lives.
         region: row
             .region_name
+            .filter(|_| privacy::place_is_public(row.classification))
             .map(|name| region_label(&name, &row.region_parents)),
         submitted_at: row.submitted_at,
         due_date: running.then(|| row.due_date.to_string()),

@@ -418,6 +418,13 @@ fn request_json(request: ServiceRequestRow) -> Value {
     let shown = privacy::disclosure(request.privacy, Viewer::Public);
     let open = !request.status.is_final();
     let when = |allowed: bool, v: Value| if allowed { v } else { Value::Null };
+    // A place that is not a complaint's is where its reporter lives.
+    let place = |v| {
+        when(
+            shown.content && privacy::place_is_public(request.classification),
+            v,
+        )
+    };
     let (content, routing, timing) = (
         |v| when(shown.content, v),
         |v| when(shown.routing, v),
@@ -440,11 +447,11 @@ fn request_json(request: ServiceRequestRow) -> Value {
             request.due_date,
             lapor_core::calendar::format_offset(reports::offset())
         ))),
-        "address": content(json!(request.location_text)),
+        "address": place(json!(request.location_text)),
         "address_id": null,
         "zipcode": null,
-        "lat": content(json!(request.lat)),
-        "long": content(json!(request.lon)),
+        "lat": place(json!(request.lat)),
+        "long": place(json!(request.lon)),
         "media_url": null,
     })
 }

@@ -115,9 +115,19 @@ fn conditions(query: &ListQuery, agencies: &[String]) -> (String, NamedValues) {
         // The region and every region under it, by whole dotted segments: codes are digits
         // and dots, so [code, code + "/") holds exactly `code` and `code.…` ('/' follows
         // '.' and precedes the digits): `33.24` holds `33.24.12.2001`, `33.2` not `33.24`.
-        conditions.push("r.region_id >= :region AND r.region_id < :region_end".into());
+        // Only a complaint's place is public (`privacy::place_is_public`): the others' is
+        // where their reporter lives, which a filter must not reveal by what it finds.
+        conditions.push(
+            "r.region_id >= :region AND r.region_id < :region_end \
+             AND r.classification = :public_place_kind"
+                .into(),
+        );
         named.push((":region".into(), Value::Text(region.clone())));
         named.push((":region_end".into(), Value::Text(format!("{region}/"))));
+        named.push((
+            ":public_place_kind".into(),
+            Value::Text(Classification::Complaint.code().to_owned()),
+        ));
     }
     let words = query.words();
     if !words.is_empty() {

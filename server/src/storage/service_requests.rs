@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use lapor_core::Status;
+use lapor_core::api::Classification;
 use lapor_core::privacy::Privacy;
 use lapor_core::tracking::TrackingId;
 use rusqlite::types::Value;
@@ -126,6 +127,8 @@ pub struct ServiceRequestRow {
     pub tracking_id: TrackingId,
     pub status: Status,
     pub privacy: Privacy,
+    /// Only a complaint's place is public (`privacy::place_is_public`).
+    pub classification: Option<Classification>,
     pub body: String,
     pub category_id: Option<String>,
     pub category_name: Option<String>,
@@ -153,7 +156,8 @@ pub fn service_requests(
     named.push((":limit".into(), Value::Integer(page_size.into())));
     named.push((":offset".into(), Value::Integer(offset)));
     let sql = format!(
-        "SELECT r.tracking_id, r.status, r.confidential, r.anonymous, r.body, r.category_id,
+        "SELECT r.tracking_id, r.status, r.confidential, r.anonymous, r.classification,
+                r.body, r.category_id,
                 c.name_id AS category_name, a.name AS agency_name, r.submitted_at, r.due_date,
                 r.location_text, r.lat, r.lon,
                 (SELECT e.at FROM events e WHERE e.report_id = r.id ORDER BY e.id DESC LIMIT 1)
@@ -174,6 +178,7 @@ pub fn service_requests(
                 anonymous: row.get("anonymous")?,
                 confidential: row.get("confidential")?,
             },
+            classification: Classification::from_code(&row.get::<_, String>("classification")?),
             body: row.get("body")?,
             category_id: row.get("category_id")?,
             category_name: row.get("category_name")?,
