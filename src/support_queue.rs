@@ -103,36 +103,54 @@ fn worth_retrying(error: &ApiError) -> bool {
     matches!(error, ApiError::Network | ApiError::Busy { .. }) || error.is_server_fault()
 }
 
-/// Sends the choice kept for `tracking` and records the answer: done, still waiting, or
-/// refused (then the device no longer claims to support it).
-pub async fn send(api: &Backend, tracking: &str, locale: Locale) -> Result<Support, ApiError> {
-    let Some(sent) = of(tracking) else {
-        return Err(ApiError::NotFound);
-    };
-    let result = api
-        .support(tracking, sent.supported, &sent.key, locale)
-        .await;
-    // Read again: another tap or tab may have changed it meanwhile.
-    let mut all = load();
-    if let Some(entry) = all.get_mut(tracking) {
-        match &result {
-            Ok(answer) => {
-                entry.supporters = Some(answer.supporters);
-                entry.answered_at = js_sys::Date::now();
-                entry.counted = answer.supported;
-                if entry.supported == sent.supported {
-                    entry.pending = false;
-                }
-            }
-            Err(error) if worth_retrying(error) => {}
-            Err(_) => {
-                entry.pending = false;
-                entry.supported = entry.counted;
-            }
+/// Records the server's answer to a send in the device's entry, as it is now (another tap or
+/// tab may have changed it meanwhile): done, still waiting, or refused (then the device no
+/// longer claims to support it).
+///
+/// The choice stays pending while the server's state is not the latest choice: two sends of
+/// one report can overlap (the flush when the connection returns, and a tap), and the answer
+/// to the earlier request may arrive last.
+fn record(entry: &mut Supported, result: &Result<Support, ApiError>, now: f64) {
+    match result {
+        Ok(answer) => {
+            entry.supporters = Some(answer.supporters);
+            entry.answered_at = now;
+            entry.counted = answer.supported;
+            entry.pending = entry.supported != answer.supported;
         }
-        save(&all);
+        Err(error) if worth_retrying(error) => {}
+        Err(_) => {
+            entry.pending = false;
+            entry.supported = entry.counted;
+        }
     }
-    result
+}
+
+/// How many times one call sends again when an answer left the server behind the latest
+/// choice (see [`record`]); beyond that, the next flush does.
+const RESENDS: usize = 2;
+
+/// Sends the choice kept for `tracking` and records the answer ([`record`]).
+pub async fn send(api: &Backend, tracking: &str, locale: Locale) -> Result<Support, ApiError> {
+    let mut resends = 0;
+    loop {
+        let Some(sent) = of(tracking) else {
+            return Err(ApiError::NotFound);
+        };
+        let result = api
+            .support(tracking, sent.supported, &sent.key, locale)
+            .await;
+        let mut all = load();
+        let behind = all.get_mut(tracking).is_some_and(|entry| {
+            record(entry, &result, js_sys::Date::now());
+            result.is_ok() && entry.pending
+        });
+        save(&all);
+        if !behind || resends == RESENDS {
+            return result;
+        }
+        resends += 1;
+    }
 }
 
 split_point!(
@@ -236,5 +254,55 @@ mod tests {
         assert!(json.contains(PENDING_MARK), "{json}");
         all.insert("K7M-2QX-9PD".to_owned(), mine(true, true, Some(1)));
         assert!(!serde_json::to_string(&all).unwrap().contains(PENDING_MARK));
+    }
+
+    #[test]
+    fn an_earlier_answer_arriving_last_leaves_the_latest_choice_pending() {
+        // Supported offline; the flush's PUT and the undo's DELETE overlap, and the server
+        // answers the DELETE first, then the PUT.
+        let mut entry = mine(false, false, Some(4));
+        record(
+            &mut entry,
+            &Ok(Support {
+                supported: false,
+                supporters: 4,
+            }),
+            1.0,
+        );
+        assert!(!entry.pending);
+        record(
+            &mut entry,
+            &Ok(Support {
+                supported: true,
+                supporters: 5,
+            }),
+            2.0,
+        );
+        assert!(entry.counted);
+        assert!(
+            entry.pending,
+            "the server counts a support the citizen withdrew"
+        );
+        // The resend's answer agrees with the choice: done.
+        record(
+            &mut entry,
+            &Ok(Support {
+                supported: false,
+                supporters: 4,
+            }),
+            3.0,
+        );
+        assert!(!entry.pending);
+        assert_eq!(entry.supporters, Some(4));
+    }
+
+    #[test]
+    fn a_refusal_withdraws_the_claim_and_a_lost_connection_keeps_it_waiting() {
+        let mut entry = mine(true, false, Some(4));
+        entry.pending = true;
+        record(&mut entry, &Err(ApiError::Network), 1.0);
+        assert!(entry.pending && entry.supported);
+        record(&mut entry, &Err(ApiError::NotFound), 2.0);
+        assert!(!entry.pending && !entry.supported);
     }
 }
