@@ -59,6 +59,8 @@ export interface QuirkyServer {
   /** Every POST body received, in order. */
   posts: URLSearchParams[];
   close(): Promise<void>;
+  /** Set once `close` was called: a request still on its way then has nobody to answer. */
+  closed?: boolean;
 }
 
 const SERVICES = (locale: string) => [
@@ -201,7 +203,10 @@ export async function startQuirkyGeoReport(quirks: Partial<Quirks> = {}): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  state.close = () => {
+    state.closed = true;
+    return new Promise((resolve) => server.close(() => resolve()));
+  };
   return state;
 }
 
@@ -214,12 +219,14 @@ export async function routeThrough(page: Page, server: QuirkyServer) {
   await page.route('**/quirky/v2/**', async (route) => {
     const url = new URL(route.request().url());
     const target = server.url + url.pathname.replace(/^.*\/quirky\/v2/, '') + url.search;
-    // A request the page has let go of meanwhile (a navigation, a closed test) has nobody to
-    // answer: its disposed response is not an error of the portal's.
+    // A request the page has let go of meanwhile (a navigation, a closed test), or one still
+    // on its way when the test's server was closed, has nobody to answer: that is not an
+    // error of the portal's.
     try {
       const response = await route.fetch({ url: target });
       await route.fulfill({ response });
     } catch (error) {
+      if (server.closed) return;
       if (!String(error).includes('disposed') && !String(error).includes('closed')) throw error;
     }
   });

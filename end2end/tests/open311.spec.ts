@@ -51,7 +51,10 @@ test('a report goes through Open311: service, its extra fields, and a request id
   const stored = (await (await request.get(`${base()}/open311/v2/requests/${id}.json`)).json())[0];
   expect(stored.description).toContain(body);
   expect(stored.description).toContain('Urgensi: Mendesak');
-  expect(stored.address).toBe('Jl. Pemuda depan masjid');
+  // An aspiration's place is where its reporter lives: never in a public answer.
+  expect(stored.address).toBeNull();
+  expect(stored.lat).toBeNull();
+  expect(stored.long).toBeNull();
   expect(stored.service_code).toBe('infrastruktur');
 
   // Tracking reads it back from requests/{id}: open, then closed (resolved) with the agency's note.
