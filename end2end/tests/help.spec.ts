@@ -1,6 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
 import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, waitForApp } from './helpers';
 
+// A route handler still fetching when a test ends (the app refreshes in the background) is
+// no failure of the test, nor of the next one.
+test.afterEach(async ({ page }) => page.unrouteAll({ behavior: 'ignoreErrors' }));
+
 // Where a citizen turns for help: the other channels, a word on the service, and the
 // accessibility statement — each in both languages.
 

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
+// A route handler still fetching when a test ends (the app refreshes in the background) is
+// no failure of the test, nor of the next one.
+test.afterEach(async ({ page }) => page.unrouteAll({ behavior: 'ignoreErrors' }));
+
 // These tests need the service worker that release builds register.
 test.use({ serviceWorkers: 'allow' });
 

@@ -1,6 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
 import { adminEvent, chooseLanguage, createReport, expectNoAxeViolations, waitForApp } from './helpers';
 
+// A route handler still fetching when a test ends (the app refreshes in the background) is
+// no failure of the test, nor of the next one.
+test.afterEach(async ({ page }) => page.unrouteAll({ behavior: 'ignoreErrors' }));
+
 async function track(page: Page, typed: string) {
   await page.goto('/lacak');
   await waitForApp(page);
