@@ -103,6 +103,8 @@ export async function setOffline(context: BrowserContext, offline: boolean) {
     shimmed.add(context);
     await context.addInitScript((key) => {
       const real = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!;
+      // What Chromium itself says, for `flag` below (the getter is replaced next).
+      Object.defineProperty(window, '__laporRealOnLine', { value: () => real.call(navigator) });
       Object.defineProperty(Navigator.prototype, 'onLine', {
         configurable: true,
         get() {
@@ -121,7 +123,9 @@ export async function setOffline(context: BrowserContext, offline: boolean) {
         try {
           if (value) sessionStorage.setItem(key, '1'); else sessionStorage.removeItem(key);
         } catch { return false; }
-        return Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!.call(navigator);
+        // A document from before the first call has no shim: its getter is still Chromium's.
+        const real = (window as { __laporRealOnLine?: () => boolean }).__laporRealOnLine;
+        return real ? real() : navigator.onLine;
       }, [OFFLINE_KEY, value] as const).catch(() => false);
       return missed ? page : null;
     }));
