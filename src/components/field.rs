@@ -74,18 +74,16 @@ pub fn attribute_input_id(code: &str) -> String {
     format!("attr-{safe}")
 }
 
-/// Focuses the input an error link names: a service field's own input (or its first box),
-/// else the one [`input_id`] gives.
-fn focus_problem(field: &str) {
-    if let Some(code) = Field::attribute_code(field) {
-        let id = attribute_input_id(code);
-        for candidate in [id.clone(), format!("{id}-0")] {
-            if document().get_element_by_id(&candidate).is_some() {
-                return focus_by_id(&candidate);
-            }
+/// Where an error link about `field` goes, best first: a service field's own input, its
+/// first box (a list of checkboxes), then the section; any other field's input.
+fn link_targets(field: &str) -> Vec<String> {
+    match Field::attribute_code(field) {
+        Some(code) => {
+            let id = attribute_input_id(code);
+            vec![id.clone(), format!("{id}-0"), input_id(field).to_owned()]
         }
+        None => vec![input_id(field).to_owned()],
     }
-    focus_by_id(input_id(field));
 }
 
 /// The label the form shows for an API field, to name it in messages away from the form.
@@ -176,12 +174,17 @@ pub fn ErrorSummary(problems: Problems, node_ref: NodeRef<leptos::html::Div>) ->
             <h2 id="error-summary-title">{tr(|t| t.err_summary_title)}</h2>
             <ul>
                 {move || problems.get().into_iter().map(|p| {
-                    let target = Field::attribute_code(&p.field)
-                        .map_or_else(|| input_id(&p.field).to_owned(), attribute_input_id);
-                    let field = p.field.clone();
+                    let targets = link_targets(&p.field);
+                    let href = format!("#{}", targets[0]);
+                    let focus = move || {
+                        let found = targets.iter().find(|id| document().get_element_by_id(id).is_some());
+                        if let Some(id) = found {
+                            focus_by_id(id);
+                        }
+                    };
                     view! {
                         <li>
-                            <a href=format!("#{target}") on:click=move |ev| { ev.prevent_default(); focus_problem(&field); }>
+                            <a href=href on:click=move |ev| { ev.prevent_default(); focus(); }>
                                 {move || p.message(i18n.locale.get())}
                             </a>
                         </li>
