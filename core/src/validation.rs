@@ -366,19 +366,6 @@ pub fn validate_rating(rating: &NewRating) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn a_required_field_known_only_by_its_label_is_named() {
-        assert_eq!(
-            required_named("Nomor tiang", Locale::Id),
-            "Nomor tiang: wajib diisi."
-        );
-        assert_eq!(
-            required_named("Pole number", Locale::En),
-            "Pole number: this is required."
-        );
-    }
-
     use super::*;
     use crate::api::{Location, Reporter};
 
@@ -638,6 +625,18 @@ mod tests {
                 comment: Some("Cepat".into())
             })
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_required_field_known_only_by_its_label_is_named() {
+        assert_eq!(
+            required_named("Nomor tiang", Locale::Id),
+            "Nomor tiang: wajib diisi."
+        );
+        assert_eq!(
+            required_named("Pole number", Locale::En),
+            "Pole number: this is required."
         );
     }
 }
