@@ -55,11 +55,16 @@ self.addEventListener('message', (event) => {
 
 async function cachePages(httpCacheOnly) {
   const cache = await caches.open(PAGES_CACHE);
-  const wanted = (self.LAPOR_PAGE_FILES ?? []).map((name) => new URL(name, self.registration.scope).href);
+  const href = (name) => new URL(name, self.registration.scope).href;
+  const files = (self.LAPOR_PAGE_FILES ?? []).map(href);
+  // An entry route's bundle (its page's files in one) is kept only from the visit that
+  // downloaded it: the files one by one serve every later visit.
+  const bundles = (self.LAPOR_BUNDLES ?? []).map(href);
   // Files of earlier versions go (their names carry another content hash).
   for (const request of await cache.keys()) {
-    if (!wanted.includes(request.url)) await cache.delete(request);
+    if (!files.includes(request.url) && !bundles.includes(request.url)) await cache.delete(request);
   }
+  const wanted = httpCacheOnly ? [...files, ...bundles] : files;
   for (const url of wanted) {
     if (await cache.match(url)) continue;
     try {

@@ -39,9 +39,14 @@ for (const name of [PAGES_CACHE, DATA_CACHE]) {
   if (!appScript.includes(`'${name}'`)) throw new Error(`sw-app.js does not use the cache name ${name}`);
 }
 
-const isPageCode = (name) => name.endsWith('.wasm') && !name.endsWith('_bg.wasm');
+// Each entry route's bundle (xtask/src/bundle.rs) holds files of the first list again: it
+// serves a first visit that lands on that route. The worker keeps a bundle only when the visit
+// already downloaded it, and fetches the files one by one from the second visit on.
+const isBundle = (name) => name.startsWith('bundle_') && name.endsWith('.wasm');
+const isPageCode = (name) => name.endsWith('.wasm') && !name.endsWith('_bg.wasm') && !isBundle(name);
 const pageFiles = readdirSync(dist).filter(isPageCode).sort();
-const pageCacheEntries = Math.max(120, 2 * pageFiles.length);
+const bundleFiles = readdirSync(dist).filter(isBundle).sort();
+const pageCacheEntries = Math.max(120, 2 * (pageFiles.length + bundleFiles.length));
 
 const { count, size, warnings } = await generateSW({
   globDirectory: dist,
@@ -100,7 +105,10 @@ const { count, size, warnings } = await generateSW({
 });
 
 const worker = readFileSync(`${dist}/sw.js`, 'utf8');
-writeFileSync(`${dist}/sw.js`, `self.LAPOR_PAGE_FILES = ${JSON.stringify(pageFiles)};\n${worker}`);
+writeFileSync(
+  `${dist}/sw.js`,
+  `self.LAPOR_PAGE_FILES = ${JSON.stringify(pageFiles)};\nself.LAPOR_BUNDLES = ${JSON.stringify(bundleFiles)};\n${worker}`,
+);
 
 for (const warning of warnings) console.warn(`workbox: ${warning}`);
 console.log(`service worker: ${count} files precached, ${(size / 1024).toFixed(0)} KiB`);

@@ -56,10 +56,23 @@ test('a first visit downloads no page code it does not show; opening a page fetc
   expect([...fetched].filter((name) => !name.startsWith('chunk_'))).toEqual(['submit_view']);
 });
 
-test('landing on a split-off page asks for its code while the main module is still downloading', async ({ page, request }) => {
+/** The page files and the bundle `cargo xtask` wrote for each entry route, as the start-up
+ * script in index.html lists them. */
+async function routePages(request: APIRequestContext): Promise<Record<string, { bundle: string; files: string[] }>> {
+  const html = await (await request.get('/')).text();
+  const list = html.match(/const page = \((\{.*\})\)\[document\.documentElement/);
+  expect(list, 'the start-up script lists the entry routes\' files').not.toBeNull();
+  return JSON.parse(list![1]);
+}
+
+const fileOf = (url: string) => new URL(url).pathname.split('/').pop()!;
+
+test('landing on a split-off page asks for its code, in one file, while the main module is still downloading', async ({ page, request }) => {
   const files = await splitFiles(request);
+  const { faq } = await routePages(request);
+  expect(faq.files.map(moduleOf)).toContain('faq_view');
   // The main module arrives late, as over a slow link: without the start-up script's
-  // preloads the page's files could only be asked for once it has arrived and started.
+  // preloads the page's code could only be asked for once it has arrived and started.
   let mainDelivered = false;
   await page.route(/_bg\.wasm$/, async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -69,16 +82,61 @@ test('landing on a split-off page asks for its code while the main module is sti
   const askedEarly = new Set<string>();
   const asked = new Map<string, number>();
   page.on('request', (r) => {
-    const file = new URL(r.url()).pathname.split('/').pop()!;
-    if (!files.includes(file)) return;
+    const file = fileOf(r.url());
+    if (!files.includes(file) && !file.startsWith('bundle_')) return;
     asked.set(file, (asked.get(file) ?? 0) + 1);
-    if (!mainDelivered) askedEarly.add(moduleOf(file));
+    if (!mainDelivered) askedEarly.add(file);
   });
   await page.goto('/faq');
   await waitForApp(page);
   await expect(page.locator('main h1')).toHaveText('Tanya jawab');
-  expect([...askedEarly].filter((name) => !name.startsWith('chunk_'))).toEqual(['faq_view']);
-  // Each file once: the loader's own fetch takes the preloaded answer.
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  // The page's bundle, early; none of the files it holds on their own.
+  expect([...askedEarly]).toEqual([faq.bundle]);
+  // Once: the loader's own fetch takes the preloaded answer.
+  expect([...asked], 'files asked for').toEqual([[faq.bundle, 1]]);
+});
+
+test('landing on the form loads its files as one bundle, and pages sharing code with it still open', async ({ page, request }) => {
+  const { form, list } = await routePages(request);
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const file = fileOf(r.url());
+    if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
+  });
+  await page.goto('/lapor');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  expect(asked).toEqual([form.bundle]);
+  // The public list shares chunks with the form: those come from the bundle already loaded
+  // (loading one again would rewrite its data), the rest one by one.
+  const shared = list.files.filter((file) => form.files.includes(file));
+  expect(shared.length).toBeGreaterThan(0);
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Laporan warga' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan warga');
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  expect(asked.filter((file) => shared.includes(file))).toEqual([]);
+  expect(asked.filter((file) => list.files.includes(file)).length).toBe(list.files.length - shared.length);
+  // The form again, from the bundle's code, and it still takes input.
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Buat laporan' }).click();
+  await page.getByLabel('Aspirasi', { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill('Lampu taman');
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman');
+  expect(asked.filter((file) => file.startsWith('bundle_'))).toEqual([form.bundle]);
+});
+
+test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {
+  const { report } = await routePages(request);
+  const created = await createReport(request, { title: 'Jalan berlubang di depan pasar' });
+  await page.route(/\/bundle_[^/]*\.wasm$/, (route) => route.abort('failed'));
+  const asked = new Map<string, number>();
+  page.on('requestfinished', (r) => {
+    const file = fileOf(r.url());
+    if (report.files.includes(file)) asked.set(file, (asked.get(file) ?? 0) + 1);
+  });
+  await page.goto(`/lacak/${created.tracking_id}`);
+  await expect(page.locator('.report-title')).toHaveText('Jalan berlubang di depan pasar');
+  expect([...asked.keys()].sort()).toEqual([...report.files].sort());
   expect([...asked.values()].every((count) => count === 1), JSON.stringify([...asked])).toBe(true);
 });
 
@@ -184,8 +242,9 @@ test('a page opened on the first visit opens offline; one never opened says it n
   await page.goto('/lapor');
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
-  // Kept from what the visit already downloaded: the form, not the FAQ it never opened.
-  await expect.poll(() => keptPages(page)).toEqual(['submit_view']);
+  // Kept from what the visit already downloaded: the form (in the bundle a first visit to it
+  // fetches), not the FAQ it never opened.
+  await expect.poll(async () => (await keptFiles(page)).map(moduleOf)).toEqual(['bundle_form']);
 
   await setOffline(context, true);
   await page.reload();

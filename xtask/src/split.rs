@@ -58,6 +58,53 @@ const LOADER_MAIN_IMPORT: &str = "import { initSync } from \"./main.js\";";
 const LOADER_MAIN_GLOBAL: &str =
     "const initSync = (...args) => globalThis.__wasm_split_main_initSync(...args);";
 
+/// How each of wasm-split's loaders fetches and instantiates its file, and what it does
+/// instead ([`LOADER_BUNDLES`]).
+const LOADER_FETCH: [(&str, &str); 2] = [
+    (
+        "const src = fetch(new URL(",
+        "const src = __laporFetch(new URL(",
+    ),
+    (
+        "WebAssembly.instantiateStreaming(src, imports)",
+        "__laporInstantiate(src, imports)",
+    ),
+];
+
+/// The entry route's bundle (`bundle.rs`) in the loader: while the start-up script names one
+/// in `globalThis.__laporBundle` (`{ url, files }`, names relative to the loader), a file it
+/// holds is not fetched: its loader waits for the bundle's one instantiation, so no part is
+/// ever instantiated twice (their data segments would be written again). A bundle that cannot
+/// be loaded (offline before a worker kept it, a deploy that removed it) gives way to its
+/// files one by one, each at most once.
+const LOADER_BUNDLES: &str = r#"
+const __laporBundle = globalThis.__laporBundle;
+const __laporParts = new Set((__laporBundle?.files ?? []).map((file) => new URL("./" + file, import.meta.url).href));
+const __laporLoaded = new Set();
+let __laporBundleLoad;
+const __laporFetch = (url) => ({ url, response: __laporParts.has(url.href) ? undefined : fetch(url) });
+function __laporOneByOne(imports) {
+    return Promise.all([...__laporParts].filter((href) => !__laporLoaded.has(href)).map(async (href) => {
+        const result = await WebAssembly.instantiateStreaming(fetch(href), imports);
+        __laporLoaded.add(href);
+        return result;
+    }));
+}
+function __laporInstantiate(src, imports) {
+    if (src.response !== undefined) return WebAssembly.instantiateStreaming(src.response, imports);
+    if (__laporBundleLoad === undefined) {
+        const bundle = __laporLoaded.size > 0 ? Promise.reject(new Error("bundle already given up"))
+            : WebAssembly.instantiateStreaming(fetch(new URL("./" + __laporBundle.url, import.meta.url)), imports);
+        const load = bundle.then(
+            (result) => { for (const href of __laporParts) __laporLoaded.add(href); return result; },
+            (error) => { console.warn("Lapor Portal: the page's bundle did not load; loading its files one by one", error); return __laporOneByOne(imports); });
+        load.catch(() => { if (__laporBundleLoad === load) __laporBundleLoad = undefined; });
+        __laporBundleLoad = load;
+    }
+    return __laporBundleLoad;
+}
+"#;
+
 /// The linked wasm Cargo leaves for release builds (relocations kept for wasm-split).
 fn linked_wasm() -> PathBuf {
     root().join("target/wasm32-unknown-unknown/release/lapor-portal.wasm")
@@ -67,10 +114,10 @@ pub fn split_release_wasm(dist: &Path) -> Result {
     // Trunk's name, read before this build's files join it in `dist/`.
     let trunk_stem = bindings_stem(dist)?;
     let built = build_modules(&linked_wasm(), &work_dir())?;
-    let named = name_by_content(built)?;
+    let mut named = name_by_content(built)?;
     let index = dist.join("index.html");
-    let route_files = route_files(&named)?;
-    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named, &route_files)?;
+    let route_pages = route_bundles(&mut named, &work_dir())?;
+    let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named, &route_pages)?;
     // Trunk's unsplit bindings would be precached by the service worker for nothing.
     for old in [format!("{trunk_stem}.js"), format!("{trunk_stem}_bg.wasm")] {
         std::fs::remove_file(dist.join(old)).map_err(|e| e.to_string())?;
@@ -156,6 +203,8 @@ struct Named {
     files: BTreeMap<String, Vec<u8>>,
     glue: String,
     loader: String,
+    /// The loader's text, which [`files_of_split_point`] reads.
+    loader_source: String,
     main_wasm: String,
 }
 
@@ -167,7 +216,19 @@ fn name_by_content(modules: Modules) -> Result<Named> {
     if !loader.contains(LOADER_MAIN_IMPORT) {
         return Err(format!("{LOADER} does not import the bindings as expected"));
     }
-    loader = sort_shared_imports(&loader.replace(LOADER_MAIN_IMPORT, LOADER_MAIN_GLOBAL));
+    loader = sort_shared_imports(&loader.replace(
+        LOADER_MAIN_IMPORT,
+        &format!("{LOADER_MAIN_GLOBAL}\n{LOADER_BUNDLES}"),
+    ));
+    let loads = loader.matches(LOADER_FETCH[0].0).count();
+    for (from, to) in LOADER_FETCH {
+        if loader.matches(from).count() != loads || loads == 0 {
+            return Err(format!(
+                "{LOADER}: its loaders do not read `{from}` as expected"
+            ));
+        }
+        loader = loader.replace(from, to);
+    }
     for (name, bytes) in modules.split {
         let module = name.strip_suffix(".wasm").unwrap_or(&name);
         let hashed = format!(
@@ -182,6 +243,7 @@ fn name_by_content(modules: Modules) -> Result<Named> {
         }
         files.insert(hashed, bytes);
     }
+    let loader_source = loader.clone();
     let loader_name = format!("__wasm_split-{}.js", content_hash(loader.as_bytes()));
     files.insert(loader_name.clone(), loader.into_bytes());
 
@@ -203,6 +265,7 @@ fn name_by_content(modules: Modules) -> Result<Named> {
         files,
         glue: glue_name,
         loader: loader_name,
+        loader_source,
         main_wasm: wasm_name,
     })
 }
@@ -331,22 +394,42 @@ const ROUTE_PAGES: [(&str, &str); 4] = [
     ("list", "reports_view"),
 ];
 
-/// For each of [`ROUTE_PAGES`]: the files its page's first call fetches.
-fn route_files(named: &Named) -> Result<BTreeMap<String, Vec<String>>> {
-    let loader = named
-        .files
-        .get(&named.loader)
-        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-        .ok_or("the split loader is not among the named files")?;
-    ROUTE_PAGES
-        .iter()
-        .map(|(route, split_point)| {
-            Ok((
-                (*route).to_owned(),
-                files_of_split_point(&loader, split_point)?,
-            ))
-        })
-        .collect()
+/// What an entry route of [`ROUTE_PAGES`] loads: its page's files (the split module and every
+/// chunk it waits for, as the loader names them) and the one file that holds them all.
+#[derive(Debug)]
+struct RoutePage {
+    bundle: String,
+    files: Vec<String>,
+}
+
+/// Writes each entry route's bundle (`bundle.rs`, then wasm-opt) into `named` and says which
+/// files it holds.
+fn route_bundles(named: &mut Named, work: &Path) -> Result<BTreeMap<String, RoutePage>> {
+    let loader = named.loader_source.clone();
+    let folder = work.join("bundles");
+    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let mut routes = BTreeMap::new();
+    for (route, split_point) in ROUTE_PAGES {
+        let files = files_of_split_point(&loader, split_point)?;
+        let parts =
+            files
+                .iter()
+                .map(|file| {
+                    named.files.get(file).map(Vec::as_slice).ok_or_else(|| {
+                        format!("{LOADER} names {file}, which the build did not write")
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+        let merged = folder.join(format!("{route}.wasm"));
+        let optimised = folder.join(format!("{route}-opt.wasm"));
+        std::fs::write(&merged, crate::bundle::merge(&parts)?).map_err(|e| e.to_string())?;
+        wasm_opt(&merged, &optimised)?;
+        let bytes = std::fs::read(&optimised).map_err(|e| e.to_string())?;
+        let bundle = format!("bundle_{route}-{}.wasm", content_hash(&bytes));
+        named.files.insert(bundle.clone(), bytes);
+        routes.insert(route.to_owned(), RoutePage { bundle, files });
+    }
+    Ok(routes)
 }
 
 /// The files the loader fetches on the first call of `split_point`: its own module and every
@@ -415,7 +498,7 @@ fn start_after_first_paint(
     html: &str,
     trunk_stem: &str,
     named: &Named,
-    route_files: &BTreeMap<String, Vec<String>>,
+    route_pages: &BTreeMap<String, RoutePage>,
 ) -> Result<String> {
     let script_start = html
         .find("<script type=\"module\">")
@@ -436,15 +519,29 @@ fn start_after_first_paint(
         main_wasm,
         ..
     } = named;
-    let pages = serde_json::to_string(route_files).map_err(|e| e.to_string())?;
+    let pages: serde_json::Map<String, serde_json::Value> = route_pages
+        .iter()
+        .map(|(route, page)| {
+            let value = serde_json::json!({ "bundle": page.bundle, "files": page.files });
+            (route.clone(), value)
+        })
+        .collect();
+    let pages = serde_json::Value::Object(pages).to_string();
     let bootstrap = format!(
         "<script type=\"module\">\n\
          try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
-         const pages = {pages};\n\
-         for (const file of ['{main_wasm}', ...(pages[document.documentElement.getAttribute('data-first-paint')] ?? [])]) {{\n\
+         const page = ({pages})[document.documentElement.getAttribute('data-first-paint')];\n\
+         const preload = ['{main_wasm}'];\n\
+         if (page) {{\n\
+         let kept = false;\n\
+         try {{ kept = navigator.serviceWorker?.controller != null && (await caches.match(new URL(page.files[0], document.baseURI))) !== undefined; }} catch {{}}\n\
+         if (kept) preload.push(...page.files);\n\
+         else {{ globalThis.__laporBundle = {{ url: page.bundle, files: page.files }}; preload.push(page.bundle); }}\n\
+         }}\n\
+         for (const file of preload) {{\n\
          const link = document.createElement('link');\n\
-         link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'; link.href = '/' + file;\n\
+         link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'; link.href = file;\n\
          document.head.append(link);\n\
          }}\n\
          const [bindings] = await Promise.all([import('/{glue}'), import('/{loader}')]);\n\
@@ -588,6 +685,14 @@ mod tests {
         assert_eq!(content_hash(b"a").len(), 16);
     }
 
+    /// How wasm-split's loader loads one file.
+    fn load(file: &str) -> String {
+        format!(
+            "const __chunk = makeLoad(() => {{\n    const src = fetch(new URL(\"./{file}\", import.meta.url));\n    \
+             return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}}\n, []);\n"
+        )
+    }
+
     /// What the tools give, in miniature: a loader importing the bindings and naming two
     /// modules, bindings importing the loader and naming the main wasm.
     fn modules(split_byte: u8) -> Modules {
@@ -600,8 +705,9 @@ mod tests {
                 ("chunk_3.wasm".to_owned(), vec![0, 97, 115, 109, 3]),
             ]),
             loader: format!(
-                "{LOADER_MAIN_IMPORT}\nconst a = makeLoad(new URL(\"./chunk_3.wasm\", import.meta.url));\n\
-                 const b = makeLoad(new URL(\"./split_submit_view_14911813001234762678.wasm\", import.meta.url));\n"
+                "{LOADER_MAIN_IMPORT}\n{}{}",
+                load("chunk_3.wasm"),
+                load("split_submit_view_14911813001234762678.wasm")
             ),
             main_wasm: vec![0, 97, 115, 109, 1, 2, 3],
             glue: format!(
@@ -649,6 +755,18 @@ mod tests {
         );
         // No cycle: the loader does not import the bindings, whose name depends on its own.
         assert!(!loader.contains("import "), "{loader}");
+        // Every file loads through the entry route's bundle when it holds it.
+        assert_eq!(
+            loader.matches("const src = __laporFetch(new URL(").count(),
+            2,
+            "{loader}"
+        );
+        assert_eq!(
+            loader.matches("(__laporInstantiate(src, imports))").count(),
+            2
+        );
+        assert!(!loader.contains("= fetch(new URL("), "{loader}");
+        assert!(loader.contains("globalThis.__laporBundle"));
         assert!(loader.contains("globalThis.__wasm_split_main_initSync"));
     }
 
@@ -716,6 +834,12 @@ mod tests {
         let mut glue = modules(7);
         glue.glue = "no loader here".into();
         assert!(name_by_content(glue).is_err());
+        // A loader that fetches its files some other way could not use the bundles.
+        let mut other_fetch = modules(7);
+        other_fetch.loader = other_fetch
+            .loader
+            .replace("instantiateStreaming(src", "instantiate(src");
+        assert!(name_by_content(other_fetch).is_err());
     }
 
     #[test]
@@ -764,7 +888,13 @@ mod tests {
             r#"<body><div id="load-error" hidden><p data-online>x</p><p data-offline>y</p><button>z</button></div></body>"#,
         );
         let named = name_by_content(modules(7)).unwrap();
-        let pages = BTreeMap::from([("form".to_owned(), vec!["submit_view-1.wasm".to_owned()])]);
+        let pages = BTreeMap::from([(
+            "form".to_owned(),
+            RoutePage {
+                bundle: "bundle_form-1.wasm".to_owned(),
+                files: vec!["submit_view-1.wasm".to_owned(), "chunk_2-2.wasm".to_owned()],
+            },
+        )]);
         let out = start_after_first_paint(html, "app-1", &named, &pages).unwrap();
         assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#));
         assert!(out.contains("</script></head><body>"), "{out}");
@@ -779,19 +909,23 @@ mod tests {
         )));
         assert!(out.contains(&format!("module_or_path: '/{}'", named.main_wasm)));
         assert!(out.contains("globalThis.__wasm_split_main_initSync = bindings.initSync"));
-        // The main wasm, and the split-off page the first paint shows, are preloaded.
+        // The main wasm, and the split-off page the first paint shows, are preloaded: as its
+        // bundle on a first visit, as its files when the worker keeps them.
         assert!(
-            out.contains(r#"const pages = {"form":["submit_view-1.wasm"]};"#),
+            out.contains(r#"const page = ({"form":{"bundle":"bundle_form-1.wasm","files":["submit_view-1.wasm","chunk_2-2.wasm"]}})[document.documentElement.getAttribute('data-first-paint')];"#),
             "{out}"
         );
-        assert!(out.contains(&format!(
-            "for (const file of ['{}', ...(pages[",
-            named.main_wasm
-        )));
-        assert!(out.contains("getAttribute('data-first-paint')"));
+        assert!(out.contains(&format!("const preload = ['{}'];", named.main_wasm)));
+        assert!(out.contains("await caches.match(new URL(page.files[0], document.baseURI))"));
+        assert!(out.contains("if (kept) preload.push(...page.files);"));
+        assert!(out.contains(
+            "globalThis.__laporBundle = { url: page.bundle, files: page.files }; preload.push(page.bundle);"
+        ));
         assert!(
-            out.contains("link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'")
+            out.contains("link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'; link.href = file;")
         );
+        // The bundle is named before the loader is imported, which reads it once.
+        assert!(out.find("globalThis.__laporBundle").unwrap() < out.find("import('/").unwrap());
         // A failure shows the notice with a reload button instead of waiting for ever.
         assert!(out.contains("} catch (error) {"));
         assert!(out.contains("getElementById('load-error')"));
