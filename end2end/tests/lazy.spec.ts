@@ -56,13 +56,28 @@ test('a first visit downloads no page code it does not show; opening a page fetc
   expect([...fetched].filter((name) => !name.startsWith('chunk_'))).toEqual(['submit_view']);
 });
 
-/** The page files and the bundle `cargo xtask` wrote for each entry route, as the start-up
- * script in index.html lists them. */
+/** Each entry route's bundle (from the start-up script in index.html) and the split-off files
+ * it holds (from the split loader's table of each route's modules, `__laporRoutes`). */
 async function routePages(request: APIRequestContext): Promise<Record<string, { bundle: string; files: string[] }>> {
   const html = await (await request.get('/')).text();
-  const list = html.match(/const page = \((\{.*\})\)\[document\.documentElement/);
-  expect(list, 'the start-up script lists the entry routes\' files').not.toBeNull();
-  return JSON.parse(list![1]);
+  const list = html.match(/const page = \((\{.*?\}\})\)\[route\]/);
+  expect(list, 'the start-up script names the entry routes\' bundles').not.toBeNull();
+  const bundles = JSON.parse(list![1]) as Record<string, { bundle: string; page: string }>;
+  const loaderName = html.match(/import\('\.\/(__wasm_split-[0-9a-f]{16}\.js)'\)/)?.[1];
+  expect(loaderName, 'the start-up script imports the split loader').toBeTruthy();
+  const loader = await (await request.get(`/${loaderName}`)).text();
+  const files = await splitFiles(request);
+  const pages: Record<string, { bundle: string; files: string[] }> = {};
+  for (const [route, { bundle, page }] of Object.entries(bundles)) {
+    // Minified: `{faq:["faq_view","chunk_26",…],form:[…]}`, keys quoted or not.
+    const modules = loader.match(new RegExp(`["']?${route}["']?:\\[([^\\]]*)\\]`));
+    expect(modules, `the loader lists the modules of ${route}`).not.toBeNull();
+    const names = JSON.parse(`[${modules![1].replace(/'/g, '"')}]`) as string[];
+    pages[route] = { bundle, files: files.filter((file) => names.includes(moduleOf(file))) };
+    expect(pages[route].files.length).toBe(names.length);
+    expect(pages[route].files).toContain(page);
+  }
+  return pages;
 }
 
 const fileOf = (url: string) => new URL(url).pathname.split('/').pop()!;

@@ -71,37 +71,43 @@ const LOADER_FETCH: [(&str, &str); 2] = [
     ),
 ];
 
-/// The entry route's bundle (`bundle.rs`) in the loader: while the start-up script names one
-/// in `globalThis.__laporBundle` (`{ url, files }`, names relative to the loader), a file it
-/// holds is not fetched: its loader waits for the bundle's one instantiation, so no part is
-/// ever instantiated twice (their data segments would be written again). A bundle that cannot
-/// be loaded (offline before a worker kept it, a deploy that removed it) gives way to its
-/// files one by one, each at most once.
+/// The entry routes' bundles (`bundle.rs`) in the loader. `__LAPOR_ROUTES__` becomes each
+/// entry route's modules ([`ROUTE_PAGES`]: `{"form": ["submit_view", "chunk_74", …]}`, names
+/// without their hash, which the loader's own URLs already carry). While the start-up script
+/// names a bundle in `globalThis.__laporBundle` (`{ url, route }`), a module of that route is
+/// not fetched: its loader waits for the bundle's one instantiation, so no part is ever
+/// instantiated twice (their data segments would be written again). If the bundle cannot be
+/// loaded (offline before a worker kept it, a deploy that removed it), each part loads on its
+/// own when asked for, once.
 const LOADER_BUNDLES: &str = r#"
+const __laporRoutes = __LAPOR_ROUTES__;
 const __laporBundle = globalThis.__laporBundle;
-const __laporParts = new Set((__laporBundle?.files ?? []).map((file) => new URL("./" + file, import.meta.url).href));
-const __laporLoaded = new Set();
+const __laporParts = new Set(__laporBundle === undefined ? [] : __laporRoutes[__laporBundle.route] ?? []);
+const __laporModule = (url) => url.pathname.slice(url.pathname.lastIndexOf("/") + 1).replace(/-[0-9a-f]{16}\.wasm$/, "");
+const __laporSingles = new Map();
 let __laporBundleLoad;
-const __laporFetch = (url) => ({ url, response: __laporParts.has(url.href) ? undefined : fetch(url) });
-function __laporOneByOne(imports) {
-    return Promise.all([...__laporParts].filter((href) => !__laporLoaded.has(href)).map(async (href) => {
-        const result = await WebAssembly.instantiateStreaming(fetch(href), imports);
-        __laporLoaded.add(href);
-        return result;
-    }));
+let __laporBundleFailed = false;
+const __laporFetch = (url) => ({ url, response: __laporParts.has(__laporModule(url)) ? undefined : fetch(url) });
+function __laporSingle(url, imports) {
+    let load = __laporSingles.get(url.href);
+    if (load === undefined) {
+        load = WebAssembly.instantiateStreaming(fetch(url), imports);
+        load.catch(() => __laporSingles.delete(url.href));
+        __laporSingles.set(url.href, load);
+    }
+    return load;
 }
 function __laporInstantiate(src, imports) {
     if (src.response !== undefined) return WebAssembly.instantiateStreaming(src.response, imports);
+    if (__laporBundleFailed) return __laporSingle(src.url, imports);
     if (__laporBundleLoad === undefined) {
-        const bundle = __laporLoaded.size > 0 ? Promise.reject(new Error("bundle already given up"))
-            : WebAssembly.instantiateStreaming(fetch(new URL("./" + __laporBundle.url, import.meta.url)), imports);
-        const load = bundle.then(
-            (result) => { for (const href of __laporParts) __laporLoaded.add(href); return result; },
-            (error) => { console.warn("Lapor Portal: the page's bundle did not load; loading its files one by one", error); return __laporOneByOne(imports); });
-        load.catch(() => { if (__laporBundleLoad === load) __laporBundleLoad = undefined; });
-        __laporBundleLoad = load;
+        __laporBundleLoad = WebAssembly.instantiateStreaming(fetch(new URL("./" + __laporBundle.url, import.meta.url)), imports);
+        __laporBundleLoad.catch((error) => {
+            __laporBundleFailed = true;
+            console.warn("Lapor Portal: the page's bundle did not load; loading its files one by one", error);
+        });
     }
-    return __laporBundleLoad;
+    return __laporBundleLoad.catch(() => __laporSingle(src.url, imports));
 }
 "#;
 
@@ -114,7 +120,7 @@ pub fn split_release_wasm(dist: &Path) -> Result {
     // Trunk's name, read before this build's files join it in `dist/`.
     let trunk_stem = bindings_stem(dist)?;
     let built = build_modules(&linked_wasm(), &work_dir())?;
-    let mut named = name_by_content(built, &terser)?;
+    let mut named = name_by_content(built, &ROUTE_PAGES, &terser)?;
     let index = dist.join("index.html");
     let route_pages = route_bundles(&mut named, &work_dir())?;
     let html = start_after_first_paint(&read(&index)?, &trunk_stem, &named, &route_pages)?;
@@ -203,8 +209,10 @@ struct Named {
     files: BTreeMap<String, Vec<u8>>,
     glue: String,
     loader: String,
-    /// The loader as written before [`Minify`], which [`files_of_split_point`] reads.
+    /// The loader as written before [`Minify`].
     loader_source: String,
+    /// Each entry route of [`ROUTE_PAGES`] → its page's files (split module and chunks).
+    route_files: BTreeMap<String, Vec<String>>,
     main_wasm: String,
 }
 
@@ -241,7 +249,11 @@ fn terser(name: &str, text: &str) -> Result<String> {
 
 /// Step 4: names from final bytes, leaves first, every reference rewritten (and the JS
 /// minified) before the file that holds it is hashed.
-fn name_by_content(modules: Modules, minify: Minify) -> Result<Named> {
+fn name_by_content(
+    modules: Modules,
+    route_pages: &[(&str, &str)],
+    minify: Minify,
+) -> Result<Named> {
     let mut files = BTreeMap::new();
     let mut loader = modules.loader;
     if !loader.contains(LOADER_MAIN_IMPORT) {
@@ -274,7 +286,28 @@ fn name_by_content(modules: Modules, minify: Minify) -> Result<Named> {
         }
         files.insert(hashed, bytes);
     }
-    let loader_source = loader;
+    // Each entry route's files, read before the table that names them is written in.
+    let route_files = route_pages
+        .iter()
+        .map(|(route, split_point)| {
+            Ok((
+                (*route).to_owned(),
+                files_of_split_point(&loader, split_point)?,
+            ))
+        })
+        .collect::<Result<BTreeMap<_, _>>>()?;
+    let modules_of_routes: serde_json::Map<String, serde_json::Value> = route_files
+        .iter()
+        .map(|(route, files)| {
+            let names = files.iter().map(|file| module_of_file(file)).collect();
+            (route.clone(), serde_json::Value::Array(names))
+        })
+        .collect();
+    let loader_source = loader.replacen(
+        "__LAPOR_ROUTES__",
+        &serde_json::Value::Object(modules_of_routes).to_string(),
+        1,
+    );
     let loader = minify(LOADER, &loader_source)?;
     let loader_name = format!("__wasm_split-{}.js", content_hash(loader.as_bytes()));
     files.insert(loader_name.clone(), loader.into_bytes());
@@ -299,6 +332,7 @@ fn name_by_content(modules: Modules, minify: Minify) -> Result<Named> {
         glue: glue_name,
         loader: loader_name,
         loader_source,
+        route_files,
         main_wasm: wasm_name,
     })
 }
@@ -400,6 +434,7 @@ pub fn check_content_names(dist: &Path) -> Result {
 pub fn check_reproducible(dist: &Path) -> Result {
     let again = name_by_content(
         build_modules(&linked_wasm(), &root().join("target/wasm-split-again"))?,
+        &ROUTE_PAGES,
         &terser,
     )?;
     for (name, bytes) in &again.files {
@@ -427,23 +462,28 @@ const ROUTE_PAGES: [(&str, &str); 4] = [
     ("list", "reports_view"),
 ];
 
-/// What an entry route of [`ROUTE_PAGES`] loads: its page's files (the split module and every
-/// chunk it waits for, as the loader names them) and the one file that holds them all.
+/// What the start-up script needs of an entry route of [`ROUTE_PAGES`]: the one file that
+/// holds its page's files, and the page's own module (kept by the worker from the second visit
+/// on, when the files one by one are used instead).
 #[derive(Debug)]
 struct RoutePage {
     bundle: String,
-    files: Vec<String>,
+    page: String,
 }
 
-/// Writes each entry route's bundle (`bundle.rs`, then wasm-opt) into `named` and says which
-/// files it holds.
+/// `submit_view-0123456789abcdef.wasm` → `submit_view`.
+fn module_of_file(file: &str) -> serde_json::Value {
+    let stem = file.strip_suffix(".wasm").unwrap_or(file);
+    let module = stem.rsplit_once('-').map_or(stem, |(module, _)| module);
+    serde_json::Value::String(module.to_owned())
+}
+
+/// Writes each entry route's bundle (`bundle.rs`, then wasm-opt) into `named`.
 fn route_bundles(named: &mut Named, work: &Path) -> Result<BTreeMap<String, RoutePage>> {
-    let loader = named.loader_source.clone();
     let folder = work.join("bundles");
     std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
     let mut routes = BTreeMap::new();
-    for (route, split_point) in ROUTE_PAGES {
-        let files = files_of_split_point(&loader, split_point)?;
+    for (route, files) in &named.route_files {
         let parts =
             files
                 .iter()
@@ -460,7 +500,8 @@ fn route_bundles(named: &mut Named, work: &Path) -> Result<BTreeMap<String, Rout
         let bytes = std::fs::read(&optimised).map_err(|e| e.to_string())?;
         let bundle = format!("bundle_{route}-{}.wasm", content_hash(&bytes));
         named.files.insert(bundle.clone(), bytes);
-        routes.insert(route.to_owned(), RoutePage { bundle, files });
+        let page = files.first().ok_or("an entry route without files")?.clone();
+        routes.insert(route.clone(), RoutePage { bundle, page });
     }
     Ok(routes)
 }
@@ -555,7 +596,7 @@ fn start_after_first_paint(
     let pages: serde_json::Map<String, serde_json::Value> = route_pages
         .iter()
         .map(|(route, page)| {
-            let value = serde_json::json!({ "bundle": page.bundle, "files": page.files });
+            let value = serde_json::json!({ "bundle": page.bundle, "page": page.page });
             (route.clone(), value)
         })
         .collect();
@@ -564,13 +605,13 @@ fn start_after_first_paint(
         "<script type=\"module\">\n\
          try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
-         const page = ({pages})[document.documentElement.getAttribute('data-first-paint')];\n\
+         const route = document.documentElement.getAttribute('data-first-paint');\n\
+         const page = ({pages})[route];\n\
          const preload = ['{main_wasm}'];\n\
          if (page) {{\n\
          let kept = false;\n\
-         try {{ kept = navigator.serviceWorker?.controller != null && (await caches.match(new URL(page.files[0], document.baseURI))) !== undefined; }} catch {{}}\n\
-         if (kept) preload.push(...page.files);\n\
-         else {{ globalThis.__laporBundle = {{ url: page.bundle, files: page.files }}; preload.push(page.bundle); }}\n\
+         try {{ kept = navigator.serviceWorker?.controller != null && (await caches.match(new URL(page.page, document.baseURI))) !== undefined; }} catch {{}}\n\
+         if (!kept) {{ globalThis.__laporBundle = {{ url: page.bundle, route }}; preload.push(page.bundle); }}\n\
          }}\n\
          for (const file of preload) {{\n\
          const link = document.createElement('link');\n\
@@ -600,9 +641,24 @@ fn start_after_first_paint(
         &html[script_end..]
     );
     Ok(drop_tags(
-        &drop_tags(&html, "<link rel=\"modulepreload\""),
+        &drop_tags(&drop_comments(&html)?, "<link rel=\"modulepreload\""),
         "<link rel=\"preload\"",
     ))
+}
+
+/// `html` without its comments, which are for the people who read `index.html`'s source.
+fn drop_comments(html: &str) -> Result<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("-->")
+            .ok_or("index.html: an unterminated comment")?;
+        rest = &rest[start + end + "-->".len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// `html` without the tags that start with `opening`.
@@ -753,7 +809,7 @@ mod tests {
 
     #[test]
     fn every_name_is_the_hash_of_the_final_bytes() {
-        let named = name_by_content(modules(7), &keep_js).unwrap();
+        let named = name_by_content(modules(7), &[], &keep_js).unwrap();
         assert_eq!(named.files.len(), 5);
         for (name, bytes) in &named.files {
             assert_eq!(
@@ -807,7 +863,7 @@ mod tests {
     fn the_js_is_minified_before_it_is_named() {
         let mark =
             |name: &str, text: &str| -> Result<String> { Ok(format!("{text}/*min {name}*/")) };
-        let named = name_by_content(modules(7), &mark).unwrap();
+        let named = name_by_content(modules(7), &[], &mark).unwrap();
         let text = |name: &str| String::from_utf8(named.files[name].clone()).unwrap();
         assert!(text(&named.loader).ends_with(&format!("/*min {LOADER}*/")));
         assert!(text(&named.glue).ends_with(&format!("/*min {APP}.js*/")));
@@ -827,11 +883,55 @@ mod tests {
     }
 
     #[test]
+    fn the_loader_knows_each_entry_routes_modules() {
+        let mut two_pages = modules(7);
+        two_pages.split = BTreeMap::from([
+            ("chunk_11.wasm".to_owned(), vec![0, 97, 115, 109, 11]),
+            ("chunk_12.wasm".to_owned(), vec![0, 97, 115, 109, 12]),
+            (
+                "split_faq_view_14911813001234762671.wasm".to_owned(),
+                vec![0, 97, 115, 109, 13],
+            ),
+            (
+                "split_submit_view_14911813001234762672.wasm".to_owned(),
+                vec![0, 97, 115, 109, 14],
+            ),
+        ]);
+        two_pages.loader = format!(
+            "{LOADER_MAIN_IMPORT}\n{}",
+            TWO_PAGES_LOADER
+                .replace("chunk_11-aaaaaaaaaaaaaaaa", "chunk_11")
+                .replace("chunk_12-bbbbbbbbbbbbbbbb", "chunk_12")
+                .replace("faq_view-cccccccccccccccc", "split_faq_view_14911813001234762671")
+                .replace("submit_view-dddddddddddddddd", "split_submit_view_14911813001234762672")
+        );
+        let routes = [("faq", "faq_view"), ("form", "submit_view")];
+        let named = name_by_content(two_pages, &routes, &keep_js).unwrap();
+        let hashed = |module: &str, byte: u8| {
+            format!("{module}-{}.wasm", content_hash(&[0, 97, 115, 109, byte]))
+        };
+        assert_eq!(
+            named.route_files["faq"],
+            [hashed("faq_view", 13), hashed("chunk_11", 11)]
+        );
+        assert_eq!(named.route_files["form"].len(), 3);
+        assert!(
+            named.loader_source.contains(
+                r#"const __laporRoutes = {"faq":["faq_view","chunk_11"],"form":["submit_view","chunk_12","chunk_11"]};"#
+            ),
+            "{}",
+            named.loader_source
+        );
+        // A route whose page the loader does not know fails the build.
+        assert!(name_by_content(modules(7), &routes, &keep_js).is_err());
+    }
+
+    #[test]
     fn a_change_anywhere_below_renames_everything_above_it() {
-        let one = name_by_content(modules(7), &keep_js).unwrap();
-        let same = name_by_content(modules(7), &keep_js).unwrap();
+        let one = name_by_content(modules(7), &[], &keep_js).unwrap();
+        let same = name_by_content(modules(7), &[], &keep_js).unwrap();
         assert_eq!(one, same, "the same inputs give the same files");
-        let other = name_by_content(modules(8), &keep_js).unwrap();
+        let other = name_by_content(modules(8), &[], &keep_js).unwrap();
         assert_ne!(
             one.loader, other.loader,
             "the loader names a changed module"
@@ -843,7 +943,7 @@ mod tests {
         );
         let mut changed_main = modules(7);
         changed_main.main_wasm.push(9);
-        let changed_main = name_by_content(changed_main, &keep_js).unwrap();
+        let changed_main = name_by_content(changed_main, &[], &keep_js).unwrap();
         assert_ne!(one.main_wasm, changed_main.main_wasm);
         assert_ne!(one.glue, changed_main.glue);
         assert_eq!(one.loader, changed_main.loader);
@@ -883,19 +983,19 @@ mod tests {
     fn unexpected_tool_output_is_an_error_not_a_broken_build() {
         let mut no_import = modules(7);
         no_import.loader = no_import.loader.replace(LOADER_MAIN_IMPORT, "");
-        assert!(name_by_content(no_import, &keep_js).is_err());
+        assert!(name_by_content(no_import, &[], &keep_js).is_err());
         let mut unnamed = modules(7);
         unnamed.split.insert("chunk_9.wasm".into(), vec![9]);
-        assert!(name_by_content(unnamed, &keep_js).is_err());
+        assert!(name_by_content(unnamed, &[], &keep_js).is_err());
         let mut glue = modules(7);
         glue.glue = "no loader here".into();
-        assert!(name_by_content(glue, &keep_js).is_err());
+        assert!(name_by_content(glue, &[], &keep_js).is_err());
         // A loader that fetches its files some other way could not use the bundles.
         let mut other_fetch = modules(7);
         other_fetch.loader = other_fetch
             .loader
             .replace("instantiateStreaming(src", "instantiate(src");
-        assert!(name_by_content(other_fetch, &keep_js).is_err());
+        assert!(name_by_content(other_fetch, &[], &keep_js).is_err());
     }
 
     #[test]
@@ -937,22 +1037,27 @@ mod tests {
     fn the_app_starts_after_the_first_paint_without_trunks_preloads() {
         let html = concat!(
             r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#,
+            "<!-- For the reader of the source:\n  <script> -->",
             "<script type=\"module\">\nimport init, * as bindings from '/app-1.js';\n",
             "const wasm = await init({ module_or_path: '/app-1_bg.wasm' });\n</script>",
             r#"<link rel="modulepreload" href="/app-1.js" crossorigin="anonymous" integrity="sha384-a">"#,
             r#"<link rel="preload" href="/app-1_bg.wasm" as="fetch" type="application/wasm"></head>"#,
             r#"<body><div id="load-error" hidden><p data-online>x</p><p data-offline>y</p><button>z</button></div></body>"#,
         );
-        let named = name_by_content(modules(7), &keep_js).unwrap();
+        let named = name_by_content(modules(7), &[], &keep_js).unwrap();
         let pages = BTreeMap::from([(
             "form".to_owned(),
             RoutePage {
                 bundle: "bundle_form-1.wasm".to_owned(),
-                files: vec!["submit_view-1.wasm".to_owned(), "chunk_2-2.wasm".to_owned()],
+                page: "submit_view-1.wasm".to_owned(),
             },
         )]);
         let out = start_after_first_paint(html, "app-1", &named, &pages).unwrap();
-        assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q">"#));
+        assert!(out.starts_with(r#"<link rel="stylesheet" href="/m.css" integrity="sha384-q"><script type="module">"#), "{out}");
+        assert!(
+            !out.contains("<!--") && !out.contains("the reader"),
+            "comments go: {out}"
+        );
         assert!(out.contains("</script></head><body>"), "{out}");
         // Trunk's preloads (with the unsplit files' integrity hashes) are gone.
         assert!(!out.contains("<link rel=\"modulepreload\""), "{out}");
@@ -968,14 +1073,18 @@ mod tests {
         // The main wasm, and the split-off page the first paint shows, are preloaded: as its
         // bundle on a first visit, as its files when the worker keeps them.
         assert!(
-            out.contains(r#"const page = ({"form":{"bundle":"bundle_form-1.wasm","files":["submit_view-1.wasm","chunk_2-2.wasm"]}})[document.documentElement.getAttribute('data-first-paint')];"#),
+            out.contains(r#"const page = ({"form":{"bundle":"bundle_form-1.wasm","page":"submit_view-1.wasm"}})[route];"#),
             "{out}"
         );
+        assert!(
+            out.contains(
+                "const route = document.documentElement.getAttribute('data-first-paint');"
+            )
+        );
         assert!(out.contains(&format!("const preload = ['{}'];", named.main_wasm)));
-        assert!(out.contains("await caches.match(new URL(page.files[0], document.baseURI))"));
-        assert!(out.contains("if (kept) preload.push(...page.files);"));
+        assert!(out.contains("await caches.match(new URL(page.page, document.baseURI))"));
         assert!(out.contains(
-            "globalThis.__laporBundle = { url: page.bundle, files: page.files }; preload.push(page.bundle);"
+            "if (!kept) { globalThis.__laporBundle = { url: page.bundle, route }; preload.push(page.bundle); }"
         ));
         assert!(
             out.contains("link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = 'anonymous'; link.href = file;")
