@@ -1,5 +1,5 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { createReport, expectNoAxeViolations, waitForApp, setOffline } from './helpers';
+import { adminEvent, createReport, expectNoAxeViolations, waitForApp, setOffline } from './helpers';
 
 // Release builds split the pages' code (form, tracking, public list, FAQ, …) off the main wasm:
 // a first visit downloads the shell and the page it opens, and the service worker keeps the
@@ -153,6 +153,43 @@ test('when the bundle cannot be fetched, the page loads its files one by one', a
   await expect(page.locator('.report-title')).toHaveText('Jalan berlubang di depan pasar');
   expect([...asked.keys()].sort()).toEqual([...report.files].sort());
   expect([...asked.values()].every((count) => count === 1), JSON.stringify([...asked])).toBe(true);
+});
+
+test('a report opened by its shared link does not fetch the reporter\'s actions; the access code does', async ({ page, context, request }) => {
+  const actionsCode = /\/reporter_actions-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  context.on('requestfinished', (r) => {
+    if (actionsCode.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  const report = await createReport(request, { title: 'Lampu jalan padam di gang mawar' });
+  await adminEvent(request, report.tracking_id, { status: 'verified', message: 'Mohon kirim foto lokasi.' });
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await expect(page.locator('.report-title')).toHaveText('Lampu jalan padam di gang mawar');
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+
+  await page.getByLabel('Kode akses').fill(report.access_code);
+  await page.getByRole('button', { name: 'Buka dengan kode' }).click();
+  await expect(page.getByLabel('Balasan Anda')).toBeVisible();
+  // (The page's request and the service worker's that answers it.)
+  expect(fetched).toBeGreaterThan(0);
+});
+
+test('when the reporter\'s actions cannot be fetched, a notice says why and refreshing brings them', async ({ page, context, request }) => {
+  const report = await createReport(request, { title: 'Saluran air tersumbat di RT 03' });
+  await adminEvent(request, report.tracking_id, { status: 'verified', message: 'Mohon kirim foto lokasi.' });
+  // The context's route: the service worker's fetches too.
+  await context.route(/\/reporter_actions-[0-9a-f]{16}\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await page.getByLabel('Kode akses').fill(report.access_code);
+  await page.getByRole('button', { name: 'Buka dengan kode' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'perlu koneksi internet' })).toBeVisible();
+  await expect(page.locator('.report-title')).toHaveText('Saluran air tersumbat di RT 03');
+
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await page.getByRole('button', { name: 'Muat ulang' }).click();
+  await expect(page.getByLabel('Balasan Anda')).toBeVisible();
+  await expect(page.getByText('perlu koneksi internet')).toHaveCount(0);
 });
 
 test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {

@@ -240,6 +240,7 @@ pub const TEXTS: Texts = Texts {
 
     offline_notice: "You are offline. Pages you have opened before stay available; new reports are kept on this device and sent automatically when you are back online.",
     offline_needs_network: "This page needs an internet connection. Try again when you are online.",
+    track_actions_need_network: "Replying, rating or saying the report is not resolved needs an internet connection. Refresh this report when you are online.",
     update_ready: "A new version of the portal is available. Your draft report stays saved.",
     update_reload: "Load the new version",
     outbox_title: "Waiting to send",

@@ -240,6 +240,7 @@ pub const TEXTS: Texts = Texts {
 
     offline_notice: "Anda sedang offline. Halaman yang sudah pernah dibuka tetap tersedia; laporan baru disimpan di perangkat dan dikirim otomatis saat tersambung.",
     offline_needs_network: "Halaman ini memerlukan koneksi internet. Coba lagi saat Anda tersambung.",
+    track_actions_need_network: "Untuk membalas, menilai, atau menyatakan laporan belum selesai, perlu koneksi internet. Muat ulang laporan ini saat Anda tersambung.",
     update_ready: "Versi baru portal tersedia. Draf laporan Anda tetap tersimpan.",
     update_reload: "Muat versi baru",
     outbox_title: "Menunggu dikirim",

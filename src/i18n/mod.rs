@@ -257,6 +257,8 @@ pub struct Texts {
 
     pub offline_notice: &'static str,
     pub offline_needs_network: &'static str,
+    /// The reporter's actions on a report (their code is split off) could not be fetched.
+    pub track_actions_need_network: &'static str,
     pub update_ready: &'static str,
     pub update_reload: &'static str,
     pub outbox_title: &'static str,

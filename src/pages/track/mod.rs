@@ -18,6 +18,7 @@ use crate::components::support::SupportButton;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
 use crate::i18n::{fill, tr, use_i18n};
 use crate::saved_reports::{self, remember_view};
+use crate::split::split_point;
 use actions::{AccessForm, Actions};
 use device::DeviceCopyChoice;
 use summary::ReportSummary;
@@ -154,7 +155,47 @@ fn ReportDetails(
             <AccessForm tracking=view.tracking_id.to_string() confidential=view.confidential wrong=wrong_code on_view/>
         })}
         <Timeline events=view.events.clone()/>
-        {code.get_untracked().filter(|_| actions).map(|code| view! { <Actions report=view.clone() code on_view/> })}
+        {code.get_untracked().filter(|_| actions).map(|code| view! { <ReporterActions report=view.clone() code on_view/> })}
         {device_choice.then(|| view! { <DeviceCopyChoice view=view.clone() code/> })}
     }
 }
+
+/// What the reporter can do with the access code (reply, rate, say it is not resolved), from a
+/// file of its own: most visitors of a report come by a shared link, without the code, and
+/// never download it. Offline before that file was ever kept, a notice says why it is missing;
+/// refreshing the report tries again.
+#[component]
+fn ReporterActions(
+    report: ReportView,
+    code: String,
+    on_view: Callback<(ReportView, Option<String>)>,
+) -> impl IntoView {
+    let loaded = RwSignal::new(None::<bool>);
+    let actions = StoredValue::new_local(None::<AnyView>);
+    leptos::task::spawn_local_scoped(async move {
+        match reporter_actions(report, code, on_view).await {
+            Ok(view) => {
+                actions.set_value(Some(view));
+                loaded.set(Some(true));
+            }
+            Err(_) => loaded.set(Some(false)),
+        }
+    });
+    move || match loaded.get()? {
+        true => actions.try_update_value(Option::take).flatten(),
+        false => Some(
+            view! { <p class="notice" role="status">{tr(|t| t.track_actions_need_network)}</p> }
+                .into_any(),
+        ),
+    }
+}
+
+split_point!(
+    fn reporter_actions(
+        report: ReportView,
+        code: String,
+        on_view: Callback<(ReportView, Option<String>)>,
+    ) -> AnyView {
+        view! { <Actions report code on_view/> }.into_any()
+    }
+);
