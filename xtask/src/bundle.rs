@@ -117,58 +117,36 @@ struct Remap {
     first_element: u32,
 }
 
+/// An index where the merged module has it, or why the part's index is not in it.
+type Moved = std::result::Result<u32, wasm_encoder::reencode::Error<String>>;
+
 impl Reencode for Remap {
     type Error = String;
 
-    fn type_index(
-        &mut self,
-        ty: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn type_index(&mut self, ty: u32) -> Moved {
         index(&self.types, ty, "type")
     }
-    fn function_index(
-        &mut self,
-        func: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn function_index(&mut self, func: u32) -> Moved {
         Ok(self.first_function + func)
     }
-    fn global_index(
-        &mut self,
-        global: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn global_index(&mut self, global: u32) -> Moved {
         index(&self.globals, global, "global")
     }
-    fn table_index(
-        &mut self,
-        table: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn table_index(&mut self, table: u32) -> Moved {
         index(&self.tables, table, "table")
     }
-    fn memory_index(
-        &mut self,
-        memory: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn memory_index(&mut self, memory: u32) -> Moved {
         index(&self.memories, memory, "memory")
     }
-    fn data_index(
-        &mut self,
-        data: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn data_index(&mut self, data: u32) -> Moved {
         Ok(self.first_data + data)
     }
-    fn element_index(
-        &mut self,
-        element: u32,
-    ) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+    fn element_index(&mut self, element: u32) -> Moved {
         Ok(self.first_element + element)
     }
 }
 
-fn index(
-    map: &[u32],
-    at: u32,
-    what: &str,
-) -> std::result::Result<u32, wasm_encoder::reencode::Error<String>> {
+fn index(map: &[u32], at: u32, what: &str) -> Moved {
     map.get(at as usize).copied().ok_or_else(|| {
         wasm_encoder::reencode::Error::UserError(format!("{what} {at} is not in the module"))
     })
