@@ -380,19 +380,66 @@ fn rename_stylesheets(dist: &Path, mut html: String) -> Result<String> {
         let Some(stem) = name.strip_suffix(".css") else {
             continue;
         };
-        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        let text = read(&entry.path())?;
+        let bytes = compact_css(&text)?.into_bytes();
         let base = stem.rsplit_once('-').map_or(stem, |(base, _)| base);
         let hashed = format!("{base}-{}.css", content_hash(&bytes));
         if hashed == name {
             continue;
         }
+        std::fs::write(entry.path(), &bytes).map_err(|e| e.to_string())?;
         if !html.contains(&format!("\"/{name}\"")) {
             return Err(format!("index.html does not link {name}"));
         }
-        html = html.replace(&format!("\"/{name}\""), &format!("\"/{hashed}\""));
+        html = without_integrity(
+            &html.replace(&format!("\"/{name}\""), &format!("\"/{hashed}\"")),
+            &hashed,
+        );
         std::fs::rename(entry.path(), dist.join(&hashed)).map_err(|e| e.to_string())?;
     }
     Ok(html)
+}
+
+/// `html` with the tag that links `file` stripped of Trunk's `integrity` hash, which names the
+/// bytes before [`compact_css`] (the file's name is the hash of what it holds now).
+fn without_integrity(html: &str, file: &str) -> String {
+    let Some(at) = html.find(&format!("\"/{file}\"")) else {
+        return html.to_owned();
+    };
+    let start = html[..at].rfind('<').unwrap_or(0);
+    let end = at + html[at..].find('>').unwrap_or(html.len() - at);
+    let tag = &html[start..end];
+    let Some(attr) = tag.find(" integrity=\"") else {
+        return html.to_owned();
+    };
+    let value_end = tag[attr + 12..]
+        .find('"')
+        .map_or(tag.len(), |e| attr + 12 + e + 1);
+    format!(
+        "{}{}{}{}",
+        &html[..start],
+        &tag[..attr],
+        &tag[value_end..],
+        &html[end..]
+    )
+}
+
+/// The stylesheet without its comments and with every run of white space made one space (Trunk
+/// 0.21 copies it as written): about 0.7 KB brotli less on every first visit. Safe for
+/// `style/main.css`, whose strings hold no runs of white space and no `/*`.
+fn compact_css(css: &str) -> Result<String> {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("*/")
+            .ok_or("the stylesheet has an unterminated comment")?;
+        out.push(' ');
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The 16 hex digits a content-hashed file name carries (`name-<hash>.ext`,
@@ -902,8 +949,14 @@ mod tests {
             TWO_PAGES_LOADER
                 .replace("chunk_11-aaaaaaaaaaaaaaaa", "chunk_11")
                 .replace("chunk_12-bbbbbbbbbbbbbbbb", "chunk_12")
-                .replace("faq_view-cccccccccccccccc", "split_faq_view_14911813001234762671")
-                .replace("submit_view-dddddddddddddddd", "split_submit_view_14911813001234762672")
+                .replace(
+                    "faq_view-cccccccccccccccc",
+                    "split_faq_view_14911813001234762671"
+                )
+                .replace(
+                    "submit_view-dddddddddddddddd",
+                    "split_submit_view_14911813001234762672"
+                )
         );
         let routes = [("faq", "faq_view"), ("form", "submit_view")];
         let named = name_by_content(two_pages, &routes, &keep_js).unwrap();
@@ -1018,17 +1071,34 @@ mod tests {
     }
 
     #[test]
+    fn stylesheets_lose_comments_and_runs_of_white_space() {
+        let css = "/* theme */\n:root {\n  --a: 1px;\n}\n\na:hover, .b .c:focus { font: 1rem \"Segoe UI\", x; }/* end */";
+        assert_eq!(
+            compact_css(css).unwrap(),
+            ":root { --a: 1px; } a:hover, .b .c:focus { font: 1rem \"Segoe UI\", x; }"
+        );
+        assert!(compact_css("a { } /* open").is_err());
+    }
+
+    #[test]
     fn stylesheets_are_renamed_by_the_same_hash() {
         let dir = std::env::temp_dir().join(format!("xtask-css-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("main-f2da8538e979413.css"), "body{}").unwrap();
+        std::fs::write(dir.join("main-f2da8538e979413.css"), "/* x */\nbody {\n}\n").unwrap();
         let html =
-            r#"<link rel="stylesheet" href="/main-f2da8538e979413.css" integrity="sha384-q">"#;
+            r#"<link rel="stylesheet" href="/main-f2da8538e979413.css" integrity="sha384-q"><p>"#;
         let out = rename_stylesheets(&dir, html.to_owned()).unwrap();
-        let hashed = format!("main-{}.css", content_hash(b"body{}"));
-        assert!(out.contains(&format!("href=\"/{hashed}\"")), "{out}");
-        assert!(dir.join(&hashed).exists());
+        let hashed = format!("main-{}.css", content_hash(b"body { }"));
+        // Trunk's integrity hash named the bytes before compacting: it goes.
+        assert_eq!(
+            out,
+            format!(r#"<link rel="stylesheet" href="/{hashed}"><p>"#)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join(&hashed)).unwrap(),
+            "body { }"
+        );
         assert!(!dir.join("main-f2da8538e979413.css").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
