@@ -3,13 +3,23 @@
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token";
+
+/// The port in the server's "listening on http://127.0.0.1:PORT/" line.
+fn listening_port(line: &str) -> Option<u16> {
+    let address = line.split("listening on http://").nth(1)?;
+    let (_, rest) = address.split_once(':')?;
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
 
 pub struct Server {
     pub child: Child,
@@ -47,43 +57,40 @@ impl Server {
     }
 
     fn launch(data: PathBuf, flags: &[&str], env: &[(&str, &str)]) -> Server {
-        // A free port can be taken by a parallel test's server between our check and the
-        // bind: a server that exits at once lost that race, and we try another port.
-        for _ in 0..10 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-server"))
-                .args(["--addr", &format!("127.0.0.1:{port}"), "--data"])
-                .arg(&data)
-                .args(flags)
-                .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
-                .env("LAPOR_WRITE_BURST", "1000")
-                .env("LAPOR_LOOKUP_BURST", "1000")
-                .envs(env.iter().copied())
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("server starts");
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if child.try_wait().unwrap().is_some() {
-                    break;
+        // Port 0: the server binds a free port itself and says which on its first line, so
+        // no other test's server can take it between a check and the bind (a race that, under
+        // load, let a test talk to another test's server and then to nothing).
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-server"))
+            .args(["--addr", "127.0.0.1:0", "--data"])
+            .arg(&data)
+            .args(flags)
+            .env("LAPOR_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("LAPOR_WRITE_BURST", "1000")
+            .env("LAPOR_LOOKUP_BURST", "1000")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        // Reads the port, then keeps the pipe drained for the server's life.
+        std::thread::spawn(move || {
+            let mut port_tx = Some(port_tx);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(port) = listening_port(&line)
+                    && let Some(tx) = port_tx.take()
+                {
+                    let _ = tx.send(port);
                 }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    // Listening, and still ours a moment later.
-                    std::thread::sleep(Duration::from_millis(50));
-                    if child.try_wait().unwrap().is_none() {
-                        return Server { child, port, data };
-                    }
-                    break;
-                }
-                assert!(Instant::now() < deadline, "server did not start");
-                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        match port_rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(port) => Server { child, port, data },
+            Err(_) => {
+                let _ = child.kill();
+                panic!("server did not start: {:?}", child.wait())
             }
         }
-        panic!("no free port for the server after 10 tries")
     }
 
     pub fn request(
