@@ -441,6 +441,16 @@ mod tests {
         module.finish()
     }
 
+    /// A part importing memory, table and stack pointer in wasm-split's usual order.
+    fn usual_part(funcs: u32, slot: i32, address: i32) -> Vec<u8> {
+        let imports = [
+            "memory",
+            "__indirect_function_table",
+            "__wasm_split_shared0",
+        ];
+        split_module(&imports, funcs, slot, address, false)
+    }
+
     /// What the merged module holds, read back.
     struct Read {
         imports: Vec<String>,
@@ -522,17 +532,7 @@ mod tests {
 
     #[test]
     fn merged_parts_keep_their_table_slots_data_and_calls() {
-        let one = split_module(
-            &[
-                "memory",
-                "__indirect_function_table",
-                "__wasm_split_shared0",
-            ],
-            2,
-            10,
-            1024,
-            false,
-        );
+        let one = usual_part(2, 10, 1024);
         // Another order, and a type the first part does not have.
         let two = split_module(
             &[
@@ -568,17 +568,7 @@ mod tests {
 
     #[test]
     fn one_part_merges_to_itself_in_effect() {
-        let one = split_module(
-            &[
-                "memory",
-                "__indirect_function_table",
-                "__wasm_split_shared0",
-            ],
-            2,
-            10,
-            1024,
-            false,
-        );
+        let one = usual_part(2, 10, 1024);
         let read = read(&merge(&[&one]).unwrap());
         assert_eq!(read.table_entries, [(10, vec![0, 1])]);
         assert_eq!(read.calls, [1]);
@@ -602,17 +592,7 @@ mod tests {
         let error = merge(&[&own_memory]).unwrap_err();
         assert!(error.contains("does not keep"), "{error}");
 
-        let one = split_module(
-            &[
-                "memory",
-                "__indirect_function_table",
-                "__wasm_split_shared0",
-            ],
-            1,
-            0,
-            0,
-            false,
-        );
+        let one = usual_part(1, 0, 0);
         // The same global imported as immutable by another part.
         let mut imports = ImportSection::new();
         let immutable = GlobalType {
