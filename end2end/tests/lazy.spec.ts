@@ -120,6 +120,7 @@ test('landing on the form loads its files as one bundle, and pages sharing code 
     if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
   });
   await page.goto('/lapor');
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
   expect(asked).toEqual([form.bundle]);
@@ -199,6 +200,7 @@ test('landing on the form does not fetch the sending code; checking the answers 
     if (sendingCode.test(new URL(request.url()).pathname)) fetched += 1;
   });
   await page.goto('/lapor');
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
   await page.waitForLoadState('networkidle');
@@ -210,6 +212,59 @@ test('landing on the form does not fetch the sending code; checking the answers 
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
   await expect.poll(() => fetched).toBeGreaterThan(0);
+});
+
+test('the form\'s fields after the kind are fetched when the citizen first touches the form; if they cannot be, the choice waits and a retry brings them', async ({ page, context }) => {
+  const partsCode = /\/report_form-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  context.on('requestfinished', (r) => {
+    if (partsCode.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  // The context's route: the service worker's fetches too.
+  await context.route(partsCode, (route) => route.abort('internetdisconnected'));
+  await page.goto('/lapor');
+  await waitForApp(page);
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+  await expect(page.getByLabel('Judul laporan')).toHaveCount(0);
+
+  await page.getByLabel('Aspirasi', { exact: true }).check();
+  const notice = page.getByRole('alert');
+  await expect(notice).toBeVisible();
+  await expect(page.getByText('Isian Anda tetap tersimpan di perangkat ini')).toBeVisible();
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
+  await expectNoAxeViolations(page);
+
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  await notice.getByRole('button', { name: 'Coba lagi' }).click();
+  await page.getByLabel('Judul laporan').fill('Lampu taman mati');
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman mati');
+  await expect(page.getByText('Isian Anda tetap tersimpan di perangkat ini')).toHaveCount(0);
+  expect(fetched).toBeGreaterThan(0);
+  // The choice was kept on the device all along.
+  await page.reload();
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman mati');
+});
+
+test('touching the form fetches its fields before a kind is chosen', async ({ page, context }) => {
+  const partsCode = /\/report_form-[0-9a-f]{16}\.wasm$/;
+  let fetched = 0;
+  context.on('requestfinished', (r) => {
+    if (partsCode.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  await page.goto('/lapor');
+  await waitForApp(page);
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  await page.waitForLoadState('networkidle');
+  expect(fetched).toBe(0);
+  // A keyboard user's first Tab into the kinds is enough.
+  await page.getByLabel('Pengaduan', { exact: true }).focus();
+  await expect.poll(() => fetched).toBeGreaterThan(0);
+  await expect(page.getByLabel('Judul laporan')).toBeHidden();
 });
 
 test('the similar reports\' code is fetched once the draft has a title and a category; offline the panel is simply absent', async ({ page, context, request }) => {
@@ -225,10 +280,14 @@ test('the similar reports\' code is fetched once the draft has a title and a cat
   const word = `uji${Date.now().toString(36)}`;
   const existing = await createReport(request, { title: `Lampu taman kota padam ${word}`, category_id: 'infrastruktur' });
   await page.goto('/lapor');
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
   await page.waitForLoadState('networkidle');
   expect(fetched).toBe(0);
+  // Touched online: the form's fields are here before the connection drops.
+  await page.getByLabel('Pengaduan', { exact: true }).focus();
+  await expect(page.locator('#report-form #title')).toBeAttached();
 
   // Offline, the form goes on without the panel: no error, nothing in the way.
   await setOffline(context, true);
@@ -257,6 +316,7 @@ test('the Open311 dialect\'s code is a file of its own: fetched by an Open311 de
     if (dialectCode.test(new URL(request.url()).pathname)) fetched += 1;
   });
   await page.goto('/lapor');
+  await waitForApp(page);
   await page.getByLabel('Aspirasi', { exact: true }).check();
   await page.waitForLoadState('networkidle');
   expect(fetched).toBe(0);
@@ -292,6 +352,7 @@ test('the status checks of saved reports are fetched only by a device that has s
 
 test('a page opened on the first visit opens offline; one never opened says it needs a connection, then loads', async ({ page, context }) => {
   await page.goto('/lapor');
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
   // Kept from what the visit already downloaded: the form (in the bundle a first visit to it
@@ -346,6 +407,7 @@ test('from the second visit on, every page opens offline', async ({ page, contex
     await expect(page.locator('#main h1'), route).toHaveText(heading);
   }
   await page.goto('/lapor');
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   expect(missing).toEqual([]);
 });

@@ -97,6 +97,9 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   const title = `Lampu jalan mati ${Date.now()}`;
   await openForm(page);
   await waitForServiceWorker(page);
+  // Touching the form fetches its remaining fields (lazy.spec.ts): the connection drops after.
+  await page.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(page.locator('#report-form #title')).toBeAttached();
   await setOffline(context, true);
   await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
   await fillReport(page, 'Aspirasi', title, BODY);

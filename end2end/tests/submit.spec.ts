@@ -166,7 +166,10 @@ test('a reload mid-form restores the draft, and discarding clears it', async ({ 
   await expect(page.getByLabel('Judul laporan')).toHaveValue('');
   await page.reload();
   await waitForApp(page);
+  await expect(page.getByLabel('Pengaduan', { exact: true })).not.toBeChecked();
+  await page.getByLabel('Pengaduan', { exact: true }).check();
   await expect(page.getByLabel('Judul laporan')).toHaveValue('');
+  await expect(page.getByLabel('Rahasia')).not.toBeChecked();
 });
 
 test('a response lost after the server committed is retried without a duplicate', async ({ page, request }) => {

@@ -2,6 +2,7 @@
 
 pub mod combobox;
 pub mod connection;
+pub mod deferred;
 pub mod field;
 pub mod footer;
 pub mod header;

@@ -102,6 +102,7 @@ pub const TEXTS: Texts = Texts {
     sub_email_label: "Email",
     sub_phone_label: "Phone number",
     sub_continue: "Continue: check your report",
+    sub_answers_kept: "The rest of the form needs an internet connection once. What you have entered is kept on this device.",
     sub_discard: "Discard draft",
     err_summary_title: "There is a problem",
     err_choose_kind: "Choose what kind of report it is.",

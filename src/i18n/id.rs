@@ -102,6 +102,7 @@ pub const TEXTS: Texts = Texts {
     sub_email_label: "Email",
     sub_phone_label: "Nomor telepon",
     sub_continue: "Lanjut: periksa laporan",
+    sub_answers_kept: "Bagian formulir selanjutnya perlu koneksi internet sekali saja. Isian Anda tetap tersimpan di perangkat ini.",
     sub_discard: "Buang draf",
     err_summary_title: "Ada yang perlu diperbaiki",
     err_choose_kind: "Pilih jenis laporan.",

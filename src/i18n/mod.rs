@@ -114,6 +114,7 @@ pub struct Texts {
     pub sub_email_label: &'static str,
     pub sub_phone_label: &'static str,
     pub sub_continue: &'static str,
+    pub sub_answers_kept: &'static str,
     pub sub_discard: &'static str,
     pub err_summary_title: &'static str,
     pub err_choose_kind: &'static str,

@@ -1,16 +1,13 @@
-//! The report form: classification first, then the fields that kind of report needs.
+//! The report form: classification first, then the fields that kind of report needs
+//! (`details.rs`, from a file of their own).
 
 use lapor_core::api::{Classification, Field};
-use lapor_core::validation::{BODY_MAX, TITLE_MAX};
 use leptos::prelude::*;
 
-use super::agency::AgencySection;
-use super::attachments::AttachmentsSection;
-use super::attributes::AttributesSection;
-use super::category::CategoryField;
-use super::location::LocationSection;
-use super::privacy::PrivacySection;
-use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::api::ApiError;
+use crate::components::deferred::deferred;
+use crate::components::field::{FieldError, Problems};
+use crate::components::load_error::LoadError;
 use crate::draft::Draft;
 use crate::i18n::labels::classification_text;
 use crate::i18n::{Texts, tr, use_i18n};
@@ -58,23 +55,6 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
 }
 
 #[component]
-fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
-    let problem = problem_for(problems, Field::IncidentDate.path());
-    view! {
-        <div class="field" class:field--error=move || problem().is_some()>
-            <label for="incident-date">{tr(|t| t.sub_date_label)}</label>
-            <p class="hint" id="incident-date-hint">{tr(|t| t.sub_date_hint)}</p>
-            <FieldError problems field={Field::IncidentDate.path()}/>
-            <input type="date" id="incident-date" max=today
-                aria-describedby=described_by("incident-date", true, problems, Field::IncidentDate.path())
-                aria-invalid=move || problem().is_some().then_some("true")
-                prop:value=move || draft.with(|d| d.incident_date.clone())
-                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.incident_date = v); }/>
-        </div>
-    }
-}
-
-#[component]
 pub fn ReportForm(
     draft: RwSignal<Draft>,
     problems: Problems,
@@ -82,31 +62,38 @@ pub fn ReportForm(
     on_continue: Callback<()>,
     on_discard: Callback<()>,
 ) -> impl IntoView {
-    let features = expect_context::<crate::config::Config>().features;
-    let backend = expect_context::<crate::api::Backend>().features();
     let chosen = move || draft.with(|d| d.classification.is_some());
-    let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
-    let text =
-        move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    // The fields after the kind come from a file of their own (`parts.rs`), fetched when the
+    // citizen first touches the form: landing on it costs only its first question.
+    let wanted = RwSignal::new(chosen());
+    let want = move || {
+        if !wanted.get_untracked() {
+            wanted.set(true);
+        }
+    };
+    Effect::new(move |_| {
+        if chosen() {
+            want();
+        }
+    });
+    let attempt = RwSignal::new(0_u32);
+    let details = move || {
+        attempt.track();
+        wanted.get().then(|| {
+            deferred(super::parts::form_details(draft, problems, today), move || {
+                view! {
+                    <LoadError error=ApiError::Network on_retry=move |()| attempt.update(|a| *a += 1)/>
+                    <p class="hint">{tr(|t| t.sub_answers_kept)}</p>
+                }
+            })
+        })
+    };
     view! {
-        <form id="report-form" novalidate on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }>
+        <form id="report-form" novalidate
+            on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }
+            on:focusin=move |_| want() on:pointerdown=move |_| want()>
             <KindSection draft problems/>
-            <div hidden=move || !chosen()>
-                <TextField id="title" field={Field::Title.path()} label=|t| t.sub_title_label hint=|t| t.sub_title_hint
-                    max_chars=TITLE_MAX problems value=text(|d| &d.title)
-                    on_input=Callback::new(move |v| draft.update(|d| d.title = v))/>
-                <TextField id="body" field={Field::Body.path()} label=|t| t.sub_body_label hint=|t| t.sub_body_hint
-                    multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
-                    on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
-                {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
-                <LocationSection draft problems/>
-                {backend.directory.then(|| view! { <AgencySection draft problems/> })}
-                <CategoryField draft problems/>
-                <crate::components::similar_reports::SimilarReports draft/>
-                <AttributesSection draft problems/>
-                {(features.attachments && backend.reporter_actions).then(|| view! { <AttachmentsSection draft problems/> })}
-                <PrivacySection draft problems/>
-            </div>
+            <div hidden=move || !chosen()>{details}</div>
             <div class="actions">
                 <button type="submit" class="button button--primary">{tr(|t| t.sub_continue)}</button>
                 <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>

@@ -7,8 +7,10 @@ mod attachments;
 mod attributes;
 mod category;
 mod confirmation;
+mod details;
 mod form;
 mod location;
+mod parts;
 mod privacy;
 mod review;
 
@@ -20,14 +22,15 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{ApiError, Backend};
 use crate::app::{InstanceResource, use_page_title};
+use crate::components::deferred::deferred;
 use crate::components::field::{ErrorSummary, FieldProblem, Problem};
+use crate::components::load_error::LoadError;
 use crate::components::outbox_list::OutboxList;
 use crate::draft::Draft;
 use crate::i18n::{tr, use_i18n};
 use crate::outbox::{self, use_outbox, worth_retrying};
 use confirmation::Confirmation;
 use form::ReportForm;
-use review::Review;
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -249,7 +252,8 @@ pub fn SubmitPage() -> impl IntoView {
         focus_later("#main h1".into());
     });
 
-    move || match step.get() {
+    move || {
+        match step.get() {
         Step::Form => view! {
             <h1 tabindex="-1">{tr(|t| t.submit_title)}</h1>
             <p class="lead">{tr(|t| t.sub_lead)}</p>
@@ -259,7 +263,9 @@ pub fn SubmitPage() -> impl IntoView {
         .into_any(),
         Step::Review => view! {
             <h1 tabindex="-1">{tr(|t| t.review_title)}</h1>
-            <Review draft sending=sending.into() error=send_error.into() on_change on_submit/>
+            {deferred(parts::review(draft, sending.into(), send_error.into(), on_change, on_submit), move || {
+                view! { <LoadError error=ApiError::Network on_retry=move |()| step.set(Step::Review)/> }
+            })}
         }
         .into_any(),
         Step::Done(created, classification) => view! {
@@ -278,5 +284,6 @@ pub fn SubmitPage() -> impl IntoView {
             <OutboxList/>
         }
         .into_any(),
+    }
     }
 }

@@ -13,6 +13,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, Backend};
 use crate::app::use_page_title;
+use crate::components::deferred::deferred;
 use crate::components::load_error::LoadError;
 use crate::components::support::SupportButton;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
@@ -170,24 +171,9 @@ fn ReporterActions(
     code: String,
     on_view: Callback<(ReportView, Option<String>)>,
 ) -> impl IntoView {
-    let loaded = RwSignal::new(None::<bool>);
-    let actions = StoredValue::new_local(None::<AnyView>);
-    leptos::task::spawn_local_scoped(async move {
-        match reporter_actions(report, code, on_view).await {
-            Ok(view) => {
-                actions.set_value(Some(view));
-                loaded.set(Some(true));
-            }
-            Err(_) => loaded.set(Some(false)),
-        }
-    });
-    move || match loaded.get()? {
-        true => actions.try_update_value(Option::take).flatten(),
-        false => Some(
-            view! { <p class="notice" role="status">{tr(|t| t.track_actions_need_network)}</p> }
-                .into_any(),
-        ),
-    }
+    deferred(reporter_actions(report, code, on_view), || {
+        view! { <p class="notice" role="status">{tr(|t| t.track_actions_need_network)}</p> }
+    })
 }
 
 split_point!(

@@ -1,0 +1,62 @@
+//! The report form's fields after the kind: what happened, where, to whom, and how private.
+//! They come from a file of their own (`parts.rs`).
+
+use lapor_core::api::{Classification, Field};
+use lapor_core::validation::{BODY_MAX, TITLE_MAX};
+use leptos::prelude::*;
+
+use super::agency::AgencySection;
+use super::attachments::AttachmentsSection;
+use super::attributes::AttributesSection;
+use super::category::CategoryField;
+use super::location::LocationSection;
+use super::privacy::PrivacySection;
+use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
+use crate::draft::Draft;
+use crate::i18n::tr;
+
+#[component]
+fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
+    let problem = problem_for(problems, Field::IncidentDate.path());
+    view! {
+        <div class="field" class:field--error=move || problem().is_some()>
+            <label for="incident-date">{tr(|t| t.sub_date_label)}</label>
+            <p class="hint" id="incident-date-hint">{tr(|t| t.sub_date_hint)}</p>
+            <FieldError problems field={Field::IncidentDate.path()}/>
+            <input type="date" id="incident-date" max=today
+                aria-describedby=described_by("incident-date", true, problems, Field::IncidentDate.path())
+                aria-invalid=move || problem().is_some().then_some("true")
+                prop:value=move || draft.with(|d| d.incident_date.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.incident_date = v); }/>
+        </div>
+    }
+}
+
+#[component]
+pub fn FormDetails(
+    draft: RwSignal<Draft>,
+    problems: Problems,
+    today: chrono::NaiveDate,
+) -> impl IntoView {
+    let features = expect_context::<crate::config::Config>().features;
+    let backend = expect_context::<crate::api::Backend>().features();
+    let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
+    let text =
+        move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    view! {
+        <TextField id="title" field={Field::Title.path()} label=|t| t.sub_title_label hint=|t| t.sub_title_hint
+            max_chars=TITLE_MAX problems value=text(|d| &d.title)
+            on_input=Callback::new(move |v| draft.update(|d| d.title = v))/>
+        <TextField id="body" field={Field::Body.path()} label=|t| t.sub_body_label hint=|t| t.sub_body_hint
+            multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
+            on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
+        {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
+        <LocationSection draft problems/>
+        {backend.directory.then(|| view! { <AgencySection draft problems/> })}
+        <CategoryField draft problems/>
+        <crate::components::similar_reports::SimilarReports draft/>
+        <AttributesSection draft problems/>
+        {(features.attachments && backend.reporter_actions).then(|| view! { <AttachmentsSection draft problems/> })}
+        <PrivacySection draft problems/>
+    }
+}
