@@ -37,6 +37,37 @@ fn copy(text: &str) {
     }
 }
 
+/// The tracking number of a report just sent (or why there is none yet).
+#[component]
+pub fn SentNumber(tracking: String) -> impl IntoView {
+    view! {
+        <div class="panel panel--success">
+            <h1 tabindex="-1">{tr(|t| t.done_title)}</h1>
+            {if tracking.is_empty() {
+                // A blackbox service, or a batch one whose number is not ready yet.
+                view! { <p id="no-number">{tr(|t| t.conf_no_number)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{tr(|t| t.done_tracking_label)}</p>
+                    <p class="tracking-number tracking-number--large" id="tracking-number">{tracking}</p>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The access code of a report just sent, shown this once, with the warning to keep it.
+#[component]
+pub fn AccessCode(code: String) -> impl IntoView {
+    (!code.is_empty()).then(|| {
+        view! {
+            <h2>{tr(|t| t.done_access_label)}</h2>
+            <p class="access-code" id="access-code">{code}</p>
+            <div class="notice notice--warning"><p>{tr(|t| t.done_access_warning)}</p></div>
+        }
+    })
+}
+
 /// "Notify me of updates": shown while the browser has not been asked; asks when pressed.
 #[component]
 fn NotifyOffer() -> impl IntoView {
@@ -121,24 +152,9 @@ pub fn Confirmation(
         }
     };
     view! {
-        <div class="panel panel--success">
-            <h1 tabindex="-1">{tr(|t| t.done_title)}</h1>
-            {if has_number {
-                view! {
-                    <p>{tr(|t| t.done_tracking_label)}</p>
-                    <p class="tracking-number tracking-number--large" id="tracking-number">{tracking.clone()}</p>
-                }.into_any()
-            } else {
-                // A blackbox service, or a batch one whose number is not ready yet.
-                view! { <p id="no-number">{tr(|t| t.conf_no_number)}</p> }.into_any()
-            }}
-        </div>
+        <SentNumber tracking=tracking.clone()/>
         {has_number.then(numbered.clone())}
-        {(!access_code.is_empty()).then(|| view! {
-            <h2>{tr(|t| t.done_access_label)}</h2>
-            <p class="access-code" id="access-code">{access_code.clone()}</p>
-            <div class="notice notice--warning"><p>{tr(|t| t.done_access_warning)}</p></div>
-        })}
+        <AccessCode code=access_code.clone()/>
         <p id="due-date">
             {move || fill(i18n.t().done_due, &[
                 ("date", &format_date(i18n.locale.get(), due)),

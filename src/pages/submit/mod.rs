@@ -25,11 +25,10 @@ use crate::app::{InstanceResource, use_page_title};
 use crate::components::deferred::deferred;
 use crate::components::field::{ErrorSummary, FieldProblem, Problem};
 use crate::components::load_error::LoadError;
-use crate::components::outbox_list::OutboxList;
 use crate::draft::Draft;
 use crate::i18n::{tr, use_i18n};
 use crate::outbox::{self, use_outbox, worth_retrying};
-use confirmation::Confirmation;
+use confirmation::{AccessCode, SentNumber};
 use form::ReportForm;
 
 #[derive(Clone, PartialEq)]
@@ -268,10 +267,14 @@ pub fn SubmitPage() -> impl IntoView {
             })}
         }
         .into_any(),
-        Step::Done(created, classification) => view! {
-            <Confirmation created classification on_new/>
+        Step::Done(created, classification) => {
+            let (tracking, code) = (created.tracking_id.to_string(), created.access_code.clone());
+            deferred(parts::confirmation(created, classification, on_new), move || view! {
+                <SentNumber tracking=tracking.clone()/>
+                <AccessCode code=code.clone()/>
+            })
+            .into_any()
         }
-        .into_any(),
         Step::Queued(key) => view! {
             <h1 tabindex="-1">{tr(|t| t.queued_title)}</h1>
             // A server failing on its side is never told as the citizen's connection.
@@ -281,7 +284,7 @@ pub fn SubmitPage() -> impl IntoView {
                 });
                 if server { i18n.t().queued_server_lead } else { i18n.t().queued_lead }
             }}</p>
-            <OutboxList/>
+            {deferred(parts::outbox_list(), || ())}
         }
         .into_any(),
     }

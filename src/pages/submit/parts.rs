@@ -1,15 +1,20 @@
 //! The parts of the form that a first look does not need, in one file of their own (split
-//! module `report_form`): the fields after the kind and "check your answers". (The confirmation,
-//! which shows the access code once, never waits for a file.) The form fetches the file when the citizen first touches it (focus or
+//! module `report_form`): the fields after the kind, "check your answers", the confirmation and
+//! the outbox a report offline waits in. Only the review leads to the last two, so their code is
+//! always here by then (the confirmation's fallback, `SentNumber` and `AccessCode`, is in the
+//! page's own file all the same: the access code is shown once). The form fetches the file when the citizen first touches it (focus or
 //! pointer), so by the time a kind is chosen its fields are here, and everything after it is
 //! on the device before the connection can drop.
 
+use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
 
+use super::confirmation::Confirmation;
 use super::details::FormDetails;
 use super::review::Review;
 use crate::api::ApiError;
 use crate::components::field::Problems;
+use crate::components::outbox_list::OutboxList;
 use crate::draft::Draft;
 use crate::split::{ChunkMissing, split_point};
 
@@ -33,6 +38,24 @@ split_point!(
     }
 );
 
+split_point!(
+    [module report_form]
+    fn confirmation_code(
+        created: ReportCreated,
+        classification: Classification,
+        on_new: Callback<()>,
+    ) -> AnyView {
+        view! { <Confirmation created classification on_new/> }.into_any()
+    }
+);
+
+split_point!(
+    [module report_form]
+    fn outbox_list_code() -> AnyView {
+        view! { <OutboxList/> }.into_any()
+    }
+);
+
 pub(super) async fn form_details(
     draft: RwSignal<Draft>,
     problems: Problems,
@@ -49,4 +72,16 @@ pub(super) async fn review(
     on_submit: Callback<()>,
 ) -> Result<AnyView, ChunkMissing> {
     review_code(draft, sending, error, on_change, on_submit).await
+}
+
+pub(super) async fn confirmation(
+    created: ReportCreated,
+    classification: Classification,
+    on_new: Callback<()>,
+) -> Result<AnyView, ChunkMissing> {
+    confirmation_code(created, classification, on_new).await
+}
+
+pub(super) async fn outbox_list() -> Result<AnyView, ChunkMissing> {
+    outbox_list_code().await
 }
