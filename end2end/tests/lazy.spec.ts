@@ -141,6 +141,22 @@ test('landing on the form loads its files as one bundle, and pages sharing code 
   expect(asked.filter((file) => file.startsWith('bundle_'))).toEqual([form.bundle]);
 });
 
+test('landing on the form with its kind preset (an agency\'s embed) loads its fields in the same one bundle', async ({ page, request }) => {
+  const { form_preset: preset } = await routePages(request);
+  expect(preset.files.map(moduleOf)).toEqual(expect.arrayContaining(['submit_view', 'report_form']));
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const file = fileOf(r.url());
+    if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
+  });
+  await page.goto('/lapor?embed=1&classification=complaint');
+  await waitForApp(page);
+  await expect(page.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+  await page.getByLabel('Judul laporan').fill('Puskesmas tutup lebih awal');
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
+  expect(asked).toEqual([preset.bundle]);
+});
+
 test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {
   const { report } = await routePages(request);
   const created = await createReport(request, { title: 'Jalan berlubang di depan pasar' });

@@ -251,7 +251,7 @@ fn terser(name: &str, text: &str) -> Result<String> {
 /// minified) before the file that holds it is hashed.
 fn name_by_content(
     modules: Modules,
-    route_pages: &[(&str, &str)],
+    route_pages: &[(&str, &[&str])],
     minify: Minify,
 ) -> Result<Named> {
     let mut files = BTreeMap::new();
@@ -289,11 +289,16 @@ fn name_by_content(
     // Each entry route's files, read before the table that names them is written in.
     let route_files = route_pages
         .iter()
-        .map(|(route, split_point)| {
-            Ok((
-                (*route).to_owned(),
-                files_of_split_point(&loader, split_point)?,
-            ))
+        .map(|(route, split_points)| {
+            let mut files: Vec<String> = Vec::new();
+            for split_point in *split_points {
+                for file in files_of_split_point(&loader, split_point)? {
+                    if !files.contains(&file) {
+                        files.push(file);
+                    }
+                }
+            }
+            Ok(((*route).to_owned(), files))
         })
         .collect::<Result<BTreeMap<_, _>>>()?;
     let modules_of_routes: serde_json::Map<String, serde_json::Value> = route_files
@@ -502,11 +507,14 @@ pub fn check_reproducible(dist: &Path) -> Result {
 
 /// The entry routes whose page is a split point: the route's name in `index.html`'s first
 /// paint (`data-first-paint`) and the split point that draws it (`src/lazy_routes.rs`).
-const ROUTE_PAGES: [(&str, &str); 4] = [
-    ("form", "submit_view"),
-    ("report", "track_report_view"),
-    ("faq", "faq_view"),
-    ("list", "reports_view"),
+const ROUTE_PAGES: [(&str, &[&str]); 5] = [
+    ("form", &["submit_view"]),
+    // The form opened with its kind already chosen (`?classification=`, as an agency's embed
+    // presets it): its fields after the kind are shown at once, so they come in the bundle.
+    ("form_preset", &["submit_view", "report_form"]),
+    ("report", &["track_report_view"]),
+    ("faq", &["faq_view"]),
+    ("list", &["reports_view"]),
 ];
 
 /// What the start-up script needs of an entry route of [`ROUTE_PAGES`]: the one file that
@@ -652,7 +660,8 @@ fn start_after_first_paint(
         "<script type=\"module\">\n\
          try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
-         const route = document.documentElement.getAttribute('data-first-paint');\n\
+         const shown = document.documentElement.getAttribute('data-first-paint');\n\
+         const route = shown === 'form' && /[?&]classification=[^&]/.test(location.search) ? 'form_preset' : shown;\n\
          const page = ({pages})[route];\n\
          const preload = ['{main_wasm}'];\n\
          if (page) {{\n\
@@ -958,7 +967,11 @@ mod tests {
                     "split_submit_view_14911813001234762672"
                 )
         );
-        let routes = [("faq", "faq_view"), ("form", "submit_view")];
+        let routes: [(&str, &[&str]); 3] = [
+            ("faq", &["faq_view"]),
+            ("form", &["submit_view"]),
+            ("both", &["submit_view", "faq_view"]),
+        ];
         let named = name_by_content(two_pages, &routes, &keep_js).unwrap();
         let hashed = |module: &str, byte: u8| {
             format!("{module}-{}.wasm", content_hash(&[0, 97, 115, 109, byte]))
@@ -968,9 +981,12 @@ mod tests {
             [hashed("faq_view", 13), hashed("chunk_11", 11)]
         );
         assert_eq!(named.route_files["form"].len(), 3);
+        // Several split points in one bundle: each file once, the first split point's own first.
+        assert_eq!(named.route_files["both"].len(), 4);
+        assert_eq!(named.route_files["both"][0], named.route_files["form"][0]);
         assert!(
             named.loader_source.contains(
-                r#"const __laporRoutes = {"faq":["faq_view","chunk_11"],"form":["submit_view","chunk_12","chunk_11"]};"#
+                r#"const __laporRoutes = {"both":["submit_view","chunk_12","chunk_11","faq_view"],"faq":["faq_view","chunk_11"],"form":["submit_view","chunk_12","chunk_11"]};"#
             ),
             "{}",
             named.loader_source
@@ -1148,7 +1164,13 @@ mod tests {
         );
         assert!(
             out.contains(
-                "const route = document.documentElement.getAttribute('data-first-paint');"
+                "const shown = document.documentElement.getAttribute('data-first-paint');"
+            )
+        );
+        // The form with its kind preset takes the bundle that holds its fields too.
+        assert!(
+            out.contains(
+                "const route = shown === 'form' && /[?&]classification=[^&]/.test(location.search) ? 'form_preset' : shown;"
             )
         );
         assert!(out.contains(&format!("const preload = ['{}'];", named.main_wasm)));
