@@ -1,4 +1,4 @@
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { adminEvent, createReport, expectNoAxeViolations, waitForApp, setOffline } from './helpers';
 
 // Release builds split the pages' code (form, tracking, public list, FAQ, …) off the main wasm:
@@ -78,6 +78,15 @@ async function routePages(request: APIRequestContext): Promise<Record<string, { 
     expect(pages[route].files).toContain(page);
   }
   return pages;
+}
+
+/** How many times the page or its service worker has fetched a file matching `file`. */
+function fetchesOf(context: BrowserContext, file: RegExp): () => number {
+  let fetched = 0;
+  context.on('requestfinished', (r) => {
+    if (file.test(new URL(r.url()).pathname)) fetched += 1;
+  });
+  return () => fetched;
 }
 
 const fileOf = (url: string) => new URL(url).pathname.split('/').pop()!;
@@ -232,10 +241,7 @@ test('landing on the form does not fetch the sending code; checking the answers 
 
 test('the form\'s fields after the kind are fetched when the citizen first touches the form; if they cannot be, the choice waits and a retry brings them', async ({ page, context }) => {
   const partsCode = /\/report_form-[0-9a-f]{16}\.wasm$/;
-  let fetched = 0;
-  context.on('requestfinished', (r) => {
-    if (partsCode.test(new URL(r.url()).pathname)) fetched += 1;
-  });
+  const fetched = fetchesOf(context, partsCode);
   // The context's route: the service worker's fetches too.
   await context.route(partsCode, (route) => route.abort('internetdisconnected'));
   await page.goto('/lapor');
@@ -243,7 +249,7 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
   await page.waitForLoadState('networkidle');
-  expect(fetched).toBe(0);
+  expect(fetched()).toBe(0);
   await expect(page.getByLabel('Judul laporan')).toHaveCount(0);
 
   await page.getByLabel('Aspirasi', { exact: true }).check();
@@ -258,7 +264,7 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
   await page.getByLabel('Judul laporan').fill('Lampu taman mati');
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman mati');
   await expect(page.getByText('Isian Anda tetap tersimpan di perangkat ini')).toHaveCount(0);
-  expect(fetched).toBeGreaterThan(0);
+  expect(fetched()).toBeGreaterThan(0);
   // The choice was kept on the device all along.
   await page.reload();
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
@@ -267,19 +273,16 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
 
 test('touching the form fetches its fields before a kind is chosen', async ({ page, context }) => {
   const partsCode = /\/report_form-[0-9a-f]{16}\.wasm$/;
-  let fetched = 0;
-  context.on('requestfinished', (r) => {
-    if (partsCode.test(new URL(r.url()).pathname)) fetched += 1;
-  });
+  const fetched = fetchesOf(context, partsCode);
   await page.goto('/lapor');
   await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
   await page.waitForLoadState('networkidle');
-  expect(fetched).toBe(0);
+  expect(fetched()).toBe(0);
   // A keyboard user's first Tab into the kinds is enough.
   await page.getByLabel('Pengaduan', { exact: true }).focus();
-  await expect.poll(() => fetched).toBeGreaterThan(0);
+  await expect.poll(fetched).toBeGreaterThan(0);
   await expect(page.getByLabel('Judul laporan')).toBeHidden();
 });
 
