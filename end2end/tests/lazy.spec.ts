@@ -380,6 +380,7 @@ test('a page opened on the first visit opens offline; one never opened says it n
 
   await setOffline(context, true);
   await page.reload();
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
   await expect(page.getByRole('alert')).toContainText('memerlukan koneksi internet');

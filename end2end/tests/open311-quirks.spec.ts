@@ -128,8 +128,11 @@ test('"next" tapped before a service\'s definition arrives waits for what it ask
 
 test('services localised only by ?locale= are shown in the citizen\'s language', async ({ page }) => {
   await open(page, { localeByQuery: true });
+  // The service comes with the fields after the kind.
+  await page.getByLabel('Aspirasi', { exact: true }).check();
   await expect(page.locator('#category option[value="lampu"]')).toHaveText('Lampu jalan mati');
   await chooseLanguage(page, 'en');
+  // The draft keeps the kind: the fields show again after the reload.
   await page.reload();
   await waitForApp(page);
   await expect(page.locator('#category option[value="lampu"]')).toHaveText('Broken street light');
