@@ -22,17 +22,18 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// split-off file in release builds. Arguments and output cross the split by value.
 /// `split_point!([preload fetch_name] fn name(…) …)` also declares `async fn fetch_name()`,
 /// which fetches that file ahead of the first call (its error is of no use: the call reports).
+/// A visibility (`pub`, `pub(super)`, …) before `fn` is the declared function's.
 /// `split_point!([module file] …)` puts the function in the file `file` with every other split
 /// point naming it (by default each function has a file of its own): functions used together,
 /// such as the Open311 dialect's requests, then come in one file instead of several files and
 /// wasm-split's chunks of the code they share (each chunk costs its imports and exports).
 macro_rules! split_point {
-    ($([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
+    ($([preload $preload:ident])? $(#[$doc:meta])* $(pub $(($($restrict:tt)+))?)? fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
         $crate::split::split_point!(
-            [module $name] $([preload $preload])? $(#[$doc])* fn $name($($arg: $ty),*) -> $output $body
+            [module $name] $([preload $preload])? $(#[$doc])* $(pub $(($($restrict)+))?)? fn $name($($arg: $ty),*) -> $output $body
         );
     };
-    ([module $module:ident] $([preload $preload:ident])? $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
+    ([module $module:ident] $([preload $preload:ident])? $(#[$doc:meta])* $(pub $(($($restrict:tt)+))?)? fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block) => {
         $(#[$doc])*
         #[cfg(not(debug_assertions))]
         #[leptos::wasm_split::wasm_split(
@@ -41,13 +42,13 @@ macro_rules! split_point {
             $(preload($preload),)?
             fallible
         )]
-        fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
+        $(pub $(($($restrict)+))?)? fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
             Ok($body)
         }
 
         $(#[$doc])*
         #[cfg(debug_assertions)]
-        async fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
+        $(pub $(($($restrict)+))?)? async fn $name($($arg: $ty),*) -> Result<$output, $crate::split::ChunkMissing> {
             Ok($body)
         }
 

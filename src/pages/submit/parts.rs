@@ -2,9 +2,9 @@
 //! module `report_form`): the fields after the kind, "check your answers", the confirmation and
 //! the outbox a report offline waits in. Only the review leads to the last two, so their code is
 //! always here by then (the confirmation's fallback, `SentNumber` and `AccessCode`, is in the
-//! page's own file all the same: the access code is shown once). The form fetches the file when the citizen first touches it (focus or
-//! pointer), so by the time a kind is chosen its fields are here, and everything after it is
-//! on the device before the connection can drop.
+//! page's own file all the same: the access code is shown once). The form fetches the file
+//! when the citizen first touches it (focus or pointer), so by the time a kind is chosen its
+//! fields are here, and everything after it is on the device before the connection can drop.
 
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
@@ -16,18 +16,18 @@ use crate::api::ApiError;
 use crate::components::field::Problems;
 use crate::components::outbox_list::OutboxList;
 use crate::draft::Draft;
-use crate::split::{ChunkMissing, split_point};
+use crate::split::split_point;
 
 split_point!(
     [module report_form]
-    fn form_details_code(draft: RwSignal<Draft>, problems: Problems, today: chrono::NaiveDate) -> AnyView {
+    pub(super) fn form_details(draft: RwSignal<Draft>, problems: Problems, today: chrono::NaiveDate) -> AnyView {
         view! { <FormDetails draft problems today/> }.into_any()
     }
 );
 
 split_point!(
     [module report_form]
-    fn review_code(
+    pub(super) fn review(
         draft: RwSignal<Draft>,
         sending: Signal<bool>,
         error: Signal<Option<ApiError>>,
@@ -40,7 +40,7 @@ split_point!(
 
 split_point!(
     [module report_form]
-    fn confirmation_code(
+    pub(super) fn confirmation(
         created: ReportCreated,
         classification: Classification,
         on_new: Callback<()>,
@@ -51,37 +51,7 @@ split_point!(
 
 split_point!(
     [module report_form]
-    fn outbox_list_code() -> AnyView {
+    pub(super) fn outbox_list() -> AnyView {
         view! { <OutboxList/> }.into_any()
     }
 );
-
-pub(super) async fn form_details(
-    draft: RwSignal<Draft>,
-    problems: Problems,
-    today: chrono::NaiveDate,
-) -> Result<AnyView, ChunkMissing> {
-    form_details_code(draft, problems, today).await
-}
-
-pub(super) async fn review(
-    draft: RwSignal<Draft>,
-    sending: Signal<bool>,
-    error: Signal<Option<ApiError>>,
-    on_change: Callback<&'static str>,
-    on_submit: Callback<()>,
-) -> Result<AnyView, ChunkMissing> {
-    review_code(draft, sending, error, on_change, on_submit).await
-}
-
-pub(super) async fn confirmation(
-    created: ReportCreated,
-    classification: Classification,
-    on_new: Callback<()>,
-) -> Result<AnyView, ChunkMissing> {
-    confirmation_code(created, classification, on_new).await
-}
-
-pub(super) async fn outbox_list() -> Result<AnyView, ChunkMissing> {
-    outbox_list_code().await
-}
