@@ -65,17 +65,9 @@ pub fn ReportForm(
     let chosen = move || draft.with(|d| d.classification.is_some());
     // The fields after the kind come from a file of their own (`parts.rs`), fetched when the
     // citizen first touches the form: landing on it costs only its first question.
-    let wanted = RwSignal::new(chosen());
-    let want = move || {
-        if !wanted.get_untracked() {
-            wanted.set(true);
-        }
-    };
-    Effect::new(move |_| {
-        if chosen() {
-            want();
-        }
-    });
+    // A kind already chosen (a restored or preset draft) shows them at once.
+    let touched = RwSignal::new(false);
+    let wanted = Memo::new(move |_| touched.get() || chosen());
     let attempt = RwSignal::new(0_u32);
     let details = move || {
         attempt.track();
@@ -91,7 +83,7 @@ pub fn ReportForm(
     view! {
         <form id="report-form" novalidate
             on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }
-            on:focusin=move |_| want() on:pointerdown=move |_| want()>
+            on:focusin=move |_| touched.set(true) on:pointerdown=move |_| touched.set(true)>
             <KindSection draft problems/>
             <div hidden=move || !chosen()>{details}</div>
             <div class="actions">
