@@ -80,6 +80,16 @@ async function routePages(request: APIRequestContext): Promise<Record<string, { 
   return pages;
 }
 
+/** The split-off files and bundles the page asks for (not the main module), in order, as it goes. */
+function splitFilesAskedFor(page: Page): string[] {
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const file = fileOf(r.url());
+    if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
+  });
+  return asked;
+}
+
 /** How many times the page or its service worker has fetched a file matching `file`. */
 function fetchesOf(context: BrowserContext, file: RegExp): () => number {
   let fetched = 0;
@@ -123,11 +133,7 @@ test('landing on a split-off page asks for its code, in one file, while the main
 
 test('landing on the form loads its files as one bundle, and pages sharing code with it still open', async ({ page, request }) => {
   const { form, list } = await routePages(request);
-  const asked: string[] = [];
-  page.on('request', (r) => {
-    const file = fileOf(r.url());
-    if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
-  });
+  const asked = splitFilesAskedFor(page);
   await page.goto('/lapor');
   await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
@@ -153,11 +159,7 @@ test('landing on the form loads its files as one bundle, and pages sharing code 
 test('landing on the form with its kind preset (an agency\'s embed) loads its fields in the same one bundle', async ({ page, request }) => {
   const { form_preset: preset } = await routePages(request);
   expect(preset.files.map(moduleOf)).toEqual(expect.arrayContaining(['submit_view', 'report_form']));
-  const asked: string[] = [];
-  page.on('request', (r) => {
-    const file = fileOf(r.url());
-    if (file.endsWith('.wasm') && !file.endsWith('_bg.wasm')) asked.push(file);
-  });
+  const asked = splitFilesAskedFor(page);
   await page.goto('/lapor?embed=1&classification=complaint');
   await waitForApp(page);
   await expect(page.getByLabel('Pengaduan', { exact: true })).toBeChecked();
