@@ -60,7 +60,7 @@ test('a first visit downloads no page code it does not show; opening a page fetc
  * it holds (from the split loader's table of each route's modules, `__laporRoutes`). */
 async function routePages(request: APIRequestContext): Promise<Record<string, { bundle: string; files: string[] }>> {
   const html = await (await request.get('/')).text();
-  const list = html.match(/const page = \((\{.*?\}\})\)\[route\]/);
+  const list = html.match(/const pages = \((\{.*?\}\})\);/);
   expect(list, 'the start-up script names the entry routes\' bundles').not.toBeNull();
   const bundles = JSON.parse(list![1]) as Record<string, { bundle: string; page: string }>;
   const loaderName = html.match(/import\('\.\/(__wasm_split-[0-9a-f]{16}\.js)'\)/)?.[1];

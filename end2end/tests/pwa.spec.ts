@@ -1,4 +1,4 @@
-import { test, expect, chromium, type BrowserContext } from '@playwright/test';
+import { test, expect, chromium, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,39 @@ test('after one visit, the home page, the FAQ and a viewed report open offline',
   // A page that needs the network says so instead of spinning.
   await page.goto(`/lacak/${neverViewed.tracking_id}`);
   await expect(page.getByRole('alert')).toContainText('memerlukan koneksi internet');
+});
+
+/** Whether the worker keeps a page file whose name starts with `prefix` (`bundle_form-`). */
+async function pageFileKept(page: Page, prefix: string) {
+  return page.evaluate(async (prefix) => {
+    const cache = await caches.open('lapor-pages-v1');
+    return (await cache.keys()).some((r) => new URL(r.url).pathname.slice(1).startsWith(prefix));
+  }, prefix);
+}
+
+test('a first visit that lands on the form: the pages it opened open offline, and so does the form from the home page', async ({ page, context }) => {
+  // The form's code came as its route's one bundle; the FAQ's as files of their own, minus
+  // the parts it shares with the form, which only that bundle holds on this device.
+  await openForm(page);
+  await waitForServiceWorker(page);
+  await expect.poll(() => pageFileKept(page, 'bundle_form-')).toBe(true);
+  await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect(page.locator('.faq-item').first()).toBeVisible();
+  await expect.poll(() => pageFileKept(page, 'faq_view-')).toBe(true);
+
+  await setOffline(context, true);
+  await page.goto('/faq');
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await expect(page.locator('.faq-item').first()).toBeVisible();
+  // The installed app opens on the home page; from there, the form.
+  await page.goto('/');
+  await waitForApp(page);
+  await page.getByRole('link', { name: 'Buat laporan' }).first().click();
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  await expect(page.getByLabel('Aspirasi', { exact: true })).toBeEnabled();
 });
 
 test('a report sent offline waits in the outbox, with its photo, and is created once when back online', async ({ page, context, request }) => {

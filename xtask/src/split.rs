@@ -73,41 +73,68 @@ const LOADER_FETCH: [(&str, &str); 2] = [
 
 /// The entry routes' bundles (`bundle.rs`) in the loader. `__LAPOR_ROUTES__` becomes each
 /// entry route's modules ([`ROUTE_PAGES`]: `{"form": ["submit_view", "chunk_74", …]}`, names
-/// without their hash, which the loader's own URLs already carry). While the start-up script
-/// names a bundle in `globalThis.__laporBundle` (`{ url, route }`), a module of that route is
-/// not fetched: its loader waits for the bundle's one instantiation, so no part is ever
-/// instantiated twice (their data segments would be written again). If the bundle cannot be
-/// loaded (offline before a worker kept it, a deploy that removed it), each part loads on its
-/// own when asked for, once.
+/// without their hash, which the loader's own URLs already carry); the start-up script names
+/// every route's bundle file in `globalThis.__laporPages` and this visit's in
+/// `globalThis.__laporBundle` (`{ url, route }`). A module of that route is not fetched: its
+/// loader waits for the bundle's one instantiation. Every other module loads on its own; should
+/// that fail (offline, and this device kept the file only inside a bundle because a first visit
+/// landed on that bundle's route), a bundle that holds it loads instead, if none of that
+/// bundle's modules is in yet. So no part is ever instantiated twice (its data segments would
+/// be written again), and what a first visit downloaded opens offline whichever way the citizen
+/// comes back to it.
 const LOADER_BUNDLES: &str = r#"
 const __laporRoutes = __LAPOR_ROUTES__;
-const __laporBundle = globalThis.__laporBundle;
-const __laporParts = new Set(__laporBundle === undefined ? [] : __laporRoutes[__laporBundle.route] ?? []);
+const __laporPages = globalThis.__laporPages ?? {};
+const __laporEntry = globalThis.__laporBundle;
 const __laporModule = (url) => url.pathname.slice(url.pathname.lastIndexOf("/") + 1).replace(/-[0-9a-f]{16}\.wasm$/, "");
+const __laporVia = new Map();
 const __laporSingles = new Map();
-let __laporBundleLoad;
-let __laporBundleFailed = false;
-const __laporFetch = (url) => ({ url, response: __laporParts.has(__laporModule(url)) ? undefined : fetch(url) });
-function __laporSingle(url, imports) {
-    let load = __laporSingles.get(url.href);
-    if (load === undefined) {
-        load = WebAssembly.instantiateStreaming(fetch(url), imports);
-        load.catch(() => __laporSingles.delete(url.href));
-        __laporSingles.set(url.href, load);
-    }
+const __laporFailed = new Set();
+function __laporFromBundle(route, imports) {
+    const file = route === __laporEntry?.route ? __laporEntry.url : __laporPages[route]?.bundle;
+    const modules = __laporRoutes[route] ?? [];
+    if (file === undefined || __laporFailed.has(file) || modules.some((m) => __laporVia.has(m) || __laporSingles.has(m))) return undefined;
+    const load = WebAssembly.instantiateStreaming(fetch(new URL("./" + file, import.meta.url)), imports);
+    for (const m of modules) __laporVia.set(m, load);
+    load.catch((error) => {
+        __laporFailed.add(file);
+        for (const m of modules) if (__laporVia.get(m) === load) __laporVia.delete(m);
+        console.warn("Lapor Portal: a page bundle did not load; loading its files one by one", file, error);
+    });
     return load;
 }
-function __laporInstantiate(src, imports) {
-    if (src.response !== undefined) return WebAssembly.instantiateStreaming(src.response, imports);
-    if (__laporBundleFailed) return __laporSingle(src.url, imports);
-    if (__laporBundleLoad === undefined) {
-        __laporBundleLoad = WebAssembly.instantiateStreaming(fetch(new URL("./" + __laporBundle.url, import.meta.url)), imports);
-        __laporBundleLoad.catch((error) => {
-            __laporBundleFailed = true;
-            console.warn("Lapor Portal: the page's bundle did not load; loading its files one by one", error);
-        });
+const __laporFetch = (url) => {
+    const module = __laporModule(url);
+    const entry = __laporEntry !== undefined && !__laporFailed.has(__laporEntry.url) && (__laporRoutes[__laporEntry.route] ?? []).includes(module);
+    return { url, module, response: entry || __laporVia.has(module) ? undefined : fetch(url) };
+};
+async function __laporInstantiate(src, imports) {
+    const entry = src.response === undefined && __laporEntry !== undefined;
+    const via = __laporVia.get(src.module) ?? (entry ? __laporFromBundle(__laporEntry.route, imports) : undefined);
+    if (via) {
+        try { return await via; } catch {}
     }
-    return __laporBundleLoad.catch(() => __laporSingle(src.url, imports));
+    return __laporSingle(src, imports);
+}
+async function __laporSingle({ url, module, response }, imports) {
+    let load = __laporSingles.get(module);
+    if (load === undefined) {
+        load = WebAssembly.instantiateStreaming(response ?? fetch(url), imports);
+        __laporSingles.set(module, load);
+    }
+    try {
+        return await load;
+    } catch (error) {
+        if (__laporSingles.get(module) === load) __laporSingles.delete(module);
+        await Promise.allSettled([...__laporSingles.values()]);
+        for (const route of Object.keys(__laporRoutes)) {
+            if (!__laporRoutes[route].includes(module)) continue;
+            const via = __laporVia.get(module) ?? __laporFromBundle(route, imports);
+            if (!via) continue;
+            try { return await via; } catch {}
+        }
+        throw error;
+    }
 }
 "#;
 
@@ -668,7 +695,9 @@ fn start_after_first_paint(
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
          const shown = document.documentElement.getAttribute('data-first-paint');\n\
          const route = shown === 'form' && /[?&]classification=[^&]/.test(location.search) ? 'form_preset' : shown;\n\
-         const page = ({pages})[route];\n\
+         const pages = ({pages});\n\
+         globalThis.__laporPages = pages;\n\
+         const page = pages[route];\n\
          const preload = ['{main_wasm}'];\n\
          if (page) {{\n\
          let kept = false;\n\
@@ -1155,8 +1184,13 @@ mod tests {
         // The main wasm, and the split-off page the first paint shows, are preloaded: as its
         // bundle on a first visit, as its files when the worker keeps them.
         assert!(
-            out.contains(r#"const page = ({"form":{"bundle":"bundle_form-1.wasm","page":"submit_view-1.wasm"}})[route];"#),
+            out.contains(r#"const pages = ({"form":{"bundle":"bundle_form-1.wasm","page":"submit_view-1.wasm"}});"#),
             "{out}"
+        );
+        assert!(out.contains("const page = pages[route];"));
+        // The loader reads every route's bundle, to fall back on one kept by the worker.
+        assert!(
+            out.find("globalThis.__laporPages = pages;").unwrap() < out.find("import('/").unwrap()
         );
         assert!(
             out.contains(
