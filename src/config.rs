@@ -2,9 +2,9 @@
 //! not the code. Every key is documented in the README.
 
 use lapor_core::Locale;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Theme {
     pub primary: Option<String>,
@@ -15,7 +15,7 @@ pub struct Theme {
     pub font_stack: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Features {
     pub faq: bool,
@@ -35,7 +35,7 @@ impl Default for Features {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub label: String,
@@ -44,7 +44,7 @@ pub struct Contact {
     pub link: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Embed {
     /// Origins allowed to embed the portal (`https://kendalkab.go.id`); the portal talks to no
@@ -52,7 +52,7 @@ pub struct Embed {
     pub allowed_parents: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Open311 {
     /// The api_key the Open311 server gave this portal for creating requests.
@@ -71,6 +71,15 @@ pub enum Dialect {
     Open311,
 }
 
+impl Serialize for Dialect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Dialect::Native => "native",
+            Dialect::Open311 => "open311",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Dialect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match String::deserialize(deserializer)?.as_str() {
@@ -84,7 +93,7 @@ impl<'de> Deserialize<'de> for Dialect {
 }
 
 /// A text in both languages.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Localised {
     pub id: String,
@@ -101,7 +110,7 @@ impl Localised {
 }
 
 /// The accessibility statement (`/aksesibilitas`); each part left out keeps the bundled text.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AccessibilityStatement {
     /// What was tested, how and when.
@@ -112,7 +121,7 @@ pub struct AccessibilityStatement {
     pub help: Option<Localised>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Base URL of the backend's API, absolute or relative to the page's base, e.g. `api/v1`.
@@ -229,7 +238,7 @@ pub async fn load() -> Result<Config, String> {
 }
 
 pub fn parse(text: &str) -> Result<Config, String> {
-    serde_json::from_str::<Config>(text)
+    crate::json::parse_strict::<Config>(text)
         .map_err(|e| format!("config.json is not valid: {e}"))?
         .validate()
 }

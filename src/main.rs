@@ -10,6 +10,7 @@ mod draft;
 mod embed;
 mod i18n;
 mod image;
+mod json;
 mod lazy_routes;
 mod load;
 mod outbox;

@@ -61,11 +61,11 @@ impl<T: Serialize + DeserializeOwned> Persisted<T> {
     /// The kept value; `None` when there is none, storage is missing, or it does not read.
     pub fn load(&self) -> Option<T> {
         let json = local()?.get_item(&self.key).ok()??;
-        serde_json::from_str(&json).ok()
+        crate::json::parse(&json).ok()
     }
 
     pub fn save(&self, value: &T) {
-        if let (Some(storage), Ok(json)) = (local(), serde_json::to_string(value)) {
+        if let (Some(storage), Ok(json)) = (local(), crate::json::write(value).ok_or(())) {
             let _ = storage.set_item(&self.key, &json);
         }
     }

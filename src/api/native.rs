@@ -26,7 +26,7 @@ async fn problem_of(response: gloo_net::http::Response) -> ApiError {
     let problem = if status == 404 {
         fallback
     } else {
-        response.json().await.unwrap_or(fallback)
+        crate::json::body(response).await.unwrap_or(fallback)
     };
     ApiError::from_answer(status, retry_after, problem)
 }
@@ -59,8 +59,10 @@ impl Native {
         for (name, value) in headers {
             request = request.header(name, value);
         }
+        let body = crate::json::write(body).ok_or(ApiError::Network)?;
         let response = request
-            .json(body)
+            .header("Content-Type", "application/json")
+            .body(body)
             .map_err(|_| ApiError::Network)?
             .send()
             .await
@@ -246,5 +248,5 @@ async fn answer<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
     if !response.ok() {
         return Err(problem_of(response).await);
     }
-    response.json().await.map_err(|_| ApiError::Network)
+    crate::json::body(response).await.ok_or(ApiError::Network)
 }

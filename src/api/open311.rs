@@ -5,9 +5,10 @@
 
 use lapor_core::api::{Category, Instance, NewReport, Problem, ReportCreated, ReportView};
 use lapor_core::listing::{ListQuery, ReportPage};
-use lapor_core::open311::{self, Created, Json, Scalar};
+use lapor_core::open311::{self, Created};
+
+use crate::json::Js;
 use lapor_core::{Locale, Status};
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::{ApiError, ServiceFields, encode};
 use crate::config;
@@ -18,68 +19,11 @@ pub struct Open311 {
     pub settings: config::Open311,
 }
 
-/// A value from the browser's `JSON.parse`, read through `core::open311::Json`: the wasm then
-/// needs no JSON tree type of its own (serde_json's `Value` cost about 3 KB brotli).
-#[derive(Clone)]
-pub struct Js(JsValue);
-
-impl Json for Js {
-    fn field(&self, key: &str) -> Option<Js> {
-        if !self.0.is_object() {
-            return None;
-        }
-        let value = js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
-        (!value.is_null() && !value.is_undefined()).then_some(Js(value))
-    }
-    fn list(&self) -> Option<Vec<Js>> {
-        js_sys::Array::is_array(&self.0).then(|| {
-            self.0
-                .unchecked_ref::<js_sys::Array>()
-                .iter()
-                .map(Js)
-                .collect()
-        })
-    }
-    fn only_field(&self) -> Option<Js> {
-        if !Json::is_object(self) {
-            return None;
-        }
-        let keys = js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>());
-        if keys.length() != 1 {
-            return None;
-        }
-        self.field(&keys.get(0).as_string()?)
-    }
-    fn is_object(&self) -> bool {
-        self.0.is_object() && !js_sys::Array::is_array(&self.0)
-    }
-    fn keys(&self) -> Vec<String> {
-        if !Json::is_object(self) {
-            return Vec::new();
-        }
-        js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>())
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect()
-    }
-    fn scalar(&self) -> Scalar {
-        if let Some(text) = self.0.as_string() {
-            Scalar::Text(text)
-        } else if let Some(n) = self.0.as_f64() {
-            Scalar::Number(n)
-        } else if let Some(b) = self.0.as_bool() {
-            Scalar::Bool(b)
-        } else {
-            Scalar::Other
-        }
-    }
-}
-
 /// Parses an Open311 answer with the browser, after `lenient_text` has made it valid JSON.
 fn parse(text: &str) -> Option<Js> {
     js_sys::JSON::parse(&open311::lenient_text(text))
         .ok()
-        .map(Js)
+        .map(Js::from)
 }
 
 /// How often a batch service's token is exchanged for an id before giving up for now.

@@ -54,14 +54,14 @@ pub async fn upload(
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     match status {
-        200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Network),
+        200..=299 => crate::json::parse(&text).map_err(|_| ApiError::Network),
         0 => Err(ApiError::Network),
         _ => Err(ApiError::from_answer(
             status,
             xhr.get_response_header(lapor_core::api::headers::RETRY_AFTER)
                 .ok()
                 .flatten(),
-            serde_json::from_str(&text).unwrap_or(lapor_core::api::Problem::new(status, "")),
+            crate::json::parse(&text).unwrap_or(lapor_core::api::Problem::new(status, "")),
         )),
     }
 }
