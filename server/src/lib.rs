@@ -137,6 +137,8 @@ pub struct AppState {
     pub db: Arc<Mutex<rusqlite::Connection>>,
     pub config: Arc<Config>,
     pub limits: Arc<Limits>,
+    /// Region search's recent answers (`routes::RegionAnswers`).
+    pub region_answers: Arc<routes::RegionAnswers>,
 }
 
 impl AppState {
@@ -145,6 +147,7 @@ impl AppState {
             db: Arc::new(Mutex::new(conn)),
             limits: Arc::new(Limits::new(&config)),
             config: Arc::new(config),
+            region_answers: Arc::default(),
         }
     }
 

@@ -380,10 +380,41 @@ pub async fn search_regions(
     if words.join(" ").chars().count() < MIN_REGION_QUERY_CHARS {
         return Ok(Json(Vec::new()));
     }
+    let key = (words.join(" "), limit);
+    if let Some(regions) = state.region_answers.get(&key) {
+        return Ok(Json(regions));
+    }
     let regions = state
         .with_db(move |conn| find_regions(conn, &words, limit))
         .await?;
+    state.region_answers.keep(key, &regions);
     Ok(Json(regions))
+}
+
+/// Region search's recent answers, by the search's words and limit. The regions are the
+/// seed's and do not change while the server runs (`db::open` seeds them before it serves),
+/// and the citizens of one area type the same names letter by letter: most keystrokes are
+/// answered without the database, which one connection serves to every request. Bounded:
+/// emptied when full, so memory stays small whatever is typed.
+#[derive(Default)]
+pub struct RegionAnswers(std::sync::Mutex<std::collections::HashMap<(String, u32), Vec<Region>>>);
+
+/// How many searches [`RegionAnswers`] keeps (a few MB at most).
+const KEPT_REGION_ANSWERS: usize = 4096;
+
+impl RegionAnswers {
+    fn get(&self, key: &(String, u32)) -> Option<Vec<Region>> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(key).cloned()
+    }
+
+    fn keep(&self, key: (String, u32), regions: &[Region]) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= KEPT_REGION_ANSWERS {
+            kept.clear();
+        }
+        kept.insert(key, regions.to_vec());
+    }
 }
 
 #[derive(Deserialize)]
@@ -485,6 +516,26 @@ mod tests {
             .into_iter()
             .map(|r| format!("{} {}", r.name, r.id))
             .collect()
+    }
+
+    #[test]
+    fn kept_answers_are_each_searchs_own_and_bounded() {
+        let conn = directory();
+        let answers = RegionAnswers::default();
+        let found = find_regions(&conn, &words_of(Some("kendal")), 5).unwrap();
+        assert!(!found.is_empty());
+        answers.keep(("kendal".into(), 5), &found);
+        assert_eq!(answers.get(&("kendal".into(), 5)), Some(found));
+        assert_eq!(
+            answers.get(&("kendal".into(), 1)),
+            None,
+            "another limit, another answer"
+        );
+        assert_eq!(answers.get(&("kenda".into(), 5)), None);
+        for i in 0..KEPT_REGION_ANSWERS + 10 {
+            answers.keep((format!("q{i}"), 5), &[]);
+        }
+        assert!(answers.0.lock().unwrap().len() <= KEPT_REGION_ANSWERS);
     }
 
     #[test]

@@ -8,6 +8,8 @@ mod listing;
 mod open311;
 mod reports;
 
+pub use directory::RegionAnswers;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
