@@ -90,10 +90,13 @@ const __laporModule = (url) => url.pathname.slice(url.pathname.lastIndexOf("/") 
 const __laporVia = new Map();
 const __laporSingles = new Map();
 const __laporFailed = new Set();
-function __laporFromBundle(route, imports) {
+const __laporUsable = (route) => {
     const file = route === __laporEntry?.route ? __laporEntry.url : __laporPages[route]?.bundle;
-    const modules = __laporRoutes[route] ?? [];
-    if (file === undefined || __laporFailed.has(file) || modules.some((m) => __laporVia.has(m) || __laporSingles.has(m))) return undefined;
+    return file !== undefined && !__laporFailed.has(file) && (__laporRoutes[route] ?? []).every((m) => !__laporVia.has(m) && !__laporSingles.has(m));
+};
+function __laporFromBundle(route, imports) {
+    const file = route === __laporEntry?.route ? __laporEntry.url : __laporPages[route].bundle;
+    const modules = __laporRoutes[route];
     const load = WebAssembly.instantiateStreaming(fetch(new URL("./" + file, import.meta.url)), imports);
     for (const m of modules) __laporVia.set(m, load);
     load.catch((error) => {
@@ -101,39 +104,44 @@ function __laporFromBundle(route, imports) {
         for (const m of modules) if (__laporVia.get(m) === load) __laporVia.delete(m);
         console.warn("Lapor Portal: a page bundle did not load; loading its files one by one", file, error);
     });
-    return load;
 }
+const __laporInEntry = (module) => __laporEntry !== undefined && (__laporRoutes[__laporEntry.route] ?? []).includes(module);
 const __laporFetch = (url) => {
     const module = __laporModule(url);
-    const entry = __laporEntry !== undefined && !__laporFailed.has(__laporEntry.url) && (__laporRoutes[__laporEntry.route] ?? []).includes(module);
-    return { url, module, response: entry || __laporVia.has(module) ? undefined : fetch(url) };
+    const later = (__laporInEntry(module) && !__laporFailed.has(__laporEntry.url)) || __laporVia.has(module);
+    const response = later ? undefined : fetch(url);
+    // Unused if a bundle brings the module after all; its failure is then no error.
+    response?.catch(() => {});
+    return { url, module, response };
 };
-async function __laporInstantiate(src, imports) {
-    const entry = src.response === undefined && __laporEntry !== undefined;
-    const via = __laporVia.get(src.module) ?? (entry ? __laporFromBundle(__laporEntry.route, imports) : undefined);
-    if (via) {
-        try { return await via; } catch {}
-    }
+function __laporInstantiate(src, imports) {
+    if (src.response === undefined && __laporInEntry(src.module) && __laporUsable(__laporEntry.route)) __laporFromBundle(__laporEntry.route, imports);
     return __laporSingle(src, imports);
 }
 async function __laporSingle({ url, module, response }, imports) {
-    let load = __laporSingles.get(module);
-    if (load === undefined) {
-        load = WebAssembly.instantiateStreaming(response ?? fetch(url), imports);
-        __laporSingles.set(module, load);
+    // A bundle that holds the module first; checked again after every wait, and the file on
+    // its own started with no wait in between, so no part is ever instantiated twice.
+    for (let via; (via = __laporVia.get(module)); ) {
+        try { return await via; } catch {}
     }
+    const load = WebAssembly.instantiateStreaming(response ?? fetch(url), imports);
+    __laporSingles.set(module, load);
     try {
         return await load;
     } catch (error) {
         if (__laporSingles.get(module) === load) __laporSingles.delete(module);
-        await Promise.allSettled([...__laporSingles.values()]);
-        for (const route of Object.keys(__laporRoutes)) {
-            if (!__laporRoutes[route].includes(module)) continue;
-            const via = __laporVia.get(module) ?? __laporFromBundle(route, imports);
-            if (!via) continue;
-            try { return await via; } catch {}
+        // Offline, this device may hold the file only inside a bundle: one that holds it,
+        // once every load under way has settled, if none of its modules is in.
+        for (;;) {
+            await Promise.allSettled([...__laporSingles.values(), ...__laporVia.values()]);
+            const held = __laporVia.get(module);
+            if (held) {
+                try { return await held; } catch { continue; }
+            }
+            const route = Object.keys(__laporRoutes).find((r) => __laporRoutes[r].includes(module) && __laporUsable(r));
+            if (route === undefined) throw error;
+            __laporFromBundle(route, imports);
         }
-        throw error;
     }
 }
 "#;
