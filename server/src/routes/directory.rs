@@ -399,8 +399,10 @@ pub async fn search_regions(
 #[derive(Default)]
 pub struct RegionAnswers(std::sync::Mutex<std::collections::HashMap<(String, u32), Vec<Region>>>);
 
-/// How many searches [`RegionAnswers`] keeps (a few MB at most).
+/// How many searches [`RegionAnswers`] keeps, each of at most [`KEPT_QUERY_BYTES`] and
+/// [`MAX_REGIONS`] regions: a few MB at most.
 const KEPT_REGION_ANSWERS: usize = 4096;
+const KEPT_QUERY_BYTES: usize = 64;
 
 impl RegionAnswers {
     fn get(&self, key: &(String, u32)) -> Option<Vec<Region>> {
@@ -409,6 +411,10 @@ impl RegionAnswers {
     }
 
     fn keep(&self, key: (String, u32), regions: &[Region]) {
+        // What a citizen types is a place's name; a longer text is not worth its memory.
+        if key.0.len() > KEPT_QUERY_BYTES {
+            return;
+        }
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if kept.len() >= KEPT_REGION_ANSWERS {
             kept.clear();
@@ -532,6 +538,9 @@ mod tests {
             "another limit, another answer"
         );
         assert_eq!(answers.get(&("kenda".into(), 5)), None);
+        let long = "desa ".repeat(20);
+        answers.keep((long.clone(), 5), &[]);
+        assert_eq!(answers.get(&(long, 5)), None, "a long text is not kept");
         for i in 0..KEPT_REGION_ANSWERS + 10 {
             answers.keep((format!("q{i}"), 5), &[]);
         }
