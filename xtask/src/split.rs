@@ -709,7 +709,7 @@ fn start_after_first_paint(
          const preload = ['{main_wasm}'];\n\
          if (page) {{\n\
          let kept = false;\n\
-         try {{ kept = navigator.serviceWorker?.controller != null && (await caches.match(new URL(page.page, document.baseURI))) !== undefined; }} catch {{}}\n\
+         try {{ const at = (file) => caches.match(new URL(file, document.baseURI)); kept = navigator.serviceWorker?.controller != null && (await at(page.bundle)) === undefined && (await at(page.page)) !== undefined; }} catch {{}}\n\
          if (!kept) {{ globalThis.__laporBundle = {{ url: page.bundle, route }}; preload.push(page.bundle); }}\n\
          }}\n\
          for (const file of preload) {{\n\
@@ -1190,7 +1190,7 @@ mod tests {
         assert!(out.contains(&format!("module_or_path: '/{}'", named.main_wasm)));
         assert!(out.contains("globalThis.__wasm_split_main_initSync = bindings.initSync"));
         // The main wasm, and the split-off page the first paint shows, are preloaded: as its
-        // bundle on a first visit, as its files when the worker keeps them.
+        // bundle unless the worker keeps its files and not the bundle.
         assert!(
             out.contains(r#"const pages = ({"form":{"bundle":"bundle_form-1.wasm","page":"submit_view-1.wasm"}});"#),
             "{out}"
@@ -1212,7 +1212,14 @@ mod tests {
             )
         );
         assert!(out.contains(&format!("const preload = ['{}'];", named.main_wasm)));
-        assert!(out.contains("await caches.match(new URL(page.page, document.baseURI))"));
+        // The files one by one only when the worker keeps the page's file and not the bundle:
+        // a kept bundle is whole, while the worker may still be fetching the files it holds.
+        assert!(
+            out.contains("const at = (file) => caches.match(new URL(file, document.baseURI));")
+        );
+        assert!(out.contains(
+            "(await at(page.bundle)) === undefined && (await at(page.page)) !== undefined"
+        ));
         assert!(out.contains(
             "if (!kept) { globalThis.__laporBundle = { url: page.bundle, route }; preload.push(page.bundle); }"
         ));
