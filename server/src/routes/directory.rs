@@ -377,10 +377,11 @@ pub async fn search_regions(
         return Ok(Json(region.into_iter().collect()));
     }
     let words = words_of(query.q.as_deref());
-    if words.join(" ").chars().count() < MIN_REGION_QUERY_CHARS {
+    let phrase = words.join(" ");
+    if phrase.chars().count() < MIN_REGION_QUERY_CHARS {
         return Ok(Json(Vec::new()));
     }
-    let key = (words.join(" "), limit);
+    let key = (phrase, limit);
     if let Some(regions) = state.region_answers.get(&key) {
         return Ok(Json(regions));
     }
