@@ -13,8 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     #[cfg(target_arch = "wasm32")]
     {
-        let value = js_sys::JSON::parse(text).map_err(|e| message(&e))?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+        serde_wasm_bindgen::from_value(browser_value(text)?).map_err(|e| e.to_string())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -30,11 +29,9 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 pub fn parse_strict<T: DeserializeOwned + Serialize>(text: &str) -> Result<T, String> {
     #[cfg(target_arch = "wasm32")]
     {
-        let given = js_sys::JSON::parse(text).map_err(|e| message(&e))?;
+        let given = browser_value(text)?;
         let value: T = serde_wasm_bindgen::from_value(given.clone()).map_err(|e| e.to_string())?;
-        let known = value
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| e.to_string())?;
+        let known = to_browser(&value).map_err(|e| e.to_string())?;
         match unknown_key(&Js::from(given), &Js::from(known)) {
             Some(path) => Err(format!("unknown field `{path}`")),
             None => Ok(value),
@@ -71,10 +68,9 @@ pub fn unknown_key<J: Json>(given: &J, known: &J) -> Option<String> {
 pub fn write<T: Serialize>(value: &T) -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     {
-        let value = value
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .ok()?;
-        js_sys::JSON::stringify(&value).ok()?.as_string()
+        js_sys::JSON::stringify(&to_browser(value).ok()?)
+            .ok()?
+            .as_string()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -87,6 +83,18 @@ pub async fn body<T: DeserializeOwned>(response: gloo_net::http::Response) -> Op
     let promise = web_sys::Response::from(response).json().ok()?;
     let value = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// JSON text as the browser's value.
+#[cfg(target_arch = "wasm32")]
+fn browser_value(text: &str) -> Result<JsValue, String> {
+    js_sys::JSON::parse(text).map_err(|e| message(&e))
+}
+
+/// A value as the browser's, in JSON's data model (maps as objects, `None` as `null`).
+#[cfg(target_arch = "wasm32")]
+fn to_browser<T: Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
 #[cfg(target_arch = "wasm32")]
