@@ -1,7 +1,6 @@
 //! The words the app and its service worker use to talk, in one table: the messages of
-//! `public/sw-app.js` (posted as `{ type, … }`), the Background Sync tag, and Workbox's own
-//! `SKIP_WAITING`. A host test reads `sw-app.js` and fails on a word missing there or one
-//! used there that is not here.
+//! `public/sw.js` (posted as `{ type, … }`) and the Background Sync tag. A host test reads
+//! `public/sw.js` and fails on a word missing there or one used there that is not here.
 
 /// The Background Sync tag the outbox asks for; the worker relays it as [`OUTBOX_SYNC`].
 pub const SYNC_TAG: &str = "lapor-outbox";
@@ -12,12 +11,12 @@ pub const OUTBOX_SYNC: &str = "lapor-outbox-sync";
 pub const CACHE_PAGES: &str = "lapor-cache-pages";
 /// The field of [`CACHE_PAGES`] that says "no network".
 pub const HTTP_CACHE_ONLY: &str = "httpCacheOnly";
-/// App → the waiting worker: take over. Workbox's generated `sw.js` reads it, not `sw-app.js`.
+/// App → the waiting worker: take over.
 pub const SKIP_WAITING: &str = "SKIP_WAITING";
 
-/// Every message type `public/sw-app.js` sends or reads.
+/// Every message type `public/sw.js` sends or reads.
 #[cfg(test)]
-const SW_APP_TYPES: [&str; 2] = [OUTBOX_SYNC, CACHE_PAGES];
+const WORKER_TYPES: [&str; 3] = [OUTBOX_SYNC, CACHE_PAGES, SKIP_WAITING];
 
 /// A message `{ type: kind }` for a worker.
 pub fn message(kind: &str) -> js_sys::Object {
@@ -68,7 +67,7 @@ mod tests {
     /// What a worker script says that this table does not, or lacks of it.
     fn disagreements(worker: &str) -> Vec<String> {
         let mut found = Vec::new();
-        for word in SW_APP_TYPES.iter().chain(&[SYNC_TAG]) {
+        for word in WORKER_TYPES.iter().chain(&[SYNC_TAG]) {
             if !worker.contains(&format!("'{word}'")) {
                 found.push(format!("{word:?} is missing"));
             }
@@ -85,7 +84,7 @@ mod tests {
             found.push("no message type is read".into());
         }
         for word in sent.into_iter().chain(read) {
-            if !SW_APP_TYPES.contains(&word.as_str()) {
+            if !WORKER_TYPES.contains(&word.as_str()) {
                 found.push(format!("the message type {word:?} is not in the table"));
             }
         }
@@ -99,16 +98,16 @@ mod tests {
 
     #[test]
     fn the_worker_uses_the_same_words_and_no_others() {
-        let found = disagreements(&read("public/sw-app.js"));
+        let found = disagreements(&read("public/sw.js"));
         assert!(
             found.is_empty(),
-            "public/sw-app.js and src/worker_messages.rs disagree: {found:?}"
+            "public/sw.js and src/worker_messages.rs disagree: {found:?}"
         );
     }
 
     #[test]
     fn a_word_the_table_does_not_have_is_found() {
-        let worker = read("public/sw-app.js");
+        let worker = read("public/sw.js");
         let renamed = worker.replace("'lapor-outbox-sync'", "'lapor-sync'");
         assert_eq!(
             disagreements(&renamed),

@@ -144,6 +144,15 @@ test('after a deploy, a visitor with the old version keeps working, then updates
   await expect(page.locator('main h1')).toHaveText('Tanya jawab');
   await expect(page.locator('.faq-item').first()).toBeVisible();
   expect(before.some((name) => renames.has(name))).toBe(true);
+  // The old version's shell is gone from the device; the new one is the only one kept.
+  const shells = await page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('lapor-shell-')));
+  expect(shells).toHaveLength(1);
+  const shellPaths = await page.evaluate(
+    async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname.slice(1)),
+    shells[0],
+  );
+  for (const name of renames.values()) if (name.startsWith('lapor-portal-')) expect(shellPaths).toContain(name);
+  for (const name of renames.keys()) expect(shellPaths).not.toContain(name);
 });
 
 test('a hashed file missing under a registered worker shows the load error, not "Memuat portal…"', async ({ page }) => {
