@@ -47,11 +47,11 @@ pub fn App(config: Config) -> impl IntoView {
     if let Some(parent) = embed.parent.clone() {
         crate::embed::report_height(parent);
     }
-    let i18n = I18n::new(embed.locale.or(config.default_locale()));
-    if let Some(locale) = embed.locale {
-        // The embedding site's language wins for this visit.
-        i18n.locale.set(locale);
-    }
+    // The embedding site's language wins for this visit.
+    let i18n = I18n::new(crate::i18n::start_locale(
+        embed.locale,
+        config.default_locale(),
+    ));
     provide_context(i18n);
     let embedded = embed.embedded;
     provide_context(embed);
@@ -100,7 +100,7 @@ pub fn App(config: Config) -> impl IntoView {
             Some(Err(_)) => None,
         };
         if let Some(locale) = first.or_else(crate::i18n::browser_locale) {
-            i18n.locale.set(locale);
+            i18n.show(locale);
         }
     });
 

@@ -45,8 +45,17 @@ pub fn parse(search: &str, config: &Config) -> Embed {
         parent,
         transparent: get("transparent").as_deref() == Some("1"),
         accent: get("accent"),
-        locale: get("locale").as_deref().and_then(Locale::parse),
+        locale: asked_locale(search),
     }
+}
+
+/// The language an embedding site asks for (`?embed=1&locale=en`).
+pub fn asked_locale(search: &str) -> Option<Locale> {
+    let params = web_sys::UrlSearchParams::new_with_str(search).ok()?;
+    if params.get("embed").as_deref() != Some("1") {
+        return None;
+    }
+    params.get("locale").as_deref().and_then(Locale::parse)
 }
 
 /// Sends the page's height to the parent whenever it changes.

@@ -22,6 +22,14 @@ impl Locale {
         }
     }
 
+    /// The language's name in itself, as a language switch shows it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Locale::Id => "Bahasa Indonesia",
+            Locale::En => "English",
+        }
+    }
+
     /// Parses a tag such as `id`, `id-ID`, `en-US` or `EN`; anything else is `None`.
     pub fn parse(tag: &str) -> Option<Locale> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();

@@ -15,7 +15,6 @@ function foreignStrings(lang: 'id' | 'en'): string[] {
   const own = lang === 'id' ? catalogues.id : catalogues.en;
   const out: string[] = [];
   for (const [key, value] of Object.entries(other)) {
-    if (key === 'lang_name') continue; // the switch names each language in itself
     const values = Array.isArray(value) ? value : [value];
     const mine = Array.isArray(own[key]) ? (own[key] as string[]) : [own[key] as string];
     values.forEach((v, i) => {

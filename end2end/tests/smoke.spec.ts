@@ -41,13 +41,40 @@ test('a report deep link shows its status in both languages', async ({ page, req
 });
 
 test('the language choice is remembered across visits', async ({ page }) => {
+  // English is fetched when chosen, never by an Indonesian visit.
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.goto('/');
   await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  expect(fetched).not.toContain('/texts-en.json');
   await chooseLanguage(page, 'en');
+  await expect(page.locator('main h1')).toHaveText('Send us your report');
+  expect(fetched.filter((p) => p === '/texts-en.json')).toHaveLength(1);
+  // The next visit starts in English: no Indonesian page in between.
   await page.goto('/faq');
   await waitForApp(page);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.locator('main h1')).toHaveText('Questions and answers');
+  await chooseLanguage(page, 'id');
+  await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+  await chooseLanguage(page, 'en');
+  await expect(page.locator('main h1')).toHaveText('Questions and answers');
+});
+
+test('an English visit whose texts cannot be fetched stays in Indonesian, whole', async ({ page }) => {
+  await page.route('**/texts-en.json', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.goto('/');
+  await waitForApp(page);
+  await page.locator('.language-switch button[lang="en"]').click();
+  await page.waitForTimeout(500);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+  await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  await expect(page.locator('.language-switch button[lang="id"]')).toHaveAttribute('aria-pressed', 'true');
+  // Once it can be fetched, the choice works.
+  await page.unroute('**/texts-en.json');
+  await chooseLanguage(page, 'en');
+  await expect(page.locator('main h1')).toHaveText('Send us your report');
 });
 
 test('a mistyped tracking number is caught before the server is asked', async ({ page, request }) => {

@@ -1,7 +1,7 @@
 use lapor_core::Locale;
 use leptos::prelude::*;
 
-use crate::i18n::{texts, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 
 /// Buttons naming each language in itself; the current one is marked as pressed.
 #[component]
@@ -19,7 +19,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (i18n.locale.get() == locale).to_string()
                             on:click=move |_| i18n.set(locale)
                         >
-                            {texts(locale).lang_name}
+                            {locale.own_name()}
                         </button>
                     }
                 })

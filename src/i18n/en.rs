@@ -3,7 +3,6 @@ use lapor_core::words;
 use super::Texts;
 
 pub const TEXTS: Texts = Texts {
-    lang_name: "English",
     skip_to_content: "Skip to content",
     nav_label: "Main menu",
     nav_home: "Home",

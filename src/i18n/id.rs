@@ -3,7 +3,6 @@ use lapor_core::words;
 use super::Texts;
 
 pub const TEXTS: Texts = Texts {
-    lang_name: "Bahasa Indonesia",
     skip_to_content: "Langsung ke isi",
     nav_label: "Menu utama",
     nav_home: "Beranda",

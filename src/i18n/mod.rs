@@ -1,19 +1,31 @@
 //! Translations. Every user-facing string is a field of [`Texts`]; [`id::TEXTS`] and
 //! [`en::TEXTS`] must each give all of them, so a missing translation does not compile.
 //! A plain struct of `&'static str` costs nothing beyond the strings themselves in the wasm.
+//!
+//! Indonesian, the first language, is in the wasm. English is not: release and debug builds
+//! alike fetch `texts-en.json` beside `index.html` (the same strings in field order, kept equal
+//! to `en.rs` by a host test) when a visitor needs it, so Indonesian visits do not carry it
+//! (3.6 KB brotli of the main module, measured 2026-12-03). The language in use
+//! ([`I18n::locale`]) becomes English only once its texts are here; before the first render,
+//! `main` fetches them when the visit starts in English ([`prepare`]).
 
+#[cfg(any(test, not(target_arch = "wasm32")))]
 mod en;
 mod id;
 pub mod labels;
+
+use std::cell::OnceCell;
 
 use lapor_core::Locale;
 use leptos::prelude::*;
 
 use crate::storage::{self, keys};
 
+/// Every field is a `&'static str` or an array of them, in this order in memory (`repr(C)`): a
+/// fetched catalogue is a list of [`TEXT_COUNT`] strings laid out as this struct.
 #[cfg_attr(test, derive(serde::Serialize))]
+#[repr(C)]
 pub struct Texts {
-    pub lang_name: &'static str,
     pub skip_to_content: &'static str,
     pub nav_label: &'static str,
     pub nav_home: &'static str,
@@ -345,38 +357,132 @@ pub struct Texts {
     pub weekdays: [&'static str; 7],
 }
 
+/// How many strings a [`Texts`] holds.
+pub const TEXT_COUNT: usize = size_of::<Texts>() / size_of::<&str>();
+const _: () = assert!(TEXT_COUNT * size_of::<&str>() == size_of::<Texts>());
+const _: () = assert!(align_of::<Texts>() == align_of::<&str>());
+
+/// The fetched catalogue's file, relative to `index.html`.
+const ENGLISH_FILE: &str = "texts-en.json";
+
+thread_local! {
+    static ENGLISH: OnceCell<&'static Texts> = const { OnceCell::new() };
+}
+
+/// The texts of `locale`: Indonesian until another language's texts are here ([`ready`]).
 pub fn texts(locale: Locale) -> &'static Texts {
     match locale {
         Locale::Id => &id::TEXTS,
-        Locale::En => &en::TEXTS,
+        Locale::En => english().unwrap_or(&id::TEXTS),
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn english() -> Option<&'static Texts> {
+    Some(&en::TEXTS)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn english() -> Option<&'static Texts> {
+    ENGLISH.with(|e| e.get().copied())
+}
+
+/// Whether `locale`'s texts are here.
+pub fn ready(locale: Locale) -> bool {
+    locale == Locale::Id || english().is_some()
+}
+
+/// A catalogue from its strings in field order; `None` unless there are exactly [`TEXT_COUNT`].
+fn from_strings(strings: Vec<String>) -> Option<&'static Texts> {
+    if strings.len() != TEXT_COUNT {
+        return None;
+    }
+    let strings: Vec<&'static str> = strings.into_iter().map(|s| &*s.leak()).collect();
+    let strings: &'static [&'static str] = strings.leak();
+    // SAFETY: `Texts` is `repr(C)` with only `&'static str` fields and arrays of them, so it
+    // has the layout of `[&'static str; TEXT_COUNT]` (size and alignment asserted above), and
+    // the slice holds exactly that many, leaked for the program's life.
+    Some(unsafe { &*strings.as_ptr().cast::<Texts>() })
+}
+
+/// Fetches `locale`'s texts if they are not here yet; whether they are now.
+pub async fn prepare(locale: Locale) -> bool {
+    if ready(locale) {
+        return true;
+    }
+    let Ok(response) = gloo_net::http::Request::get(ENGLISH_FILE).send().await else {
+        return false;
+    };
+    if !response.ok() {
+        return false;
+    }
+    let Some(texts) = crate::json::body::<Vec<String>>(response)
+        .await
+        .and_then(from_strings)
+    else {
+        return false;
+    };
+    ENGLISH.with(|e| {
+        let _ = e.set(texts);
+    });
+    true
+}
+
+/// The language a visit starts in: the embedding site's, else the remembered choice, else the
+/// deployer's default, else Indonesian (until the instance names its first language, `app.rs`).
+pub fn start_locale(embedded: Option<Locale>, default: Option<Locale>) -> Locale {
+    embedded
+        .or_else(|| {
+            storage::text(keys::LOCALE)
+                .as_deref()
+                .and_then(Locale::parse)
+        })
+        .or(default)
+        .unwrap_or_default()
 }
 
 /// The visitor's language, shared through context.
 #[derive(Clone, Copy)]
 pub struct I18n {
+    /// The language in use: only ever one whose texts are here.
     pub locale: RwSignal<Locale>,
+    /// The last language asked for, which a late catalogue must not override.
+    wanted: StoredValue<Locale>,
 }
 
 impl I18n {
-    /// The remembered choice, else the deployer's default, else Indonesian, the language of
-    /// index.html's first paint, until the instance names its first language (`app.rs`; the
-    /// browser's when it names none): an English browser on an Indonesian-first instance saw
-    /// English flash by, and the page move, before the instance answered.
-    pub fn new(default: Option<Locale>) -> I18n {
-        let locale = storage::text(keys::LOCALE)
-            .as_deref()
-            .and_then(Locale::parse)
-            .or(default)
-            .unwrap_or_default();
+    /// Starts in `start` ([`start_locale`]) when its texts are here (`main` fetched them),
+    /// else in Indonesian, the language of index.html's first paint: an English browser on an
+    /// Indonesian-first instance saw English flash by, and the page move, before the instance
+    /// answered.
+    pub fn new(start: Locale) -> I18n {
+        let shown = if ready(start) { start } else { Locale::Id };
         I18n {
-            locale: RwSignal::new(locale),
+            locale: RwSignal::new(shown),
+            wanted: StoredValue::new(shown),
         }
     }
 
+    /// The visitor's choice: remembered, and shown once its texts are here.
     pub fn set(&self, locale: Locale) {
         storage::set_text(keys::LOCALE, locale.tag());
-        self.locale.set(locale);
+        self.show(locale);
+    }
+
+    /// Shows `locale` for this visit, once its texts are here (fetched if needed; if they
+    /// cannot be, the page stays in the language it is in).
+    pub fn show(&self, locale: Locale) {
+        self.wanted.set_value(locale);
+        if ready(locale) {
+            self.locale.set(locale);
+            return;
+        }
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if prepare(locale).await && this.wanted.get_value() == locale {
+                this.locale.set(locale);
+            }
+        });
     }
 
     /// The texts of the current language (reactive when called inside a closure).
@@ -439,6 +545,46 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 27).unwrap();
         assert_eq!(format_date(Locale::Id, d), "Jumat, 27 Maret 2026");
         assert_eq!(format_date(Locale::En, d), "Friday, 27 March 2026");
+    }
+
+    /// The strings of a catalogue in field order, as `texts-en.json` holds them.
+    fn strings(texts: &'static Texts) -> &'static [&'static str] {
+        // SAFETY: see `from_strings`; the same layout read the other way.
+        unsafe { std::slice::from_raw_parts((texts as *const Texts).cast(), TEXT_COUNT) }
+    }
+
+    /// `public/texts-en.json` is `en.rs` in field order. After changing the English texts,
+    /// run this test with `LAPOR_WRITE_TEXTS=1` to write the file again.
+    #[test]
+    fn the_published_english_texts_are_the_catalogue() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/texts-en.json");
+        let expected = serde_json::to_string(strings(&en::TEXTS)).unwrap() + "\n";
+        if std::env::var_os("LAPOR_WRITE_TEXTS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == expected,
+            "public/texts-en.json differs from src/i18n/en.rs: run `LAPOR_WRITE_TEXTS=1 cargo test -p lapor-portal the_published_english`"
+        );
+    }
+
+    #[test]
+    fn a_fetched_catalogue_reads_back_field_by_field() {
+        let list: Vec<String> = strings(&en::TEXTS).iter().map(|s| s.to_string()).collect();
+        let read = from_strings(list.clone()).unwrap();
+        assert_eq!(read.nav_home, "Home");
+        assert_eq!(read.months[11], en::TEXTS.months[11]);
+        assert_eq!(read.weekdays[0], en::TEXTS.weekdays[0]);
+        let last = list.len() - 1;
+        assert_eq!(strings(read)[last], strings(&en::TEXTS)[last]);
+        assert!(
+            from_strings(list[1..].to_vec()).is_none(),
+            "one string short"
+        );
+        let mut long = list;
+        long.push("extra".into());
+        assert!(from_strings(long).is_none(), "one string too many");
     }
 
     /// Writes both catalogues for the end-to-end tests, which check that no string of the

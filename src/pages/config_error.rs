@@ -7,11 +7,10 @@ use crate::i18n::texts;
 /// The details went to the console for the deployer.
 #[component]
 pub fn ConfigError() -> impl IntoView {
-    let locale = web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or_default();
+    // The browser's language, when its texts could be fetched (`main`).
+    let locale = crate::i18n::browser_locale()
+        .filter(|l| crate::i18n::ready(*l))
+        .unwrap_or(Locale::Id);
     let t = texts(locale);
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", locale.tag());
