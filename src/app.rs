@@ -54,6 +54,7 @@ pub fn App(config: Config) -> impl IntoView {
     ));
     provide_context(i18n);
     let embedded = embed.embedded;
+    let embed_locale = embed.locale;
     provide_context(embed);
     let base = base_path();
     let features = config.features.clone();
@@ -83,11 +84,14 @@ pub fn App(config: Config) -> impl IntoView {
     });
     provide_context(instance);
 
-    // Without a remembered choice or a deployer's default, the instance's first language wins
-    // over the browser's; the browser's only when the instance names none.
+    // Without the embedding site's language, a remembered choice or a deployer's default, the
+    // instance's first language wins over the browser's; the browser's only when the instance
+    // names none.
     let config_default = expect_context::<Config>().default_locale();
     Effect::new(move |_| {
-        if crate::storage::text(crate::storage::keys::LOCALE).is_some() || config_default.is_some()
+        if embed_locale.is_some()
+            || crate::storage::text(crate::storage::keys::LOCALE).is_some()
+            || config_default.is_some()
         {
             return;
         }

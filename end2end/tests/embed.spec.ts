@@ -130,6 +130,24 @@ test.describe('embedded on another origin', () => {
   });
 });
 
+test('an embed asked for English starts in English, its texts fetched before the first render', async ({ page }) => {
+  const heading: string[] = [];
+  // Every heading the app's #main shows, from its first render on.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const h1 = document.querySelector('#main h1');
+      if (h1?.textContent) (window as unknown as { seen: Set<string> }).seen.add(h1.textContent);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+    (window as unknown as { seen: Set<string> }).seen = new Set();
+  });
+  await page.goto('/lapor?embed=1&locale=en');
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Make a report');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  heading.push(...(await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen])));
+  expect(heading).toEqual(['Make a report']);
+});
+
 test('a bad config.json shows a friendly page and says why in the console', async ({ page }) => {
   const errors: string[] = [];
   page.on('console', (m) => {
