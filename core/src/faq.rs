@@ -1,7 +1,5 @@
-//! The bundled FAQ, written for this portal: the reference server seeds its `/faq` from it, and
-//! the app shows it when the backend has none, fetched as `faq.json` beside `index.html`
-//! ([`Bundled`]; `public/faq.json`, kept equal to this file by a host test of the app) so its
-//! text is not in every visitor's wasm.
+//! The bundled FAQ, written for this portal: the app shows it when the backend has none, and
+//! the reference server seeds its `/faq` from it.
 
 use crate::Locale;
 use crate::api::FaqEntry;
@@ -142,36 +140,6 @@ const ENTRIES: &[Entry] = &[
 ];
 
 /// The bundled FAQ in one language, in display order.
-/// The bundled FAQ in both languages, as `faq.json` holds it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Bundled {
-    pub id: Vec<FaqEntry>,
-    pub en: Vec<FaqEntry>,
-}
-
-impl Bundled {
-    pub fn new() -> Bundled {
-        Bundled {
-            id: default_faq(Locale::Id),
-            en: default_faq(Locale::En),
-        }
-    }
-
-    /// The entries in `locale`.
-    pub fn take(self, locale: Locale) -> Vec<FaqEntry> {
-        match locale {
-            Locale::Id => self.id,
-            Locale::En => self.en,
-        }
-    }
-}
-
-impl Default for Bundled {
-    fn default() -> Self {
-        Bundled::new()
-    }
-}
-
 pub fn default_faq(locale: Locale) -> Vec<FaqEntry> {
     let i = match locale {
         Locale::Id => 0,

@@ -1,32 +1,18 @@
-//! `/faq`: the backend's questions (the bundled set, `faq.json`, when it has none), grouped by
-//! category, searchable without minding accents or case, each deep-linkable as `/faq#<id>`.
+//! `/faq`: the backend's questions (the bundled set when it has none), grouped by category,
+//! searchable without minding accents or case, each deep-linkable as `/faq#<id>`.
 
-use lapor_core::Locale;
 use lapor_core::api::FaqEntry;
-use lapor_core::faq::Bundled;
+use lapor_core::faq::default_faq;
 use lapor_core::text::matches_all_words;
 use leptos::prelude::*;
 
 use crate::app::link;
 use leptos_router::components::A;
 
-use crate::api::{ApiError, Backend};
+use crate::api::Backend;
 use crate::app::use_page_title;
 use crate::components::field::focus_by_id;
-use crate::components::load_error::LoadError;
 use crate::i18n::{tr, use_i18n};
-
-/// The portal's bundled FAQ (`faq.json` beside `index.html`, as `lapor_core::faq` writes it):
-/// fetched only when the backend has none, so its text is not in every visit's wasm.
-async fn bundled_faq(locale: Locale) -> Option<Vec<FaqEntry>> {
-    let response = gloo_net::http::Request::get("faq.json").send().await.ok()?;
-    if !response.ok() {
-        return None;
-    }
-    crate::json::body::<Bundled>(response)
-        .await
-        .map(|all| all.take(locale))
-}
 
 /// Entries grouped by category, in the order categories first appear.
 pub fn group(entries: Vec<FaqEntry>) -> Vec<(String, Vec<FaqEntry>)> {
@@ -57,26 +43,27 @@ pub fn FaqPage() -> impl IntoView {
         let locale = i18n.locale.get();
         async move {
             match api.faq(locale).await {
-                Ok(entries) if !entries.is_empty() => Some(entries),
-                _ => bundled_faq(locale).await,
+                Ok(entries) if !entries.is_empty() => entries,
+                _ => default_faq(locale),
             }
         }
     });
     let query = RwSignal::new(String::new());
     let target = location_hash();
-    // `Some(None)`: neither the backend's nor the bundled questions could be fetched.
-    let visible = move || -> Option<Option<Vec<FaqEntry>>> {
+    let visible = move || -> Option<Vec<FaqEntry>> {
         let q = query.get();
-        Some(entries.get()?.map(|list| {
-            list.into_iter()
+        Some(
+            entries
+                .get()?
+                .into_iter()
                 .filter(|e| matches_all_words(&format!("{} {}", e.question, e.answer), &q))
-                .collect()
-        }))
+                .collect(),
+        )
     };
     // A deep link opens its answer; once the list is there, bring it into view.
     let deep_link = target.clone();
     Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || deep_link.is_empty() || entries.get().flatten().is_none() {
+        if done == Some(true) || deep_link.is_empty() || entries.get().is_none() {
             return done.unwrap_or(false);
         }
         let id = format!("q-{deep_link}");
@@ -92,10 +79,7 @@ pub fn FaqPage() -> impl IntoView {
         </div>
         {move || match visible() {
             None => view! { <p role="status">{i18n.t().loading}</p> }.into_any(),
-            Some(None) => view! {
-                <LoadError error=ApiError::Network on_retry=move |()| entries.refetch()/>
-            }.into_any(),
-            Some(Some(list)) if list.is_empty() => view! {
+            Some(list) if list.is_empty() => view! {
                 <div class="notice" role="status">
                     <p>{i18n.t().faq_no_results}</p>
                     <p>
@@ -105,7 +89,7 @@ pub fn FaqPage() -> impl IntoView {
                     </p>
                 </div>
             }.into_any(),
-            Some(Some(list)) => {
+            Some(list) => {
                 let target = target.clone();
                 view! {
                     <div class="faq-list">
@@ -143,28 +127,6 @@ pub fn FaqPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `public/faq.json` is `lapor_core::faq` as the app reads it. After changing the bundled
-    /// FAQ, run this test with `LAPOR_WRITE_FAQ=1` to write the file again.
-    #[test]
-    fn the_published_faq_is_the_bundled_one() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/faq.json");
-        let expected = serde_json::to_string_pretty(&Bundled::new()).unwrap() + "\n";
-        if std::env::var_os("LAPOR_WRITE_FAQ").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let published = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            published == expected,
-            "public/faq.json differs from lapor_core::faq: run `LAPOR_WRITE_FAQ=1 cargo test -p lapor-portal the_published_faq`"
-        );
-        let read: Bundled = serde_json::from_str(&published).unwrap();
-        assert_eq!(
-            read.clone().take(Locale::En)[0].question,
-            "What can I report here?"
-        );
-        assert_eq!(read.take(Locale::Id).len(), Bundled::new().id.len());
-    }
 
     #[test]
     fn groups_keep_the_order_categories_first_appear_in() {
