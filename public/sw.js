@@ -15,8 +15,8 @@
 //
 // Cache names: the app deletes a report's copies from the data cache when the citizen removes
 // it from the device, and the end-to-end tests read them:
-// - `lapor-shell-<hash of LAPOR_SHELL>`: the shell of one version, removed once a newer
-//   worker activates;
+// - `lapor-shell-<hash of the scope>-<hash of LAPOR_SHELL>`: the shell of one version, removed
+//   once a newer worker of the same scope activates;
 // - `lapor-pages-v1`: the pages' split-off code, cache-first (names carry their content hash);
 // - `lapor-data-v1`: config.json and API answers fetched without an access code, keyed by URL,
 //   network-first.
@@ -46,8 +46,10 @@ self.laporMayKeep = (request, response, kind) => {
 };
 
 const SHELL = self.LAPOR_SHELL ?? [];
-// One cache per version of the shell: a new worker fills its own while the old one serves.
-const SHELL_CACHE = `lapor-shell-${hashOf(JSON.stringify(SHELL))}`;
+// One cache per portal (its scope: two portals may share an origin under different paths) and
+// version of the shell: a new worker fills its own while the old one serves.
+const SHELL_CACHES = `lapor-shell-${hashOf(self.registration.scope)}-`;
+const SHELL_CACHE = `${SHELL_CACHES}${hashOf(JSON.stringify(SHELL))}`;
 const NETWORK_TIMEOUT_MS = 10_000;
 const DATA_MAX_ENTRIES = 300;
 const DATA_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -91,11 +93,10 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      // Earlier versions' shells go, and Workbox's precache from before 2026-12-03.
+      // This portal's earlier shells go, and its Workbox precache from before 2026-12-03.
       for (const name of await caches.keys()) {
-        if ((name.startsWith('lapor-shell-') && name !== SHELL_CACHE) || name.startsWith('lapor-precache-')) {
-          await caches.delete(name);
-        }
+        const earlierShell = name.startsWith(SHELL_CACHES) && name !== SHELL_CACHE;
+        if (earlierShell || name === `lapor-precache-v2-${self.registration.scope}`) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
