@@ -71,6 +71,7 @@ pub fn App(config: Config) -> impl IntoView {
     );
     let warm = std::iter::once("config.json".to_owned())
         .chain(api.instance_url())
+        .chain(crate::i18n::ready(lapor_core::Locale::En).then(crate::i18n::english_url))
         .collect();
     // Not needed for the first render: after it, in a task of its own.
     set_timeout(

@@ -63,7 +63,7 @@ test('the language choice is remembered across visits', async ({ page }) => {
 });
 
 test('an English visit whose texts cannot be fetched stays in Indonesian, whole', async ({ page }) => {
-  await page.route('**/texts-en.json', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.route('**/texts-en.json*', (route) => route.fulfill({ status: 503, body: 'busy' }));
   await page.goto('/');
   await waitForApp(page);
   await page.locator('.language-switch button[lang="en"]').click();
@@ -71,8 +71,20 @@ test('an English visit whose texts cannot be fetched stays in Indonesian, whole'
   await expect(page.locator('html')).toHaveAttribute('lang', 'id');
   await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
   await expect(page.locator('.language-switch button[lang="id"]')).toHaveAttribute('aria-pressed', 'true');
-  // Once it can be fetched, the choice works.
-  await page.unroute('**/texts-en.json');
+  // Texts of another version (a deploy changed them while this page was open) are not used:
+  // they are matched to the page's fields by position.
+  await page.unroute('**/texts-en.json*');
+  await page.route('**/texts-en.json*', async (route) => {
+    const texts: string[] = await (await route.fetch()).json();
+    texts[2] = 'Home page';
+    await route.fulfill({ json: texts });
+  });
+  await page.locator('.language-switch button[lang="en"]').click();
+  await page.waitForTimeout(500);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+  await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  // Once this version's texts can be fetched, the choice works.
+  await page.unroute('**/texts-en.json*');
   await chooseLanguage(page, 'en');
   await expect(page.locator('main h1')).toHaveText('Send us your report');
 });

@@ -365,6 +365,32 @@ const _: () = assert!(align_of::<Texts>() == align_of::<&str>());
 /// The fetched catalogue's file, relative to `index.html`.
 const ENGLISH_FILE: &str = "texts-en.json";
 
+/// FNV-1a (64 bits) of a catalogue file: its version.
+const fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// The version of the English texts this build was made with. Texts are matched to fields by
+/// position, so a page uses only these: a page of the previous version, still open or served
+/// by the worker after a deploy, would otherwise read the new file's strings into the wrong
+/// fields. The version is in the URL, so every cache keeps each version under its own name.
+const ENGLISH_VERSION: u64 = content_hash(include_bytes!("../../public/texts-en.json"));
+
+/// How long a start in English waits for its texts before it starts in Indonesian.
+const ENGLISH_WAIT_MS: u32 = 8_000;
+
+/// The URL of the English texts of this version.
+pub fn english_url() -> String {
+    format!("{ENGLISH_FILE}?v={ENGLISH_VERSION:016x}")
+}
+
 thread_local! {
     static ENGLISH: OnceCell<&'static Texts> = const { OnceCell::new() };
 }
@@ -410,14 +436,27 @@ pub async fn prepare(locale: Locale) -> bool {
     if ready(locale) {
         return true;
     }
-    let Ok(response) = gloo_net::http::Request::get(ENGLISH_FILE).send().await else {
+    let Ok(response) = gloo_net::http::Request::get(&english_url())
+        .abort_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+            ENGLISH_WAIT_MS,
+        )))
+        .send()
+        .await
+    else {
         return false;
     };
     if !response.ok() {
         return false;
     }
-    let Some(texts) = crate::json::body::<Vec<String>>(response)
-        .await
+    let Ok(text) = response.text().await else {
+        return false;
+    };
+    if content_hash(text.as_bytes()) != ENGLISH_VERSION {
+        web_sys::console::warn_1(&"Lapor Portal: texts-en.json is of another version".into());
+        return false;
+    }
+    let Some(texts) = crate::json::parse::<Vec<String>>(&text)
+        .ok()
         .and_then(from_strings)
     else {
         return false;
@@ -567,6 +606,41 @@ mod tests {
             published == expected,
             "public/texts-en.json differs from src/i18n/en.rs: run `LAPOR_WRITE_TEXTS=1 cargo test -p lapor-portal the_published_english`"
         );
+    }
+
+    /// The pointer cast in `from_strings` is sound only while every field is a `&'static str`
+    /// or an array of them: a field of another type (a slice, a number) fails here.
+    #[test]
+    fn every_field_is_a_text() {
+        fn leaves(value: &serde_json::Value) -> Option<usize> {
+            match value {
+                serde_json::Value::String(_) => Some(1),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|v| match v {
+                        serde_json::Value::String(_) => Some(1),
+                        _ => None,
+                    })
+                    .sum(),
+                _ => None,
+            }
+        }
+        let fields = serde_json::to_value(&id::TEXTS).unwrap();
+        let count: Option<usize> = fields.as_object().unwrap().values().map(leaves).sum();
+        assert_eq!(count, Some(TEXT_COUNT));
+    }
+
+    #[test]
+    fn the_version_is_the_files_content() {
+        assert_eq!(content_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(content_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let file = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/texts-en.json"),
+        )
+        .unwrap();
+        assert_eq!(content_hash(&file), ENGLISH_VERSION);
+        assert!(english_url().starts_with("texts-en.json?v="));
+        assert_eq!(english_url().len(), "texts-en.json?v=".len() + 16);
     }
 
     #[test]
