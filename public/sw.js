@@ -230,9 +230,13 @@ async function cachePages(httpCacheOnly) {
   // An entry route's bundle (its page's files in one) is kept only from the visit that
   // downloaded it: the files one by one serve every later visit.
   const bundles = (self.LAPOR_BUNDLES ?? []).map(href);
-  // Files of earlier versions go (their names carry another content hash).
+  // Files of this portal's earlier versions go (their names carry another content hash); those
+  // of another portal on the same origin (another folder) are its own worker's.
+  const ours = (url) => url.slice(0, url.lastIndexOf('/') + 1) === self.registration.scope;
   for (const request of await cache.keys()) {
-    if (!files.includes(request.url) && !bundles.includes(request.url)) await cache.delete(request);
+    if (ours(request.url) && !files.includes(request.url) && !bundles.includes(request.url)) {
+      await cache.delete(request);
+    }
   }
   const wanted = httpCacheOnly ? [...files, ...bundles] : files;
   for (const url of wanted) {

@@ -25,8 +25,17 @@ const moduleOf = (file: string) => file.replace(/-[0-9a-f]{16}\.wasm$/, '');
 async function keptFiles(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     const cache = await caches.open('lapor-pages-v1');
-    return (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').pop()!).sort();
+    const folder = new URL('.', document.baseURI).href;
+    return (await cache.keys())
+      .filter((r) => new URL('.', r.url).href === folder)
+      .map((r) => new URL(r.url).pathname.split('/').pop()!)
+      .sort();
   });
+}
+
+/** Every URL path the pages' cache holds, this portal's and others' on the same origin. */
+async function keptPaths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await caches.open('lapor-pages-v1').then((c) => c.keys())).map((r) => new URL(r.url).pathname));
 }
 
 /** The pages' code the service worker keeps, by page. */
@@ -404,11 +413,23 @@ test('from the second visit on, every page opens offline', async ({ page, contex
   await waitForApp(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
   expect(await keptPages(page)).toEqual([]);
+  // A file of this portal's earlier version, and one of another portal on the same origin.
+  const earlier = '/faq_view-0000000000000000.wasm';
+  const otherPortal = '/kota/faq_view-0000000000000000.wasm';
+  await page.evaluate(async (paths) => {
+    const cache = await caches.open('lapor-pages-v1');
+    for (const path of paths) {
+      await cache.put(new URL(path, location.origin).href, new Response(new Uint8Array([0, 97, 115, 109]), { headers: { 'Content-Type': 'application/wasm' } }));
+    }
+  }, [earlier, otherPortal]);
 
-  // Every split-off file of this build is kept: every page's code and all it shares.
+  // Every split-off file of this build is kept: every page's code and all it shares. The
+  // earlier version's file goes; the other portal's stays.
   await page.reload();
   await waitForApp(page);
   await expect.poll(() => keptFiles(page), { timeout: 20_000 }).toEqual(files);
+  expect(await keptPaths(page)).toContain(otherPortal);
+  expect(await keptPaths(page)).not.toContain(earlier);
 
   // Offline, every lazy route opens its own page; no split-off file is missing.
   const missing: string[] = [];
