@@ -65,6 +65,8 @@ function hashOf(text) {
 }
 
 const inScope = (name) => new URL(name, self.registration.scope).href;
+// The shell's URLs, resolved once: every request is checked against them.
+const SHELL_HREFS = new Set(SHELL.map(({ url }) => inScope(url)));
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -118,8 +120,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fromShell(inScope('index.html'), request));
     return;
   }
-  const shellFile = SHELL.some(({ url: name }) => inScope(name) === url.origin + url.pathname);
-  if (shellFile && url.origin === self.location.origin) {
+  // A shell file's URL is in this worker's scope, so of its origin.
+  if (SHELL_HREFS.has(url.origin + url.pathname)) {
     event.respondWith(fromShell(url.origin + url.pathname, request));
   } else if (url.pathname.endsWith('.wasm') && !url.pathname.endsWith('_bg.wasm')) {
     event.respondWith(pageCode(event, request));
@@ -225,11 +227,10 @@ self.addEventListener('message', (event) => {
 
 async function cachePages(httpCacheOnly) {
   const cache = await caches.open(PAGES_CACHE);
-  const href = (name) => new URL(name, self.registration.scope).href;
-  const files = (self.LAPOR_PAGE_FILES ?? []).map(href);
+  const files = (self.LAPOR_PAGE_FILES ?? []).map(inScope);
   // An entry route's bundle (its page's files in one) is kept only from the visit that
   // downloaded it: the files one by one serve every later visit.
-  const bundles = (self.LAPOR_BUNDLES ?? []).map(href);
+  const bundles = (self.LAPOR_BUNDLES ?? []).map(inScope);
   // Files of this portal's earlier versions go (their names carry another content hash); those
   // of another portal on the same origin (another folder) are its own worker's.
   const ours = (url) => url.slice(0, url.lastIndexOf('/') + 1) === self.registration.scope;
