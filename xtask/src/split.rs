@@ -90,12 +90,14 @@ const __laporModule = (url) => url.pathname.slice(url.pathname.lastIndexOf("/") 
 const __laporVia = new Map();
 const __laporSingles = new Map();
 const __laporFailed = new Set();
+// The file of a route's bundle: the one the start-up script fetched for the entry route.
+const __laporBundleOf = (route) => route === __laporEntry?.route ? __laporEntry.url : __laporPages[route]?.bundle;
 const __laporUsable = (route) => {
-    const file = route === __laporEntry?.route ? __laporEntry.url : __laporPages[route]?.bundle;
+    const file = __laporBundleOf(route);
     return file !== undefined && !__laporFailed.has(file) && (__laporRoutes[route] ?? []).every((m) => !__laporVia.has(m) && !__laporSingles.has(m));
 };
 function __laporFromBundle(route, imports) {
-    const file = route === __laporEntry?.route ? __laporEntry.url : __laporPages[route].bundle;
+    const file = __laporBundleOf(route);
     const modules = __laporRoutes[route];
     const load = WebAssembly.instantiateStreaming(fetch(new URL("./" + file, import.meta.url)), imports);
     for (const m of modules) __laporVia.set(m, load);
