@@ -1,5 +1,6 @@
 //! The app shell: context (configuration, language, backend), the router, header and footer.
 
+use lapor_core::Locale;
 use lapor_core::api::Instance;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -25,7 +26,11 @@ use leptos_router::Lazy;
 pub type InstanceResource = crate::load::Loaded<Result<Instance, ApiError>>;
 
 #[component]
-pub fn App(config: Config) -> impl IntoView {
+pub fn App(
+    config: Config,
+    /// The language the visit starts in (`i18n::start_locale`), its texts fetched by `main`.
+    start: Locale,
+) -> impl IntoView {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
@@ -47,11 +52,7 @@ pub fn App(config: Config) -> impl IntoView {
     if let Some(parent) = embed.parent.clone() {
         crate::embed::report_height(parent);
     }
-    // The embedding site's language wins for this visit.
-    let i18n = I18n::new(crate::i18n::start_locale(
-        embed.locale,
-        config.default_locale(),
-    ));
+    let i18n = I18n::new(start);
     provide_context(i18n);
     let embedded = embed.embedded;
     let embed_locale = embed.locale;
@@ -71,7 +72,7 @@ pub fn App(config: Config) -> impl IntoView {
     );
     let warm = std::iter::once("config.json".to_owned())
         .chain(api.instance_url())
-        .chain(crate::i18n::ready(lapor_core::Locale::En).then(crate::i18n::english_url))
+        .chain(crate::i18n::ready(Locale::En).then(crate::i18n::english_url))
         .collect();
     // Not needed for the first render: after it, in a task of its own.
     set_timeout(
@@ -98,10 +99,7 @@ pub fn App(config: Config) -> impl IntoView {
         }
         let first = match instance.get() {
             None => return,
-            Some(Ok(instance)) => instance
-                .locales
-                .first()
-                .and_then(|l| lapor_core::Locale::parse(l)),
+            Some(Ok(instance)) => instance.locales.first().and_then(|l| Locale::parse(l)),
             Some(Err(_)) => None,
         };
         if let Some(locale) = first.or_else(crate::i18n::browser_locale) {

@@ -34,12 +34,13 @@ fn main() {
             // index.html's static first paint (`#splash`) stays until the page's own view is in
             // `#main` (a lazy route's code may still be on its way): its inline script removes it.
             Ok(config) => {
-                // A visit that starts in a language other than Indonesian gets its texts first.
+                // A visit that starts in a language other than Indonesian gets its texts first
+                // (the embedding site's language wins for the visit).
                 let search = window().location().search().unwrap_or_default();
                 let start =
                     i18n::start_locale(embed::asked_locale(&search), config.default_locale());
                 i18n::prepare(start).await;
-                leptos::mount::mount_to_body(move || view! { <app::App config/> })
+                leptos::mount::mount_to_body(move || view! { <app::App config start/> })
             }
             Err(error) => {
                 web_sys::console::error_1(&format!("Lapor Portal: {error}").into());

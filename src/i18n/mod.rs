@@ -9,7 +9,7 @@
 //! ([`I18n::locale`]) becomes English only once its texts are here; before the first render,
 //! `main` fetches them when the visit starts in English ([`prepare`]).
 
-#[cfg(any(test, not(target_arch = "wasm32")))]
+#[cfg(not(target_arch = "wasm32"))]
 mod en;
 mod id;
 pub mod labels;
