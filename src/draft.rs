@@ -99,13 +99,13 @@ impl Draft {
         }
     }
 
+    /// Whether the citizen has typed or chosen anything yet.
     /// Whether what the chosen service asks for is not known yet, so the form cannot say
     /// whether it is complete.
     pub fn fields_pending(&self) -> bool {
         self.category_id != self.fields_of
     }
 
-    /// Whether the citizen has typed or chosen anything yet.
     pub fn is_blank(&self) -> bool {
         *self
             == Draft {

@@ -1,5 +1,5 @@
 import { test, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import { adminEvent, createReport, expectNoAxeViolations, fillReport, waitForApp, setOffline } from './helpers';
+import { adminEvent, createReport, expectNoAxeViolations, waitForApp, setOffline } from './helpers';
 
 // Release builds split the pages' code (form, tracking, public list, FAQ, …) off the main wasm:
 // a first visit downloads the shell and the page it opens, and the service worker keeps the
@@ -422,18 +422,14 @@ test('the similar reports\' code is fetched once the draft has a title and a cat
 test('the Open311 dialect\'s code is a file of its own: fetched by an Open311 deployment, never by a native one', async ({ page, context }) => {
   const dialectCode = /\/open311-[0-9a-f]{16}\.wasm$/;
   let fetched = 0;
-  // So is the form's code for a service's own questions (Open311 service definitions).
-  const serviceFields = fetchesOf(context, /\/attributes_section-[0-9a-f]{16}\.wasm$/);
   context.on('requestfinished', (request) => {
     if (dialectCode.test(new URL(request.url()).pathname)) fetched += 1;
   });
   await page.goto('/lapor');
   await waitForApp(page);
   await page.getByLabel('Aspirasi', { exact: true }).check();
-  await page.getByLabel('Kategori (opsional)').selectOption('infrastruktur');
   await page.waitForLoadState('networkidle');
   expect(fetched).toBe(0);
-  expect(serviceFields()).toBe(0);
 
   const open311 = process.env.OPEN311_URL;
   test.skip(!open311, 'needs the Open311 server of cargo xtask test (OPEN311_URL)');
@@ -442,19 +438,6 @@ test('the Open311 dialect\'s code is a file of its own: fetched by an Open311 de
   // The services come through the dialect's code.
   await expect(page.locator('#category option[value="infrastruktur"]')).toHaveCount(1);
   await expect.poll(() => fetched).toBeGreaterThan(0);
-  await expect.poll(serviceFields).toBeGreaterThan(0);
-});
-
-test('on Open311, a form whose service questions\' code cannot be fetched still goes on to the review', async ({ page, context }) => {
-  const open311 = process.env.OPEN311_URL;
-  test.skip(!open311, 'needs the Open311 server of cargo xtask test (OPEN311_URL)');
-  await context.route(/\/attributes_section-[0-9a-f]{16}\.wasm$/, (route) => route.abort('internetdisconnected'));
-  await page.goto(`${open311}/lapor`);
-  await waitForApp(page);
-  await fillReport(page, 'Aspirasi', 'Lampu taman kota padam', 'Lampu taman kota padam sejak minggu lalu dan taman gelap.');
-  await page.locator('#category').selectOption('infrastruktur');
-  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
-  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
 });
 
 test('the status checks of saved reports are fetched only by a device that has saved reports', async ({ page, context, request }) => {

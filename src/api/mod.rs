@@ -32,8 +32,6 @@ pub struct Features {
     pub list_filters: bool,
     /// Citizens can support ("dukung") a public report.
     pub support: bool,
-    /// A category may ask questions of its own (an Open311 service definition's attributes).
-    pub service_fields: bool,
 }
 
 /// What a category (an Open311 service) asks beyond the form's own questions.
@@ -124,7 +122,6 @@ impl Backend {
             checked_numbers: native,
             list_filters: native,
             support: native,
-            service_fields: !native,
         }
     }
 

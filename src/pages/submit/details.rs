@@ -1,6 +1,5 @@
 //! The report form's fields after the kind: what happened, where, to whom, and how private.
-//! They come from a file of their own (`parts.rs`); a category's own questions (Open311 only)
-//! from another, so a native deployment never fetches their code.
+//! They come from a file of their own (`parts.rs`).
 
 use lapor_core::api::{Classification, Field};
 use lapor_core::validation::{BODY_MAX, TITLE_MAX};
@@ -8,10 +7,10 @@ use leptos::prelude::*;
 
 use super::agency::AgencySection;
 use super::attachments::AttachmentsSection;
+use super::attributes::AttributesSection;
 use super::category::CategoryField;
 use super::location::LocationSection;
 use super::privacy::PrivacySection;
-use crate::components::deferred::deferred;
 use crate::components::field::{FieldError, Problems, TextField, described_by, problem_for};
 use crate::draft::Draft;
 use crate::i18n::tr;
@@ -31,19 +30,6 @@ fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl 
                 on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.incident_date = v); }/>
         </div>
     }
-}
-
-/// In place of a service's questions whose code could not be fetched (offline before it was
-/// ever kept): as when the service's definition cannot be fetched, the form goes on without
-/// them (the backend says what is missing, and the report waits in the outbox to be changed).
-#[component]
-fn ServiceFieldsUnknown(draft: RwSignal<Draft>) -> impl IntoView {
-    Effect::new(move |_| {
-        let service = draft.with(|d| d.category_id.clone());
-        if draft.with_untracked(|d| d.fields_of != service) {
-            draft.update(|d| d.fields_of = service);
-        }
-    });
 }
 
 #[component]
@@ -69,10 +55,7 @@ pub fn FormDetails(
         {backend.directory.then(|| view! { <AgencySection draft problems/> })}
         <CategoryField draft problems/>
         <crate::components::similar_reports::SimilarReports draft/>
-        {backend.service_fields.then(|| deferred(
-            super::parts::attributes_section(draft, problems),
-            move || view! { <ServiceFieldsUnknown draft/> },
-        ))}
+        <AttributesSection draft problems/>
         {(features.attachments && backend.reporter_actions).then(|| view! { <AttachmentsSection draft problems/> })}
         <PrivacySection draft problems/>
     }

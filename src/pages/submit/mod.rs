@@ -163,17 +163,15 @@ pub fn SubmitPage() -> impl IntoView {
     };
     // "Next" pressed while the chosen service's fields are still on their way (a quick tap
     // after choosing it): the check waits for them, so a place the service needs is asked for.
-    // (Only a backend with service definitions has such fields: Open311.)
-    let fields_pending = move |d: &Draft| api_features.service_fields && d.fields_pending();
     let waiting = RwSignal::new(false);
     Effect::new(move |_| {
-        if waiting.get() && !draft.with(fields_pending) {
+        if waiting.get() && !draft.with(Draft::fields_pending) {
             waiting.set(false);
             go_on();
         }
     });
     let on_continue = Callback::new(move |()| {
-        if draft.with_untracked(fields_pending) {
+        if draft.with_untracked(Draft::fields_pending) {
             waiting.set(true);
         } else {
             go_on();

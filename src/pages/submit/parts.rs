@@ -12,7 +12,6 @@
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
 
-use super::attributes::AttributesSection;
 use super::confirmation::Confirmation;
 use super::details::FormDetails;
 use super::review::Review;
@@ -26,13 +25,6 @@ split_point!(
     [module report_form]
     pub(super) fn form_details(draft: RwSignal<Draft>, problems: Problems, today: chrono::NaiveDate) -> AnyView {
         view! { <FormDetails draft problems today/> }.into_any()
-    }
-);
-
-split_point!(
-    /// The questions of the chosen category's Open311 service definition.
-    pub(super) fn attributes_section(draft: RwSignal<Draft>, problems: Problems) -> AnyView {
-        view! { <AttributesSection draft problems/> }.into_any()
     }
 );
 
