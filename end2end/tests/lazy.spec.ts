@@ -173,8 +173,6 @@ test('landing on the form loads its files as one bundle, and pages sharing code 
 test('landing on the form with its kind preset (an agency\'s embed) loads its fields in the same one bundle', async ({ page, request }) => {
   const { form_preset: preset } = await routePages(request);
   expect(preset.files.map(moduleOf)).toEqual(expect.arrayContaining(['submit_view', 'report_form']));
-  // Not the steps after the fields: those come when the form is touched.
-  expect(preset.files.map(moduleOf)).not.toContain('report_steps');
   const asked = splitFilesAskedFor(page);
   await page.goto('/lapor?embed=1&classification=complaint');
   await waitForApp(page);
@@ -184,12 +182,10 @@ test('landing on the form with its kind preset (an agency\'s embed) loads its fi
   expect(asked).toEqual([preset.bundle]);
   await page.getByLabel('Judul laporan').fill('Puskesmas tutup lebih awal');
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
-  // Typing fetches only the steps after the fields and "my reports" (a queued report is listed
-  // there offline), with the chunks of code they share with pages outside the bundle.
+  // Typing fetches only "my reports" (a queued report is listed there offline), with the
+  // chunks of code it shares with pages outside the bundle: no other page.
   await expect.poll(() => asked.map(moduleOf)).toContain('my_reports_view');
-  await expect.poll(() => asked.map(moduleOf)).toContain('report_steps');
-  const later = ['my_reports_view', 'report_steps'];
-  expect(asked.slice(1).map(moduleOf).filter((name) => !later.includes(name) && !name.startsWith('chunk_'))).toEqual([]);
+  expect(asked.slice(1).map(moduleOf).filter((name) => name !== 'my_reports_view' && !name.startsWith('chunk_'))).toEqual([]);
 });
 
 test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {

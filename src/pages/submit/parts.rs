@@ -1,13 +1,10 @@
-//! The parts of the form that a first look does not need, in two files of their own: the
-//! fields after the kind (split module `report_form`), and "check your answers", the
-//! confirmation and the outbox a report offline waits in (`report_steps`). An agency's embed
-//! that presets the kind shows the fields at once, so its first visit fetches `report_form`
-//! with the page (`xtask/src/split.rs`), not the steps after it. Only the review leads to the
-//! last two, so their code is always here by then (the confirmation's fallback, `SentNumber`
-//! and `AccessCode`, is in the page's own file all the same: the access code is shown once).
-//! The form fetches both files when the citizen first touches it (focus or pointer), so by the
-//! time a kind is chosen its fields are here, and everything after it is on the device before
-//! the connection can drop.
+//! The parts of the form that a first look does not need, in one file of their own (split
+//! module `report_form`): the fields after the kind, "check your answers", the confirmation and
+//! the outbox a report offline waits in. Only the review leads to the last two, so their code is
+//! always here by then (the confirmation's fallback, `SentNumber` and `AccessCode`, is in the
+//! page's own file all the same: the access code is shown once). The form fetches the file
+//! when the citizen first touches it (focus or pointer), so by the time a kind is chosen its
+//! fields are here, and everything after it is on the device before the connection can drop.
 
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
@@ -29,8 +26,7 @@ split_point!(
 );
 
 split_point!(
-    [module report_steps]
-    [preload fetch_report_steps]
+    [module report_form]
     pub(super) fn review(
         draft: RwSignal<Draft>,
         sending: Signal<bool>,
@@ -43,7 +39,7 @@ split_point!(
 );
 
 split_point!(
-    [module report_steps]
+    [module report_form]
     pub(super) fn confirmation(
         created: ReportCreated,
         classification: Classification,
@@ -54,15 +50,8 @@ split_point!(
 );
 
 split_point!(
-    [module report_steps]
+    [module report_form]
     pub(super) fn outbox_list() -> AnyView {
         view! { <OutboxList/> }.into_any()
     }
 );
-
-/// Fetches the steps after the fields ahead of the review (the form does when first touched).
-pub(super) fn prepare_report_steps() {
-    leptos::task::spawn_local(async {
-        let _ = fetch_report_steps().await;
-    });
-}
