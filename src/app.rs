@@ -15,11 +15,11 @@ use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
 use crate::lazy_routes::{
-    AccessibilityRoute, FaqRoute, HomeRoute, MyReportsRoute, ReportsRoute, SubmitRoute,
-    TrackReportRoute,
+    AccessibilityRoute, FaqRoute, ReportsRoute, SubmitRoute, TrackReportRoute,
 };
-use crate::pages::not_found::NotFound;
+use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::TrackLookupPage;
+use crate::pages::{home::HomePage, not_found::NotFound};
 use leptos_router::Lazy;
 
 /// The backend's description of itself, loaded once and shared.
@@ -132,14 +132,14 @@ pub fn App(
             // A page whose code is still on its way (release builds load routes on demand).
             <main id="main" tabindex="-1" aria-busy=move || is_routing.get().then_some("true")>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/lapor") view={Lazy::<SubmitRoute>::new()}/>
                     <Route path=path!("/laporan") view={Lazy::<ReportsRoute>::new()}/>
                     <Route path=path!("/lacak") view=TrackLookupPage/>
                     <Route path=path!("/lacak/:tracking") view={Lazy::<TrackReportRoute>::new()}/>
                     <Route path=path!("/faq") view={Lazy::<FaqRoute>::new()}/>
                     <Route path=path!("/aksesibilitas") view={Lazy::<AccessibilityRoute>::new()}/>
-                    <Route path=path!("/laporan-saya") view={Lazy::<MyReportsRoute>::new()}/>
+                    <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
                 </Routes>
             </main>
             {(!embedded).then(|| view! { <Later><Footer/></Later> })}

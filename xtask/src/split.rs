@@ -550,8 +550,7 @@ pub fn check_reproducible(dist: &Path) -> Result {
 
 /// The entry routes whose page is a split point: the route's name in `index.html`'s first
 /// paint (`data-first-paint`) and the split point that draws it (`src/lazy_routes.rs`).
-const ROUTE_PAGES: [(&str, &[&str]); 6] = [
-    ("home", &["home_view"]),
+const ROUTE_PAGES: [(&str, &[&str]); 5] = [
     ("form", &["submit_view"]),
     // The form opened with its kind already chosen (`?classification=`, as an agency's embed
     // presets it): its fields after the kind are shown at once, so they come in the bundle.
