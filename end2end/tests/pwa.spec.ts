@@ -176,6 +176,37 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
+test('when the connection comes back but the first tries still fail, the report leaves within seconds', async ({ page, context, request }) => {
+  // A phone says "online" before its data connection carries anything: the half-minute retry
+  // is too late for a citizen watching the screen.
+  const title = `Saluran air tersumbat ${Date.now()}`;
+  await openForm(page);
+  await waitForServiceWorker(page);
+  await page.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(page.locator('#report-form #title')).toBeAttached();
+  await setOffline(context, true);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+
+  let backOnline = false;
+  let failed = 0;
+  await context.route('**/api/v1/reports', async (route) => {
+    if (backOnline && route.request().method() === 'POST' && failed < 2) {
+      failed += 1;
+      await route.abort('internetdisconnected');
+    } else {
+      await route.fallback();
+    }
+  });
+  backOnline = true;
+  await setOffline(context, false);
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim', { timeout: 15_000 });
+  expect(failed).toBe(2);
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
 test('a new version is offered, never forced on a form being filled in', async ({ page, context }) => {
   const title = 'Trotoar rusak dekat sekolah';
   // This visit installs a worker one byte off what the server has: the server's is then "the

@@ -1,9 +1,10 @@
 //! The outbox: a report that could not be sent (offline, the network failed on the way, the
 //! backend busy or rate-limiting) is kept on the device with its files and sent by itself
-//! later: at app start, on the `online` event, on the service worker's Background Sync, every
-//! half minute while something waits, when the backend's `Retry-After` has passed, and on
-//! "send now". Each report keeps the Idempotency-Key of its draft, so however often it is
-//! retried the backend creates it once. Only a definitive rejection (the backend refuses the
+//! later: at app start, on the `online` event (and a few seconds after, if that try still met no
+//! network), on the service worker's Background Sync, every half minute while something
+//! waits, when the backend's `Retry-After` has passed, and on "send now". Each report keeps
+//! the Idempotency-Key of its draft, so however often it is retried the backend creates it
+//! once. Only a definitive rejection (the backend refuses the
 //! report as it is) stops it, and then the citizen is told what to change; retrying stops by
 //! itself after `lapor_core::retention::RETRY_WINDOW_DAYS`, and the citizen may start again.
 //! Nothing the citizen typed is ever dropped by the outbox itself, nor a photo: its blob stays
@@ -25,6 +26,10 @@ use crate::split::split_point;
 use crate::storage::{Persisted, keys, persisted};
 
 const RETRY_EVERY_MS: i32 = 30_000;
+/// After the connection comes back, a try that still meets a network failure (the `online`
+/// event often comes before a phone's data connection carries anything) is tried again after
+/// 2, 4 and 8 seconds, before the regular retry takes over.
+const QUICK_RETRIES: u32 = 3;
 /// The longest wait a backend's `Retry-After` can impose before the next try (an hour): a
 /// wrong header must not park a report for days.
 const LONGEST_WAIT_MS: f64 = 60.0 * 60.0 * 1000.0;
@@ -358,6 +363,12 @@ pub struct Outbox {
     pub sent: RwSignal<Vec<Sent>>,
     pub sending: RwSignal<bool>,
     api: StoredValue<Backend>,
+    /// A flush was asked for while one was under way: it runs again once that one ends, so
+    /// no trigger (the connection coming back, a Background Sync) is lost to a try that was
+    /// already failing.
+    asked_again: StoredValue<bool>,
+    /// Quick retries left since the connection last came back (`QUICK_RETRIES`).
+    quick_retries: StoredValue<u32>,
 }
 
 pub fn use_outbox() -> Outbox {
@@ -372,11 +383,14 @@ impl Outbox {
             sent: RwSignal::new(Vec::new()),
             sending: RwSignal::new(false),
             api: StoredValue::new(api),
+            asked_again: StoredValue::new(false),
+            quick_retries: StoredValue::new(0),
         };
         provide_context(outbox);
         // At start, and whenever the connection comes back.
         Effect::new(move |_| {
             if online.get() {
+                outbox.quick_retries.set_value(QUICK_RETRIES);
                 outbox.flush();
             }
         });
@@ -479,8 +493,10 @@ impl Outbox {
     /// Tries to send everything waiting, oldest first; stops at the first network failure.
     pub fn flush(self) {
         if self.sending.get_untracked() {
+            self.asked_again.set_value(true);
             return;
         }
+        self.asked_again.set_value(false);
         // Another tab may have sent or queued reports since this one loaded.
         self.entries.set(load());
         let now = js_sys::Date::now();
@@ -532,7 +548,11 @@ impl Outbox {
                         // The next ones would meet the same network or the same busy backend.
                         Outcome::Later(retry_after) => {
                             self.change(&key, |e| e.wait(js_sys::Date::now(), retry_after));
-                            self.flush_after(retry_after);
+                            if matches!(error, ApiError::Network) {
+                                self.retry_soon();
+                            } else {
+                                self.flush_after(retry_after);
+                            }
                             break;
                         }
                         // The backend fails on this report; the others are tried all the same.
@@ -553,7 +573,22 @@ impl Outbox {
                 }
             }
             self.sending.set(false);
+            if self.asked_again.get_value() {
+                self.flush();
+            }
         });
+    }
+
+    /// After a network failure soon after the connection came back: the next quick retry,
+    /// if any is left (`QUICK_RETRIES`), 2, 4, then 8 seconds later.
+    fn retry_soon(self) {
+        let left = self.quick_retries.get_value();
+        if left == 0 {
+            return;
+        }
+        self.quick_retries.set_value(left - 1);
+        let secs = 1u64 << (QUICK_RETRIES - left + 1);
+        set_timeout(move || self.flush(), std::time::Duration::from_secs(secs));
     }
 }
 
