@@ -229,6 +229,41 @@ test('when the reporter\'s actions cannot be fetched, a notice says why and refr
   await expect(page.getByText('perlu koneksi internet')).toHaveCount(0);
 });
 
+test('the support button stands in place while its code comes; without that code the count alone is shown', async ({ page, context, request }) => {
+  const supportCode = /\/support_button-[0-9a-f]{16}\.wasm$/;
+  const report = await createReport(request, { title: 'Jembatan kayu di dusun lapuk' });
+  // Its code held back: the button is drawn where it will be, not yet working.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route(supportCode, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await expect(page.locator('.report-title')).toHaveText('Jembatan kayu di dusun lapuk');
+  const button = page.getByRole('button', { name: 'Dukung laporan ini' });
+  await expect(button).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.locator('.support__count')).toHaveText('0 dukungan');
+  const before = await button.boundingBox();
+  release();
+  await expect(button).not.toHaveAttribute('aria-disabled', 'true');
+  expect(await button.boundingBox()).toEqual(before);
+  await button.click();
+  await expect(page.locator('.support__count')).toHaveText('1 dukungan');
+  await expectNoAxeViolations(page);
+
+  // A device that never got the code, offline: the count, and no button that cannot work.
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+  const other = await page.context().browser()!.newContext();
+  const visit = await other.newPage();
+  await other.route(supportCode, (route) => route.abort('internetdisconnected'));
+  await visit.goto(new URL(`/lacak/${report.tracking_id}`, page.url()).href);
+  await expect(visit.locator('.report-title')).toHaveText('Jembatan kayu di dusun lapuk');
+  await expect(visit.locator('.support__count')).toHaveText('1 dukungan');
+  await expect(visit.getByRole('button', { name: 'Dukung laporan ini' })).toHaveCount(0);
+  await other.close();
+});
+
 test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {
   const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
   let fetched = 0;

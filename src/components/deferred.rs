@@ -13,6 +13,16 @@ pub fn deferred<V: IntoView + 'static>(
     load: impl Future<Output = Result<AnyView, ChunkMissing>> + 'static,
     missing: impl Fn() -> V + Send + Sync + 'static,
 ) -> impl IntoView {
+    deferred_or(load, || (), missing)
+}
+
+/// [`deferred`] with `waiting()` in the part's place while its file is on its way (the part's
+/// shape, so nothing moves when it arrives).
+pub fn deferred_or<W: IntoView + 'static, V: IntoView + 'static>(
+    load: impl Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+    waiting: impl Fn() -> W + Send + Sync + 'static,
+    missing: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let loaded = RwSignal::new(None::<bool>);
     let part = StoredValue::new_local(None::<AnyView>);
     leptos::task::spawn_local_scoped(async move {
@@ -24,8 +34,9 @@ pub fn deferred<V: IntoView + 'static>(
             Err(ChunkMissing) => loaded.set(Some(false)),
         }
     });
-    move || match loaded.get()? {
-        true => part.try_update_value(Option::take).flatten(),
-        false => Some(missing().into_any()),
+    move || match loaded.get() {
+        None => Some(waiting().into_any()),
+        Some(true) => part.try_update_value(Option::take).flatten(),
+        Some(false) => Some(missing().into_any()),
     }
 }

@@ -1,11 +1,18 @@
 //! "Dukung": one tap supports a public report from this device, a second one withdraws it.
 //! The choice is kept and keyed by `crate::support_queue`, so a double tap, a retry or a send
 //! queued offline counts once. Nothing on a backend without support (Open311).
+//!
+//! The button's code (reading and keeping this device's choices) is a file of its own: a
+//! report's page and the public list draw at once with the button in place but not yet
+//! working, and it works as soon as that file is here (offline before it was ever kept, the
+//! count alone is shown).
 
 use leptos::prelude::*;
 
 use crate::api::Backend;
+use crate::components::deferred::deferred_or;
 use crate::i18n::{fill, use_i18n};
+use crate::split::split_point;
 use crate::support_queue::{self, shown_count};
 
 /// Taps closer together than this are one (a double tap).
@@ -25,10 +32,46 @@ pub fn SupportButton(
     tracking: String,
     #[prop(optional_no_strip)] known: Option<u32>,
 ) -> impl IntoView {
-    let api = expect_context::<Backend>();
-    if !api.features().support {
+    if !expect_context::<Backend>().features().support {
         return ().into_any();
     }
+    let i18n = use_i18n();
+    let count = move || {
+        known.map(|n| {
+            view! {
+                <span class="support__count">{fill(i18n.t().reports_supporters, &[("n", &n.to_string())])}</span>
+            }
+        })
+    };
+    deferred_or(
+        support_button(tracking, known),
+        move || {
+            view! {
+                <div class="support">
+                    <button type="button" class="button button--secondary support__button"
+                        aria-disabled="true">
+                        {move || i18n.t().support_button}
+                    </button>
+                    {count}
+                    <p class="support__note" role="status"></p>
+                </div>
+            }
+        },
+        move || view! { <div class="support">{count}</div> },
+    )
+    .into_any()
+}
+
+split_point!(
+    fn support_button(tracking: String, known: Option<u32>) -> AnyView {
+        view! { <WorkingSupportButton tracking known/> }.into_any()
+    }
+);
+
+/// The button once its code is here.
+#[component]
+fn WorkingSupportButton(tracking: String, known: Option<u32>) -> impl IntoView {
+    let api = expect_context::<Backend>();
     let i18n = use_i18n();
     let mine = RwSignal::new(support_queue::of(&tracking));
     let count = RwSignal::new(known);
@@ -89,5 +132,4 @@ pub fn SupportButton(
             </p>
         </div>
     }
-    .into_any()
 }
