@@ -264,6 +264,31 @@ test('the support button stands in place while its code comes; without that code
   await other.close();
 });
 
+test('a page left before the code of a part of it arrives does not take the app down', async ({ page, context, request }) => {
+  await createReport(request, { title: 'Trotoar ambles di depan sekolah' });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\/support_button-[0-9a-f]{16}\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/laporan');
+  await expect(page.locator('main h1')).toHaveText('Laporan warga');
+  await expect(page.getByRole('button', { name: 'Dukung laporan ini' }).first()).toHaveAttribute('aria-disabled', 'true');
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Buat laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Buat laporan');
+  // The list's support buttons' code arrives after the list is gone.
+  const arrived = page.waitForResponse(/\/support_button-[0-9a-f]{16}\.wasm$/);
+  release();
+  await arrived;
+  await page.getByLabel('Aspirasi', { exact: true }).check();
+  await page.getByLabel('Judul laporan').fill('Lampu taman');
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman');
+  expect(errors).toEqual([]);
+});
+
 test('landing on the form does not fetch the sending code; checking the answers does', async ({ page, context }) => {
   const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
   let fetched = 0;

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use crate::split::ChunkMissing;
 
 /// The view `load` gives, once its code is here: nothing while the file is on its way, and
-/// `missing()` in its place if it cannot be fetched (offline before it was ever kept).
+/// `missing()` in its place if it cannot be fetched (offline before it was ever kept). The
+/// wait ends with the part's owner: a page left before its file came builds nothing (its
+/// context is gone, and building it then would take the app down).
 pub fn deferred<V: IntoView + 'static>(
     load: impl Future<Output = Result<AnyView, ChunkMissing>> + 'static,
     missing: impl Fn() -> V + Send + Sync + 'static,
@@ -25,7 +27,7 @@ pub fn deferred_or<W: IntoView + 'static, V: IntoView + 'static>(
 ) -> impl IntoView {
     let loaded = RwSignal::new(None::<bool>);
     let part = StoredValue::new_local(None::<AnyView>);
-    leptos::task::spawn_local_scoped(async move {
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
         match load.await {
             Ok(view) => {
                 part.set_value(Some(view));

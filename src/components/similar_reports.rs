@@ -70,7 +70,7 @@ pub fn SimilarReports(draft: RwSignal<Draft>) -> impl IntoView {
         }
         fetching.set_value(true);
         owner.with(|| {
-            leptos::task::spawn_local_scoped(async move {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
                 if let Ok(view) = similar_reports_panel(draft).await {
                     panel.set_value(Some(view));
                     ready.set(true);
