@@ -7,6 +7,15 @@
 //! fetched is a [`ChunkMissing`] error instead of an abort; in debug builds (`trunk serve`,
 //! clippy, host tests) it is a plain async function linked into the one wasm.
 
+/// Room in the constant data for wasm-split. It lays the data segment out again, module by
+/// module, and each module's part starts aligned: should the padding make the segment longer
+/// than it was, wasm-split puts it whole in the main module (every page's text downloaded on
+/// every first visit; `cargo xtask build` fails then, see `xtask/src/split.rs`). Nothing uses
+/// these bytes, so no module carries them: they only lengthen the segment.
+#[cfg(all(target_arch = "wasm32", not(debug_assertions)))]
+#[used]
+static SPLIT_DATA_SLACK: [u8; 4096] = [0x5a; 4096];
+
 /// A split-off part of the app could not be fetched (offline before it was ever cached).
 #[derive(Debug)]
 pub struct ChunkMissing;

@@ -191,15 +191,52 @@ struct Modules {
 }
 
 /// Steps 1–3 from `linked` in `work` (emptied first).
+/// What wasm-split says when a data segment, laid out again module by module, no longer fits
+/// its addresses (alignment padding): it then puts the whole segment, every page's text and
+/// constants, in the main module, silently growing it by about 50 KB brotli.
+const WHOLE_SEGMENT_IN_MAIN: &str = "Overlong segment";
+
+/// Step 1: wasm-split, failing the build if it had to put a data segment whole in the main
+/// module (the room `src/split.rs`'s `SPLIT_DATA_SLACK` leaves is then too small).
+fn split_keeping_data_apart(linked: &Path, split: &Path) -> Result {
+    let mut cmd = command("wasm-split-cli", &[&path_str(linked), &path_str(split)]);
+    println!("$ wasm-split-cli {} {}", linked.display(), split.display());
+    let out = cmd
+        .output()
+        .map_err(|e| format!("could not start wasm-split-cli: {e}"))?;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    print!("{said}");
+    if !out.status.success() {
+        return Err(format!("wasm-split-cli failed ({})", out.status));
+    }
+    check_data_kept_apart(&said)
+}
+
+fn check_data_kept_apart(said: &str) -> Result {
+    match said
+        .lines()
+        .find(|line| line.contains(WHOLE_SEGMENT_IN_MAIN))
+    {
+        Some(line) => Err(format!(
+            "wasm-split put a data segment whole into the main module ({}): every page's \
+             constant data would download on every first visit. Make SPLIT_DATA_SLACK in \
+             src/split.rs larger.",
+            line.trim()
+        )),
+        None => Ok(()),
+    }
+}
+
 fn build_modules(linked: &Path, work: &Path) -> Result<Modules> {
     let _ = std::fs::remove_dir_all(work);
     let split = work.join("split");
     let bindings = work.join("bindings");
     std::fs::create_dir_all(&split).map_err(|e| e.to_string())?;
-    run(&mut command(
-        "wasm-split-cli",
-        &[&path_str(linked), &path_str(&split)],
-    ))?;
+    split_keeping_data_apart(linked, &split)?;
     run(&mut command(
         "wasm-bindgen",
         &[
@@ -1289,5 +1326,14 @@ export const __wasm_split_load_submit_view = wrapAsyncCb(makeLoad(() => {
         assert!(files_of_split_point(TWO_PAGES_LOADER, "reports_view").is_err());
         let broken = TWO_PAGES_LOADER.replace("const __chunk_12 = ", "const __chunk_99 = ");
         assert!(files_of_split_point(&broken, "submit_view").is_err());
+    }
+
+    #[test]
+    fn a_data_segment_wasm_split_put_whole_in_main_fails_the_build() {
+        let warned = "\u{1b}[33m WARN\u{1b}[0m wasm_split_cli_support::emit: Overlong segment 0 by 15 after relocation, putting it in main module.\n";
+        let error = check_data_kept_apart(warned).unwrap_err();
+        assert!(error.contains("Overlong segment 0 by 15"), "{error}");
+        assert!(error.contains("SPLIT_DATA_SLACK"), "{error}");
+        assert!(check_data_kept_apart("INFO emitting 12 modules\n").is_ok());
     }
 }
