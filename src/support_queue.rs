@@ -56,6 +56,12 @@ fn save(all: &BTreeMap<String, Supported>) {
     storage::persisted(keys::SUPPORTS).save(all);
 }
 
+/// Whether this device keeps any support choice (read without the JSON code: the support
+/// button's code is fetched at once only then, else when the button is first pressed).
+pub fn any_kept() -> bool {
+    storage::text(keys::SUPPORTS).is_some_and(|kept| !matches!(kept.trim(), "" | "{}"))
+}
+
 /// This device's support of `tracking`, if it ever supported it.
 pub fn of(tracking: &str) -> Option<Supported> {
     load().remove(tracking)

@@ -311,6 +311,7 @@ pub const TEXTS: Texts = Texts {
     support_done: "You support this report.",
     support_queued: "Your support is sent when you are back online.",
     support_failed: "Support could not be recorded for this report.",
+    support_needs_network: "Supporting this report needs an internet connection. Try again when you are connected.",
     similar_heading: "Already reported?",
     similar_lead: "These reports look like your problem. If one is, support it: the agency sees how many citizens are affected.",
     similar_continue: "No, continue with my report",

@@ -311,6 +311,7 @@ pub const TEXTS: Texts = Texts {
     support_done: "Anda mendukung laporan ini.",
     support_queued: "Dukungan Anda dikirim saat perangkat tersambung lagi.",
     support_failed: "Dukungan tidak dapat dicatat untuk laporan ini.",
+    support_needs_network: "Untuk mendukung laporan ini, perlu koneksi internet. Coba lagi saat Anda tersambung.",
     similar_heading: "Sudah ada yang melaporkan?",
     similar_lead: "Laporan ini tampak sama dengan masalah Anda. Jika benar, dukung saja: instansi melihat berapa warga yang mengalaminya.",
     similar_continue: "Bukan, lanjutkan laporan saya",

@@ -349,6 +349,7 @@ pub struct Texts {
     pub support_done: &'static str,
     pub support_queued: &'static str,
     pub support_failed: &'static str,
+    pub support_needs_network: &'static str,
     pub similar_heading: &'static str,
     pub similar_lead: &'static str,
     pub similar_continue: &'static str,
