@@ -15,9 +15,8 @@ use crate::components::{footer::Footer, header::Header};
 use crate::config::Config;
 use crate::i18n::{I18n, Texts, use_i18n};
 use crate::lazy_routes::{
-    AccessibilityRoute, FaqRoute, ReportsRoute, SubmitRoute, TrackReportRoute,
+    AccessibilityRoute, FaqRoute, MyReportsRoute, ReportsRoute, SubmitRoute, TrackReportRoute,
 };
-use crate::pages::my_reports::MyReportsPage;
 use crate::pages::track::TrackLookupPage;
 use crate::pages::{home::HomePage, not_found::NotFound};
 use leptos_router::Lazy;
@@ -139,7 +138,7 @@ pub fn App(
                     <Route path=path!("/lacak/:tracking") view={Lazy::<TrackReportRoute>::new()}/>
                     <Route path=path!("/faq") view={Lazy::<FaqRoute>::new()}/>
                     <Route path=path!("/aksesibilitas") view={Lazy::<AccessibilityRoute>::new()}/>
-                    <Route path=path!("/laporan-saya") view=move || if features.my_reports { MyReportsPage().into_any() } else { NotFound().into_any() }/>
+                    <Route path=path!("/laporan-saya") view={Lazy::<MyReportsRoute>::new()}/>
                 </Routes>
             </main>
             {(!embedded).then(|| view! { <Later><Footer/></Later> })}

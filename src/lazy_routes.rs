@@ -1,8 +1,10 @@
 //! Routes whose code a release build loads only when they are visited.
 //!
 //! Each page below is a `LazyRoute` whose view function is a split point (`crate::split`), so
-//! the first visit downloads the shell and the home page, not the form, the tracking page,
-//! the public reports list, the FAQ and the accessibility statement.
+//! the first visit downloads the shell, the home page and the page it lands on (the start-up
+//! script fetches an entry route's files as one bundle beside the main module:
+//! `xtask/src/split.rs`), not the form, the tracking page, the public reports list, "my
+//! reports", the FAQ and the accessibility statement of the routes it does not show.
 //!
 //! A page whose code cannot be fetched (offline before it was ever cached) shows the usual
 //! "needs a connection" message with a retry, instead of taking the app down.
@@ -30,7 +32,7 @@ fn page_or_retry(page: Result<AnyView, ChunkMissing>) -> AnyView {
 }
 
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident, $load:ident, $page:path $(, enabled = $feature:ident)?) => {
+    ($(#[$doc:meta])* $route:ident, $load:ident $([preload $preload:ident])?, $page:path $(, enabled = $feature:ident)?) => {
         $(#[$doc])*
         pub struct $route {
             enabled: bool,
@@ -54,10 +56,15 @@ macro_rules! lazy_page {
             }
         }
 
-        split_point!(fn $load() -> AnyView { $page().into_any() });
+        split_point!($([preload $preload])? fn $load() -> AnyView { $page().into_any() });
     };
 }
 
+lazy_page!(
+    /// Reports sent or followed from this device, and the outbox.
+    MyReportsRoute, my_reports_view [preload fetch_my_reports_code],
+    crate::pages::my_reports::MyReportsPage, enabled = my_reports
+);
 lazy_page!(
     /// The report form.
     SubmitRoute, submit_view, crate::pages::submit::SubmitPage
@@ -78,3 +85,11 @@ lazy_page!(
     /// The accessibility statement.
     AccessibilityRoute, accessibility_view, crate::pages::accessibility::AccessibilityPage
 );
+
+/// Fetches "my reports" ahead of its first visit. The form does when the citizen first touches
+/// it: a report that waits in the outbox is then listed there after a reload, even offline.
+pub fn prepare_my_reports() {
+    leptos::task::spawn_local(async {
+        let _ = fetch_my_reports_code().await;
+    });
+}

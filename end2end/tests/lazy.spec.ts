@@ -172,9 +172,15 @@ test('landing on the form with its kind preset (an agency\'s embed) loads its fi
   await page.goto('/lapor?embed=1&classification=complaint');
   await waitForApp(page);
   await expect(page.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+  await expect(page.getByLabel('Judul laporan')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual([preset.bundle]);
   await page.getByLabel('Judul laporan').fill('Puskesmas tutup lebih awal');
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
-  expect(asked).toEqual([preset.bundle]);
+  // Typing fetches only "my reports" (a queued report is listed there offline), with the
+  // chunks of code it shares with pages outside the bundle: no other page.
+  await expect.poll(() => asked.map(moduleOf)).toContain('my_reports_view');
+  expect(asked.slice(1).map(moduleOf).filter((name) => name !== 'my_reports_view' && !name.startsWith('chunk_'))).toEqual([]);
 });
 
 test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {
@@ -362,15 +368,19 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
 test('touching the form fetches its fields before a kind is chosen', async ({ page, context }) => {
   const partsCode = /\/report_form-[0-9a-f]{16}\.wasm$/;
   const fetched = fetchesOf(context, partsCode);
+  // "My reports", where a report waiting in the outbox is listed after a reload offline.
+  const myReports = fetchesOf(context, /\/my_reports_view-[0-9a-f]{16}\.wasm$/);
   await page.goto('/lapor');
   await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeVisible();
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
   await page.waitForLoadState('networkidle');
   expect(fetched()).toBe(0);
+  expect(myReports()).toBe(0);
   // A keyboard user's first Tab into the kinds is enough.
   await page.getByLabel('Pengaduan', { exact: true }).focus();
   await expect.poll(fetched).toBeGreaterThan(0);
+  await expect.poll(myReports).toBeGreaterThan(0);
   await expect(page.getByLabel('Judul laporan')).toBeHidden();
 });
 
@@ -395,6 +405,7 @@ test('the similar reports\' code is fetched once the draft has a title and a cat
   // Touched online: the form's fields are here before the connection drops.
   await page.getByLabel('Pengaduan', { exact: true }).focus();
   await expect(page.locator('#report-form #title')).toBeAttached();
+  await expect(page.getByLabel('Kategori (opsional)').locator('option[value="infrastruktur"]')).toBeAttached();
 
   // Offline, the form goes on without the panel: no error, nothing in the way.
   await setOffline(context, true);
@@ -516,6 +527,8 @@ test('from the second visit on, every page opens offline', async ({ page, contex
   });
   await setOffline(context, true);
   const pages: [string, string][] = [
+    ['/', 'Sampaikan laporan Anda'],
+    ['/laporan-saya', 'Laporan saya'],
     ['/lapor', 'Buat laporan'],
     [`/lacak/${report.tracking_id}`, 'Lacak laporan'],
     ['/laporan', 'Laporan warga'],

@@ -68,6 +68,15 @@ pub fn ReportForm(
     // A kind already chosen (a restored or preset draft) shows them at once.
     let touched = RwSignal::new(false);
     let wanted = Memo::new(move |_| touched.get() || chosen());
+    // "My reports" lists what waits in the outbox: on the device before the connection can drop.
+    // Only once the citizen touches the form (an embed's preset kind alone is no reason).
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !touched.get() {
+            return done.unwrap_or(false);
+        }
+        crate::lazy_routes::prepare_my_reports();
+        true
+    });
     let attempt = RwSignal::new(0_u32);
     let details = move || {
         attempt.track();
