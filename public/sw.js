@@ -239,7 +239,9 @@ async function cachePages(httpCacheOnly) {
       await cache.delete(request);
     }
   }
-  const wanted = httpCacheOnly ? [...files, ...bundles] : files;
+  // The bundles first: they are most of what a first visit downloaded, and the only copy on
+  // this device of the code its page shares with others.
+  const wanted = httpCacheOnly ? [...bundles, ...files] : files;
   for (const url of wanted) {
     if (await cache.match(url)) continue;
     try {

@@ -131,8 +131,12 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   await openForm(page);
   await waitForServiceWorker(page);
   // Touching the form fetches its remaining fields (lazy.spec.ts): the connection drops after.
+  // So does "my reports" (a lazy route), where the report is listed after the reload below;
+  // the code it shares with the form is in the form's bundle, which the worker keeps.
   await page.getByLabel('Aspirasi', { exact: true }).focus();
   await expect(page.locator('#report-form #title')).toBeAttached();
+  await expect.poll(() => pageFileKept(page, 'my_reports_view-')).toBe(true);
+  await expect.poll(() => pageFileKept(page, 'bundle_form-')).toBe(true);
   await setOffline(context, true);
   await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
   await fillReport(page, 'Aspirasi', title, BODY);
