@@ -68,15 +68,14 @@ pub fn ReportForm(
     // A kind already chosen (a restored or preset draft) shows them at once.
     let touched = RwSignal::new(false);
     let wanted = Memo::new(move |_| touched.get() || chosen());
-    // "My reports" lists what waits in the outbox: on the device before the connection can drop.
-    // Only once the citizen touches the form (an embed's preset kind alone is no reason).
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || !touched.get() {
-            return done.unwrap_or(false);
+    // The first touch also fetches "my reports", which lists what waits in the outbox: on the
+    // device before the connection can drop (an embed's preset kind alone is no reason).
+    let touch = move || {
+        if !touched.get_untracked() {
+            touched.set(true);
+            crate::lazy_routes::prepare_my_reports();
         }
-        crate::lazy_routes::prepare_my_reports();
-        true
-    });
+    };
     let attempt = RwSignal::new(0_u32);
     let details = move || {
         attempt.track();
@@ -92,7 +91,7 @@ pub fn ReportForm(
     view! {
         <form id="report-form" novalidate
             on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }
-            on:focusin=move |_| touched.set(true) on:pointerdown=move |_| touched.set(true)>
+            on:focusin=move |_| touch() on:pointerdown=move |_| touch()>
             <KindSection draft problems/>
             <div hidden=move || !chosen()>{details}</div>
             <div class="actions">
