@@ -165,22 +165,30 @@ test('landing on the form loads its files as one bundle, and pages sharing code 
   expect(asked.filter((file) => file.startsWith('bundle_'))).toEqual([form.bundle]);
 });
 
-test('landing on the form with its kind preset (an agency\'s embed) loads its fields in the same one bundle', async ({ page, request }) => {
-  const { form_preset: preset } = await routePages(request);
-  expect(preset.files.map(moduleOf)).toEqual(expect.arrayContaining(['submit_view', 'report_form']));
+test('landing on the form with its kind preset (an agency\'s embed) loads the form\'s bundle only; its further fields come on the first touch', async ({ page, request }) => {
+  const { form } = await routePages(request);
+  expect(form.files.map(moduleOf)).not.toContain('report_form');
   const asked = splitFilesAskedFor(page);
   await page.goto('/lapor?embed=1&classification=complaint');
   await waitForApp(page);
   await expect(page.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+  // What happened is drawn with the form: the citizen can start on the story at once.
   await expect(page.getByLabel('Judul laporan')).toBeVisible();
   await page.waitForLoadState('networkidle');
-  expect(asked).toEqual([preset.bundle]);
+  expect(asked).toEqual([form.bundle]);
+  const place = page.getByRole('combobox', { name: 'Lokasi kejadian', exact: true });
+  await expect(place).toHaveCount(0);
   await page.getByLabel('Judul laporan').fill('Puskesmas tutup lebih awal');
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
-  // Typing fetches only "my reports" (a queued report is listed there offline), with the
-  // chunks of code it shares with pages outside the bundle: no other page.
+  // The first touch fetches the fields after what happened and "my reports" (a queued report
+  // is listed there offline), with the chunks of code they share with pages outside the
+  // bundle: no other page.
+  await expect(place).toBeVisible();
   await expect.poll(() => asked.map(moduleOf)).toContain('my_reports_view');
-  expect(asked.slice(1).map(moduleOf).filter((name) => name !== 'my_reports_view' && !name.startsWith('chunk_'))).toEqual([]);
+  expect(asked.slice(1).map(moduleOf).filter((name) => !['report_form', 'my_reports_view'].includes(name) && !name.startsWith('chunk_')).sort()).toEqual([]);
+  expect(asked.map(moduleOf)).toContain('report_form');
+  // What was typed before the rest arrived is still there, and still the draft's.
+  await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
 });
 
 test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {
@@ -344,13 +352,16 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
   await page.waitForLoadState('networkidle');
   expect(fetched()).toBe(0);
-  await expect(page.getByLabel('Judul laporan')).toHaveCount(0);
+  await expect(page.getByLabel('Judul laporan')).toBeHidden();
 
   await page.getByLabel('Aspirasi', { exact: true }).check();
   const notice = page.getByRole('alert');
   await expect(notice).toBeVisible();
   await expect(page.getByText('Isian Anda tetap tersimpan di perangkat ini')).toBeVisible();
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
+  // What happened is drawn with the form: the story can be told while the rest is missing.
+  await expect(page.getByLabel('Judul laporan')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Lokasi kejadian', exact: true })).toHaveCount(0);
   await expectNoAxeViolations(page);
 
   await context.unrouteAll({ behavior: 'ignoreErrors' });

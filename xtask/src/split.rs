@@ -587,11 +587,10 @@ pub fn check_reproducible(dist: &Path) -> Result {
 
 /// The entry routes whose page is a split point: the route's name in `index.html`'s first
 /// paint (`data-first-paint`) and the split point that draws it (`src/lazy_routes.rs`).
-const ROUTE_PAGES: [(&str, &[&str]); 5] = [
+// The form with its kind preset (`?classification=`, as an agency's embed opens it) needs no
+// more: what happened is drawn with the form, the rest comes on the citizen's first touch.
+const ROUTE_PAGES: [(&str, &[&str]); 4] = [
     ("form", &["submit_view"]),
-    // The form opened with its kind already chosen (`?classification=`, as an agency's embed
-    // presets it): its fields after the kind are shown at once, so they come in the bundle.
-    ("form_preset", &["submit_view", "report_form"]),
     ("report", &["track_report_view"]),
     ("faq", &["faq_view"]),
     ("list", &["reports_view"]),
@@ -740,8 +739,7 @@ fn start_after_first_paint(
         "<script type=\"module\">\n\
          try {{\n\
          await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); }});\n\
-         const shown = document.documentElement.getAttribute('data-first-paint');\n\
-         const route = shown === 'form' && /[?&]classification=[^&]/.test(location.search) ? 'form_preset' : shown;\n\
+         const route = document.documentElement.getAttribute('data-first-paint');\n\
          const pages = ({pages});\n\
          globalThis.__laporPages = pages;\n\
          const page = pages[route];\n\
@@ -1241,13 +1239,7 @@ mod tests {
         );
         assert!(
             out.contains(
-                "const shown = document.documentElement.getAttribute('data-first-paint');"
-            )
-        );
-        // The form with its kind preset takes the bundle that holds its fields too.
-        assert!(
-            out.contains(
-                "const route = shown === 'form' && /[?&]classification=[^&]/.test(location.search) ? 'form_preset' : shown;"
+                "const route = document.documentElement.getAttribute('data-first-paint');"
             )
         );
         assert!(out.contains(&format!("const preload = ['{}'];", named.main_wasm)));

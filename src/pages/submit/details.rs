@@ -1,5 +1,6 @@
-//! The report form's fields after the kind: what happened, where, to whom, and how private.
-//! They come from a file of their own (`parts.rs`).
+//! The report form's fields after the kind. What happened (title, story, date) is drawn with
+//! the form; where, to whom, the service's questions, photos and how private come from a file
+//! of their own (`parts.rs`), fetched when the citizen first touches the form.
 
 use lapor_core::api::{Classification, Field};
 use lapor_core::validation::{BODY_MAX, TITLE_MAX};
@@ -32,14 +33,14 @@ fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl 
     }
 }
 
+/// What happened: the first fields after the kind, drawn with the form itself, so a form whose
+/// kind is preset (an agency's embed) takes its story before any further file arrives.
 #[component]
-pub fn FormDetails(
+pub fn WhatHappened(
     draft: RwSignal<Draft>,
     problems: Problems,
     today: chrono::NaiveDate,
 ) -> impl IntoView {
-    let features = expect_context::<crate::config::Config>().features;
-    let backend = expect_context::<crate::api::Backend>().features();
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let text =
         move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
@@ -51,6 +52,15 @@ pub fn FormDetails(
             multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
             on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
         {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
+    }
+}
+
+/// Where, to whom, the service's own questions, photos and how private: from `parts.rs`.
+#[component]
+pub fn FormDetails(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
+    let features = expect_context::<crate::config::Config>().features;
+    let backend = expect_context::<crate::api::Backend>().features();
+    view! {
         <LocationSection draft problems/>
         {backend.directory.then(|| view! { <AgencySection draft problems/> })}
         <CategoryField draft problems/>

@@ -1,9 +1,10 @@
 //! The report form: classification first, then the fields that kind of report needs
-//! (`details.rs`, from a file of their own).
+//! (`details.rs`: what happened at once, the rest from a file of their own).
 
 use lapor_core::api::{Classification, Field};
 use leptos::prelude::*;
 
+use super::details::WhatHappened;
 use crate::api::ApiError;
 use crate::components::deferred::deferred;
 use crate::components::field::{FieldError, Problems};
@@ -59,28 +60,31 @@ pub fn ReportForm(
     draft: RwSignal<Draft>,
     problems: Problems,
     today: chrono::NaiveDate,
+    /// Whether the fields after what happened are wanted: set by the first touch, and from
+    /// the start for a draft kept on the device with its kind (the page keeps it across steps).
+    details_wanted: RwSignal<bool>,
     on_continue: Callback<()>,
     on_discard: Callback<()>,
 ) -> impl IntoView {
     let chosen = move || draft.with(|d| d.classification.is_some());
-    // The fields after the kind come from a file of their own (`parts.rs`), fetched when the
-    // citizen first touches the form: landing on it costs only its first question.
-    // A kind already chosen (a restored or preset draft) shows them at once.
-    let touched = RwSignal::new(false);
-    let wanted = Memo::new(move |_| touched.get() || chosen());
+    // The fields after what happened come from a file of their own (`parts.rs`), fetched when
+    // the citizen first touches the form: landing on it costs only its first questions, even
+    // with the kind preset (an agency's embed).
     // The first touch also fetches "my reports", which lists what waits in the outbox: on the
     // device before the connection can drop (an embed's preset kind alone is no reason).
+    let touched = RwSignal::new(false);
     let touch = move || {
         if !touched.get_untracked() {
             touched.set(true);
+            details_wanted.set(true);
             crate::lazy_routes::prepare_my_reports();
         }
     };
     let attempt = RwSignal::new(0_u32);
     let details = move || {
         attempt.track();
-        wanted.get().then(|| {
-            deferred(super::parts::form_details(draft, problems, today), move || {
+        details_wanted.get().then(|| {
+            deferred(super::parts::form_details(draft, problems), move || {
                 view! {
                     <LoadError error=ApiError::Network on_retry=move |()| attempt.update(|a| *a += 1)/>
                     <p class="hint">{tr(|t| t.sub_answers_kept)}</p>
@@ -91,9 +95,12 @@ pub fn ReportForm(
     view! {
         <form id="report-form" novalidate
             on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }
-            on:focusin=move |_| touch() on:pointerdown=move |_| touch()>
+            on:focusin=move |_| touch() on:pointerdown=move |_| touch() on:wheel=move |_| touch()>
             <KindSection draft problems/>
-            <div hidden=move || !chosen()>{details}</div>
+            <div hidden=move || !chosen()>
+                <WhatHappened draft problems today/>
+                {details}
+            </div>
             <div class="actions">
                 <button type="submit" class="button button--primary">{tr(|t| t.sub_continue)}</button>
                 <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>

@@ -117,6 +117,10 @@ pub fn SubmitPage() -> impl IntoView {
     let api = expect_context::<Backend>();
     let instance = expect_context::<InstanceResource>();
     let draft = RwSignal::new(Draft::load());
+    // A draft kept on the device with its kind shows all its fields at once; a blank or preset
+    // one fetches the fields after what happened on the citizen's first touch.
+    let details_wanted =
+        RwSignal::new(draft.with_untracked(|d| !d.is_blank() && d.classification.is_some()));
     apply_preselection(draft, &api);
     // Every change is kept on the device at once.
     Effect::new(move |_| draft.with(Draft::save));
@@ -257,7 +261,7 @@ pub fn SubmitPage() -> impl IntoView {
             <h1 tabindex="-1">{tr(|t| t.submit_title)}</h1>
             <p class="lead">{tr(|t| t.sub_lead)}</p>
             <ErrorSummary problems=problems.into() node_ref=summary/>
-            <ReportForm draft problems=problems.into() today=today() on_continue on_discard/>
+            <ReportForm draft problems=problems.into() today=today() details_wanted on_continue on_discard/>
         }
         .into_any(),
         Step::Review => view! {

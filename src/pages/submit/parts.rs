@@ -1,10 +1,13 @@
 //! The parts of the form that a first look does not need, in one file of their own (split
-//! module `report_form`): the fields after the kind, "check your answers", the confirmation and
-//! the outbox a report offline waits in. Only the review leads to the last two, so their code is
-//! always here by then (the confirmation's fallback, `SentNumber` and `AccessCode`, is in the
-//! page's own file all the same: the access code is shown once). The form fetches the file
-//! when the citizen first touches it (focus or pointer), so by the time a kind is chosen its
-//! fields are here, and everything after it is on the device before the connection can drop.
+//! module `report_form`): the fields after what happened (where, to whom, the service's
+//! questions, photos, privacy), "check your answers", the confirmation and the outbox a report
+//! offline waits in. Only the review leads to the last two, so their code is always here by
+//! then (the confirmation's fallback, `SentNumber` and `AccessCode`, is in the page's own file
+//! all the same: the access code is shown once). The form fetches the file when the citizen
+//! first touches it (focus, pointer or wheel), so by the time a kind is chosen its fields are
+//! here, and everything after it is on the device before the connection can drop. A form whose
+//! kind is preset (an agency's embed) waits for that touch too: its first look is the kind and
+//! what happened, drawn with the form.
 
 use lapor_core::api::{Classification, ReportCreated};
 use leptos::prelude::*;
@@ -20,8 +23,8 @@ use crate::split::split_point;
 
 split_point!(
     [module report_form]
-    pub(super) fn form_details(draft: RwSignal<Draft>, problems: Problems, today: chrono::NaiveDate) -> AnyView {
-        view! { <FormDetails draft problems today/> }.into_any()
+    pub(super) fn form_details(draft: RwSignal<Draft>, problems: Problems) -> AnyView {
+        view! { <FormDetails draft problems/> }.into_any()
     }
 );
 
