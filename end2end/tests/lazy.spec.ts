@@ -191,6 +191,29 @@ test('landing on the form with its kind preset (an agency\'s embed) loads the fo
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Puskesmas tutup lebih awal');
 });
 
+test('the list\'s region and agency searches come on the first touch of its filters; a field focused meanwhile keeps the focus', async ({ page, context }) => {
+  const fetched = fetchesOf(context, /\/place_filters-[0-9a-f]{16}\.wasm$/);
+  await page.goto('/laporan');
+  await waitForApp(page);
+  await expect(page.locator('main h1')).toHaveText('Laporan warga');
+  await expect(page.locator('main')).not.toHaveAttribute('aria-busy');
+  await page.waitForLoadState('networkidle');
+  expect(fetched()).toBe(0);
+  // Their fields hold their place meanwhile, labelled.
+  const region = page.getByLabel('Lokasi kejadian', { exact: true });
+  await expect(region).toHaveAttribute('readonly', '');
+  await expect(page.getByLabel('Instansi', { exact: true })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await region.focus();
+  const search = page.getByRole('combobox', { name: 'Lokasi kejadian', exact: true });
+  await expect(search).toBeFocused();
+  expect(fetched()).toBeGreaterThan(0);
+  await page.keyboard.type('Weleri');
+  await expect(search).toHaveValue('Weleri');
+  await expect(page.locator('#reports-region-listbox [role=option]').first()).toContainText('Weleri');
+});
+
 test('when the bundle cannot be fetched, the page loads its files one by one', async ({ page, request }) => {
   const { report } = await routePages(request);
   const created = await createReport(request, { title: 'Jalan berlubang di depan pasar' });

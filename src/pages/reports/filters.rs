@@ -11,7 +11,7 @@ use leptos_router::components::A;
 
 use crate::api::Backend;
 use crate::app::link;
-use crate::components::combobox::{Combobox, Picked, Source};
+use crate::components::deferred::deferred_or;
 use crate::i18n::labels::{classification_text, status_text};
 use crate::i18n::{Texts, tr, use_i18n};
 
@@ -42,39 +42,24 @@ fn SelectFilter(
     }
 }
 
-/// A region or agency picked by search, shown with a way back to "all".
+/// The region and agency fields while their search is on its way: the same labels and boxes,
+/// read-only. Focusing one fetches the search (the form's first touch) and the focus then moves
+/// to the search's own field.
 #[component]
-fn PlaceFilter(
-    id: &'static str,
-    source: Source,
-    label: fn(&'static Texts) -> &'static str,
-    all: fn(&'static Texts) -> &'static str,
-    /// The code filtered by, and the name it was picked under (a restored URL has only the code).
-    chosen: Signal<Option<(String, Option<String>)>>,
-    on_pick: Callback<Option<(String, String)>>,
-) -> impl IntoView {
-    let hint = format!("{id}-chosen");
-    let described = Signal::derive({
-        let hint = hint.clone();
-        move || chosen.with(Option::is_some).then(|| hint.clone())
-    });
+fn PlacesWaiting(focused: RwSignal<Option<&'static str>>) -> impl IntoView {
+    let field = move |id: &'static str, label: fn(&'static Texts) -> &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{tr(label)}</label>
+                <div class="combobox">
+                    <input id=id type="text" readonly on:focus=move |_| focused.set(Some(id))/>
+                </div>
+            </div>
+        }
+    };
     view! {
-        <div class="field">
-            <label for=id>{tr(label)}</label>
-            {move || chosen.get().map(|(code, name)| view! {
-                <p class="filter-chosen" id=hint.clone()>
-                    <span>{name.unwrap_or(code)}</span>" "
-                    <button type="button" class="button button--link" on:click=move |_| on_pick.run(None)>
-                        {tr(all)}
-                    </button>
-                </p>
-            })}
-            <Combobox id source described_by=described invalid=Signal::derive(|| false)
-                on_pick=Callback::new(move |picked: Picked| on_pick.run(Some(match picked {
-                    Picked::Region(r) => (r.id, r.name),
-                    Picked::Agency(a) => (a.id, a.name),
-                })))/>
-        </div>
+        {field("reports-agency", |t| t.track_agency)}
+        {field("reports-region", |t| t.reports_region_label)}
     }
 }
 
@@ -85,6 +70,10 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
     let features = api.features();
     // What the citizen is choosing; applied (page 1) on submit, reset when the URL changes.
     let draft = RwSignal::new(query.get_untracked());
+    let places_wanted =
+        RwSignal::new(query.with_untracked(|q| q.region.is_some() || q.agency.is_some()));
+    // The place field focused while its search was on its way: focused again once it is here.
+    let focused = RwSignal::new(None::<&'static str>);
     // The names of the chosen region and agency, with the code each names.
     let names = RwSignal::new((None::<(String, String)>, None::<(String, String)>));
     Effect::new(move |_| draft.set(query.get()));
@@ -185,8 +174,14 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
         q.page = 1;
         on_apply.run(q);
     };
+    let touch = move || {
+        if !places_wanted.get_untracked() {
+            places_wanted.set(true);
+        }
+    };
     view! {
-        <form class="filters" role="search" aria-labelledby="filters-heading" on:submit=apply>
+        <form class="filters" role="search" aria-labelledby="filters-heading" on:submit=apply
+            on:focusin=move |_| touch() on:pointerdown=move |_| touch() on:wheel=move |_| touch()>
             <h2 id="filters-heading">{tr(|t| t.reports_filters)}</h2>
             {features.list_filters.then(|| view! {
                 <div class="field">
@@ -209,19 +204,28 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
             <SelectFilter id="reports-category" label=|t| t.track_category options=category_options
                 value=text(|q| q.category.clone())
                 on_change=Callback::new(move |v: String| draft.update(|q| q.category = some(v)))/>
-            {(features.list_filters && features.directory).then(|| view! {
-                <PlaceFilter id="reports-agency" source=Source::Agencies label=|t| t.track_agency
-                    all=|t| t.reports_agency_all chosen=agency
-                    on_pick=Callback::new(move |picked: Option<(String, String)>| {
+            {(features.list_filters && features.directory).then_some(move || {
+                // The region and agency searches come from a file of their own on the first
+                // touch of the filters (at once for a view that names either); until then
+                // their fields hold their place, so nothing moves when they arrive.
+                if places_wanted.get() {
+                    let on_pick_agency = Callback::new(move |picked: Option<(String, String)>| {
                         names.update(|n| n.1 = picked.clone());
                         draft.update(|q| q.agency = picked.map(|p| p.0));
-                    })/>
-                <PlaceFilter id="reports-region" source=Source::Regions label=|t| t.reports_region_label
-                    all=|t| t.reports_region_all chosen=region
-                    on_pick=Callback::new(move |picked: Option<(String, String)>| {
+                    });
+                    let on_pick_region = Callback::new(move |picked: Option<(String, String)>| {
                         names.update(|n| n.0 = picked.clone());
                         draft.update(|q| q.region = picked.map(|p| p.0));
-                    })/>
+                    });
+                    deferred_or(
+                        super::places::place_filters(agency, region, on_pick_agency, on_pick_region, focused),
+                        move || view! { <PlacesWaiting focused/> },
+                        move || view! { <PlacesWaiting focused/> },
+                    )
+                    .into_any()
+                } else {
+                    view! { <PlacesWaiting focused/> }.into_any()
+                }
             })}
             <div class="actions">
                 <button type="submit" class="button button--primary">{tr(|t| t.reports_apply)}</button>

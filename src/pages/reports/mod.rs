@@ -4,6 +4,7 @@
 //! `region=` (empty) is "all regions".
 
 mod filters;
+mod places;
 mod results;
 
 use lapor_core::listing::{BadParameter, ListQuery, params};
