@@ -70,6 +70,14 @@ impl<T: Serialize + DeserializeOwned> Persisted<T> {
         }
     }
 
+    /// Whether anything is kept under the key, without reading it (an empty list is nothing):
+    /// the code that reads the value need not even be fetched when there is none.
+    pub fn holds_any(&self) -> bool {
+        local()
+            .and_then(|storage| storage.get_item(&self.key).ok().flatten())
+            .is_some_and(|json| !matches!(json.trim(), "" | "[]" | "null"))
+    }
+
     pub fn remove(&self) {
         if let Some(storage) = local() {
             let _ = storage.remove_item(&self.key);

@@ -134,7 +134,7 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   // So does "my reports" (a lazy route), where the report is listed after the reload below;
   // the code it shares with the form is in the form's bundle, which the worker keeps.
   await page.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(page.locator('#report-form #title')).toBeAttached();
+  await expect(page.locator('#report-form #privacy')).toBeAttached();
   await expect.poll(() => pageFileKept(page, 'my_reports_view-')).toBe(true);
   await expect.poll(() => pageFileKept(page, 'bundle_form-')).toBe(true);
   await setOffline(context, true);
@@ -180,6 +180,33 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
+test('a report left waiting in the outbox is sent when the portal is next opened online, from any page', async ({ page, context, request }) => {
+  const title = `Sampah menumpuk ${Date.now()}`;
+  // Queued in a tab that is then closed.
+  const first = await context.newPage();
+  await openForm(first);
+  await waitForServiceWorker(first);
+  await first.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(first.locator('#report-form #privacy')).toBeAttached();
+  await setOffline(context, true);
+  await fillReport(first, 'Aspirasi', title, BODY);
+  await first.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await first.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(first.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await first.close();
+  expect(await reportsTitled(request, title)).toEqual([]);
+
+  // The home page holds none of the outbox's code: it reads what waits, and sends it.
+  await setOffline(context, false);
+  await page.goto('/');
+  await waitForApp(page);
+  const notice = page.locator('.sent-notices .notice');
+  await expect(notice).toContainText(title);
+  const tracking = (await notice.locator('.tracking-number').innerText()).trim();
+  expect(await reportsTitled(request, title)).toEqual([expect.objectContaining({ tracking_id: tracking })]);
+  expect(await page.evaluate(() => localStorage.getItem('lapor.outbox'))).toBe('[]');
+});
+
 test('when the connection comes back but the first tries still fail, the report leaves within seconds', async ({ page, context, request }) => {
   // A phone says "online" before its data connection carries anything: the half-minute retry
   // is too late for a citizen watching the screen.
@@ -187,7 +214,7 @@ test('when the connection comes back but the first tries still fail, the report 
   await openForm(page);
   await waitForServiceWorker(page);
   await page.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(page.locator('#report-form #title')).toBeAttached();
+  await expect(page.locator('#report-form #privacy')).toBeAttached();
   await setOffline(context, true);
   await fillReport(page, 'Aspirasi', title, BODY);
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();

@@ -38,6 +38,8 @@ fn other_channels() -> impl IntoView {
 pub fn OutboxList() -> impl IntoView {
     let i18n = use_i18n();
     let outbox = use_outbox();
+    // What waits, as the device holds it now (the app reads it only when something is sent).
+    outbox.refresh();
     let busy_draft = RwSignal::new(false);
     let navigate = use_navigate();
     let edit = move |key: String| {

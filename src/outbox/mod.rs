@@ -363,6 +363,9 @@ pub struct Outbox {
     pub sent: RwSignal<Vec<Sent>>,
     pub sending: RwSignal<bool>,
     api: StoredValue<Backend>,
+    /// A flush is under way (from the check of what is kept, while its code may still be on
+    /// its way, to the last report tried); `sending` only while a report is being sent.
+    flushing: StoredValue<bool>,
     /// A flush was asked for while one was under way: it runs again once that one ends, so
     /// no trigger (the connection coming back, a Background Sync) is lost to a try that was
     /// already failing.
@@ -378,11 +381,15 @@ pub fn use_outbox() -> Outbox {
 impl Outbox {
     /// Creates the outbox, provides it as context and starts sending what waits.
     pub fn start(api: Backend, online: Signal<bool>) -> Outbox {
+        // The entries are read from the device by the sending code, when something is kept
+        // (`flush`), and by the views that list them (`refresh`): a device with nothing
+        // waiting never runs, nor downloads, the code that reads a queued report.
         let outbox = Outbox {
-            entries: RwSignal::new(load()),
+            entries: RwSignal::new(Vec::new()),
             sent: RwSignal::new(Vec::new()),
             sending: RwSignal::new(false),
             api: StoredValue::new(api),
+            flushing: StoredValue::new(false),
             asked_again: StoredValue::new(false),
             quick_retries: StoredValue::new(0),
         };
@@ -413,7 +420,14 @@ impl Outbox {
         self.entries.with_untracked(|list| stored().save(list));
     }
 
+    /// Reads the entries from the device again: what this tab shows, with what another tab
+    /// queued or sent since. Every change starts from it, so none overwrites a queued report.
+    pub fn refresh(self) {
+        self.entries.set(load());
+    }
+
     fn change(self, key: &str, f: impl FnOnce(&mut Queued)) {
+        self.refresh();
         self.entries.update(|list| {
             if let Some(entry) = list.iter_mut().find(|e| e.key() == key) {
                 f(entry);
@@ -450,6 +464,7 @@ impl Outbox {
                 Outcome::Refused => {}
             }
         }
+        self.refresh();
         self.entries.update(|list| {
             list.retain(|e| e.key() != key);
             list.push(entry);
@@ -480,6 +495,7 @@ impl Outbox {
 
     /// Takes a report out of the outbox (to change it, or to give it up).
     pub fn take(self, key: &str) -> Option<Queued> {
+        self.refresh();
         let mut taken = None;
         self.entries.update(|list| {
             if let Some(i) = list.iter().position(|e| e.key() == key) {
@@ -492,87 +508,27 @@ impl Outbox {
 
     /// Tries to send everything waiting, oldest first; stops at the first network failure.
     pub fn flush(self) {
-        if self.sending.get_untracked() {
+        if self.flushing.get_value() {
             self.asked_again.set_value(true);
             return;
         }
         self.asked_again.set_value(false);
-        // Another tab may have sent or queued reports since this one loaded.
-        self.entries.set(load());
-        let now = js_sys::Date::now();
-        let waiting: Vec<String> = self.entries.with_untracked(|list| {
-            list.iter()
-                .filter(|e| e.due(now))
-                .map(|e| e.key().to_owned())
-                .collect()
-        });
-        if waiting.is_empty() {
+        // Nothing waits on this device (the usual case): nothing to read, no code to fetch.
+        if !stored().holds_any() {
+            if !self.entries.with_untracked(Vec::is_empty) {
+                self.entries.set(Vec::new());
+            }
             return;
         }
-        self.sending.set(true);
+        self.flushing.set_value(true);
         leptos::task::spawn_local(async move {
-            let api = self.api.get_value();
-            for key in waiting {
-                let Some(mut entry) = self
-                    .entries
-                    .with_untracked(|l| l.iter().find(|e| e.key() == key).cloned())
-                else {
-                    continue;
-                };
-                self.change(&key, |e| e.tried(js_sys::Date::now()));
-                let progress = {
-                    let key = key.clone();
-                    move |d: &Draft| self.change(&key, |e| e.draft = d.clone())
-                };
-                match send(&api, &mut entry.draft, entry.locale, progress).await {
-                    Ok(created) => {
-                        remember(&created);
-                        self.take(&key);
-                        let classification = entry
-                            .draft
-                            .classification
-                            .unwrap_or(Classification::Complaint);
-                        self.sent.update(|s| {
-                            s.insert(
-                                0,
-                                Sent {
-                                    key,
-                                    title: entry.draft.title.trim().to_owned(),
-                                    created,
-                                    classification,
-                                },
-                            )
-                        });
-                    }
-                    Err(error) => match outcome(&error) {
-                        // The next ones would meet the same network or the same busy backend.
-                        Outcome::Later(retry_after) => {
-                            self.change(&key, |e| e.wait(js_sys::Date::now(), retry_after));
-                            if matches!(error, ApiError::Network) {
-                                self.retry_soon();
-                            } else {
-                                self.flush_after(retry_after);
-                            }
-                            break;
-                        }
-                        // The backend fails on this report; the others are tried all the same.
-                        Outcome::ServerFault => {
-                            self.change(&key, |e| e.server_fault(js_sys::Date::now()));
-                        }
-                        Outcome::Refused => {
-                            let (reason, fields) = match error {
-                                ApiError::Problem(p) => (p.detail.unwrap_or(p.title), p.errors),
-                                _ => (String::new(), Vec::new()),
-                            };
-                            self.change(&key, |e| {
-                                e.refused = Some(reason);
-                                e.refused_fields = fields;
-                            });
-                        }
-                    },
-                }
+            match send_waiting(self).await {
+                Ok(sending) => sending.await,
+                // The sending code cannot be fetched (offline before it was ever kept): a
+                // network failure like any other, and the reports wait.
+                Err(_) => self.retry_soon(),
             }
-            self.sending.set(false);
+            self.flushing.set_value(false);
             if self.asked_again.get_value() {
                 self.flush();
             }
@@ -589,6 +545,97 @@ impl Outbox {
         self.quick_retries.set_value(left - 1);
         let secs = 1u64 << (QUICK_RETRIES - left + 1);
         set_timeout(move || self.flush(), std::time::Duration::from_secs(secs));
+    }
+}
+
+/// The outbox's sending of what waits: reads the entries (another tab may have sent or
+/// queued reports since), then sends those due, oldest first, and stops at the first network
+/// failure. In the sending code's file, with `outbox_send`.
+type Flushing = std::pin::Pin<Box<dyn Future<Output = ()>>>;
+
+split_point!(
+    [module outbox_send]
+    fn send_waiting(outbox: Outbox) -> Flushing {
+        Box::pin(outbox.send_due()) as Flushing
+    }
+);
+
+impl Outbox {
+    async fn send_due(self) {
+        self.refresh();
+        let now = js_sys::Date::now();
+        let waiting: Vec<String> = self.entries.with_untracked(|list| {
+            list.iter()
+                .filter(|e| e.due(now))
+                .map(|e| e.key().to_owned())
+                .collect()
+        });
+        if waiting.is_empty() {
+            return;
+        }
+        self.sending.set(true);
+        let api = self.api.get_value();
+        for key in waiting {
+            let Some(mut entry) = self
+                .entries
+                .with_untracked(|l| l.iter().find(|e| e.key() == key).cloned())
+            else {
+                continue;
+            };
+            self.change(&key, |e| e.tried(js_sys::Date::now()));
+            let progress = {
+                let key = key.clone();
+                move |d: &Draft| self.change(&key, |e| e.draft = d.clone())
+            };
+            match send(&api, &mut entry.draft, entry.locale, progress).await {
+                Ok(created) => {
+                    remember(&created);
+                    self.take(&key);
+                    let classification = entry
+                        .draft
+                        .classification
+                        .unwrap_or(Classification::Complaint);
+                    self.sent.update(|s| {
+                        s.insert(
+                            0,
+                            Sent {
+                                key,
+                                title: entry.draft.title.trim().to_owned(),
+                                created,
+                                classification,
+                            },
+                        )
+                    });
+                }
+                Err(error) => match outcome(&error) {
+                    // The next ones would meet the same network or the same busy backend.
+                    Outcome::Later(retry_after) => {
+                        self.change(&key, |e| e.wait(js_sys::Date::now(), retry_after));
+                        if matches!(error, ApiError::Network) {
+                            self.retry_soon();
+                        } else {
+                            self.flush_after(retry_after);
+                        }
+                        break;
+                    }
+                    // The backend fails on this report; the others are tried all the same.
+                    Outcome::ServerFault => {
+                        self.change(&key, |e| e.server_fault(js_sys::Date::now()));
+                    }
+                    Outcome::Refused => {
+                        let (reason, fields) = match error {
+                            ApiError::Problem(p) => (p.detail.unwrap_or(p.title), p.errors),
+                            _ => (String::new(), Vec::new()),
+                        };
+                        self.change(&key, |e| {
+                            e.refused = Some(reason);
+                            e.refused_fields = fields;
+                        });
+                    }
+                },
+            }
+        }
+        self.sending.set(false);
     }
 }
 
