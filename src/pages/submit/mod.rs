@@ -13,6 +13,7 @@ mod location;
 mod parts;
 mod privacy;
 mod review;
+mod send;
 
 use lapor_core::api::{Classification, Field, ReportCreated};
 use lapor_core::validation;
@@ -27,7 +28,7 @@ use crate::components::field::{ErrorSummary, FieldProblem, Problem};
 use crate::components::load_error::LoadError;
 use crate::draft::Draft;
 use crate::i18n::{tr, use_i18n};
-use crate::outbox::{self, use_outbox, worth_retrying};
+use crate::outbox::{self, use_outbox};
 use confirmation::{AccessCode, SentNumber};
 use form::ReportForm;
 
@@ -139,15 +140,7 @@ pub fn SubmitPage() -> impl IntoView {
             .map_or(5, |i| i.attachments.max_files)
     };
 
-    let show_problems = move |list: Vec<FieldProblem>| {
-        problems.set(list);
-        request_animation_frame(move || {
-            if let Some(el) = summary.get_untracked() {
-                let _ = el.focus();
-                el.scroll_into_view();
-            }
-        });
-    };
+    let show_problems = move |list| send::show_problems(problems, summary, list);
     let go_on = move || {
         let found = draft.with_untracked(|d| check(d, today(), max_files(), api_features));
         if found.is_empty() {
@@ -186,13 +179,6 @@ pub fn SubmitPage() -> impl IntoView {
         focus_later(format!("#{target}"));
     });
     let outbox = use_outbox();
-    let queue = move |current: Draft, locale, failed: Option<&ApiError>| {
-        let key = current.idempotency_key.clone();
-        outbox.enqueue(current, locale, failed);
-        draft.set(Draft::discard());
-        step.set(Step::Queued(key));
-        focus_later("#main h1".into());
-    };
     // The outbox sent it while the citizen watched: show the confirmation here.
     Effect::new(move |_| {
         if let Step::Queued(key) = step.get()
@@ -205,47 +191,19 @@ pub fn SubmitPage() -> impl IntoView {
             focus_later("#main h1".into());
         }
     });
-    let on_submit = Callback::new(move |()| {
-        let locale = i18n.locale.get_untracked();
-        let mut current = draft.get_untracked();
-        let Some(classification) = current.classification else {
-            return;
-        };
-        if !online.get_untracked() {
-            queue(current, locale, None);
-            return;
-        }
-        let api = api.clone();
-        sending.set(true);
-        send_error.set(None);
-        leptos::task::spawn_local(async move {
-            let saved = move |d: &Draft| draft.set(d.clone());
-            let result = outbox::send(&api, &mut current, locale, saved).await;
-            sending.set(false);
-            match result {
-                Ok(created) => {
-                    outbox::remember(&created);
-                    draft.set(Draft::discard());
-                    step.set(Step::Done(created, classification));
-                    focus_later("#main h1".into());
-                }
-                Err(error) if worth_retrying(&error) => queue(current, locale, Some(&error)),
-                Err(ApiError::Problem(p)) if !p.errors.is_empty() => {
-                    step.set(Step::Form);
-                    show_problems(
-                        p.errors
-                            .into_iter()
-                            .map(|e| FieldProblem {
-                                field: e.field,
-                                problem: Problem::Server(e.message),
-                            })
-                            .collect(),
-                    );
-                }
-                Err(error) => send_error.set(Some(error)),
-            }
-        });
-    });
+    // Sending (or queueing) is in the review's own file (`send.rs`): only the review sends.
+    let flow = send::Flow {
+        api: api.clone(),
+        draft,
+        step,
+        problems,
+        sending,
+        send_error,
+        summary,
+        online: online.into(),
+        outbox,
+        i18n,
+    };
     let on_discard = Callback::new(move |()| {
         draft.set(Draft::discard());
         problems.set(Vec::new());
@@ -266,7 +224,7 @@ pub fn SubmitPage() -> impl IntoView {
         .into_any(),
         Step::Review => view! {
             <h1 tabindex="-1">{tr(|t| t.review_title)}</h1>
-            {deferred(parts::review(draft, sending.into(), send_error.into(), on_change, on_submit), move || {
+            {deferred(parts::review(flow.clone(), on_change), move || {
                 view! { <LoadError error=ApiError::Network on_retry=move |()| step.set(Step::Review)/> }
             })}
         }

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::confirmation::Confirmation;
 use super::details::FormDetails;
 use super::review::Review;
-use crate::api::ApiError;
+use super::send::Flow;
 use crate::components::field::Problems;
 use crate::components::outbox_list::OutboxList;
 use crate::draft::Draft;
@@ -30,13 +30,9 @@ split_point!(
 
 split_point!(
     [module report_form]
-    pub(super) fn review(
-        draft: RwSignal<Draft>,
-        sending: Signal<bool>,
-        error: Signal<Option<ApiError>>,
-        on_change: Callback<&'static str>,
-        on_submit: Callback<()>,
-    ) -> AnyView {
+    pub(super) fn review(flow: Flow, on_change: Callback<&'static str>) -> AnyView {
+        let (draft, sending, error) = (flow.draft, flow.sending.into(), flow.send_error.into());
+        let on_submit = Callback::new(move |()| flow.submit());
         view! { <Review draft sending error on_change on_submit/> }.into_any()
     }
 );
