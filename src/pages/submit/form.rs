@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::details::WhatHappened;
 use crate::api::ApiError;
 use crate::components::deferred::deferred;
+use crate::components::later::Later;
 use crate::components::field::{FieldError, Problems};
 use crate::components::load_error::LoadError;
 use crate::draft::Draft;
@@ -98,7 +99,9 @@ pub fn ReportForm(
             on:focusin=move |_| touch() on:pointerdown=move |_| touch() on:wheel=move |_| touch()>
             <KindSection draft problems/>
             <div hidden=move || !chosen()>
-                <WhatHappened draft problems today/>
+                // In a task of its own after the kind question's: the page's first render
+                // stays short on a slow phone (the kind question takes a key sooner).
+                <Later><WhatHappened draft problems today/></Later>
                 {details}
             </div>
             <div class="actions">
