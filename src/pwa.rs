@@ -94,9 +94,13 @@ pub fn register_service_worker(pwa: Pwa, warm: Vec<String>, on_sync: impl Fn() +
 
     let registering = container.register("sw.js");
     leptos::task::spawn_local(async move {
+        // A browser that blocks workers may resolve with nothing instead of refusing.
         let Ok(registration) = wasm_bindgen_futures::JsFuture::from(registering).await else {
             return;
         };
+        if !registration.is_object() {
+            return;
+        }
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         watch_for_updates(&registration, pwa.update_ready);
         REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));

@@ -15,6 +15,13 @@ const routes: { path: string; heading: Text; title?: Text }[] = [
 for (const route of routes) {
   for (const lang of ['id', 'en'] as const) {
     test(`${route.path} in ${lang} renders and passes axe`, async ({ page }) => {
+      // Nothing the app runs throws (here the worker's registration is blocked, as a browser
+      // without service workers has none).
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text());
+      });
       await page.goto(route.path);
       await waitForApp(page);
       await chooseLanguage(page, lang);
@@ -23,6 +30,7 @@ for (const route of routes) {
       const title = (route.title ?? route.heading)[lang];
       await expect(page).toHaveTitle(`${title} · Lapor Kendal`);
       await expectNoAxeViolations(page);
+      expect(errors).toEqual([]);
     });
   }
 }
