@@ -13,6 +13,8 @@ type Entry = {
   /** The first thing below the heading a citizen looks for, in the first paint and the app. */
   first: (page: Page) => Locator;
   embedded?: boolean;
+  /** The most layout shift allowed (under the 0.05 target unless said). */
+  maxShift?: number;
 };
 
 const ENTRIES: Entry[] = [
@@ -28,6 +30,16 @@ const ENTRIES: Entry[] = [
     heading: 'Buat laporan',
     first: (p) => p.getByRole('radio', { name: 'Pengaduan', exact: true }),
     embedded: true,
+  },
+  {
+    // An agency's embed with its kind preset: the fields after the kind come in a later task,
+    // below everything drawn before, so nothing moves at all.
+    name: 'embedded form with its kind preset',
+    path: () => '/lapor?embed=1&parent=https%3A%2F%2Fkendalkab.go.id&classification=complaint',
+    heading: 'Buat laporan',
+    first: (p) => p.getByRole('radio', { name: 'Pengaduan', exact: true }),
+    embedded: true,
+    maxShift: 0.001,
   },
   {
     name: 'tracking page',
@@ -118,7 +130,8 @@ test.describe('first paint of each entry route', () => {
         expect(Math.abs(after[part].y - before[part].y), `${part} y`).toBeLessThanOrEqual(1);
         expect(Math.abs(after[part].width - before[part].width), `${part} width`).toBeLessThanOrEqual(1);
       }
-      expect(await layoutShift(page)).toBeLessThan(0.05);
+      if (entry.maxShift !== undefined) await expect(page.getByLabel('Judul laporan')).toBeVisible();
+      expect(await layoutShift(page)).toBeLessThan(entry.maxShift ?? 0.05);
     });
   }
 

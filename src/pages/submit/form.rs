@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::details::WhatHappened;
 use crate::api::ApiError;
 use crate::components::deferred::deferred;
-use crate::components::later::Later;
 use crate::components::field::{FieldError, Problems};
+use crate::components::later::Later;
 use crate::components::load_error::LoadError;
 use crate::draft::Draft;
 use crate::i18n::labels::classification_text;
@@ -98,18 +98,21 @@ pub fn ReportForm(
             on:submit=move |ev| { ev.prevent_default(); on_continue.run(()); }
             on:focusin=move |_| touch() on:pointerdown=move |_| touch() on:wheel=move |_| touch()>
             <KindSection draft problems/>
-            <div hidden=move || !chosen()>
-                // In a task of its own after the kind question's: the page's first render
-                // stays short on a slow phone (the kind question takes a key sooner).
-                <Later><WhatHappened draft problems today/></Later>
-                {details}
-            </div>
-            <div class="actions">
-                <button type="submit" class="button button--primary">{tr(|t| t.sub_continue)}</button>
-                <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>
-                    {tr(|t| t.sub_discard)}
-                </button>
-            </div>
+            // Everything after the kind question in a task of its own: the page's first render
+            // stays short on a slow phone (the kind question takes a key sooner), and since it
+            // is all below, nothing already drawn moves when it comes.
+            <Later>
+                <div hidden=move || !chosen()>
+                    <WhatHappened draft problems today/>
+                    {details}
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button button--primary">{tr(|t| t.sub_continue)}</button>
+                    <button type="button" class="button button--link" on:click=move |_| on_discard.run(())>
+                        {tr(|t| t.sub_discard)}
+                    </button>
+                </div>
+            </Later>
         </form>
     }
 }
