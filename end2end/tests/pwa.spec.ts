@@ -180,19 +180,25 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
+/** Opens the form online (its later parts arrive on the first touch), then fills in and sends
+ * an aspiration offline: it waits in the outbox. */
+async function sendOffline(page: Page, context: BrowserContext, title: string) {
+  await openForm(page);
+  await waitForServiceWorker(page);
+  await page.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(page.locator('#report-form #privacy')).toBeAttached();
+  await setOffline(context, true);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+}
+
 test('a report left waiting in the outbox is sent when the portal is next opened online, from any page', async ({ page, context, request }) => {
   const title = `Sampah menumpuk ${Date.now()}`;
   // Queued in a tab that is then closed.
   const first = await context.newPage();
-  await openForm(first);
-  await waitForServiceWorker(first);
-  await first.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(first.locator('#report-form #privacy')).toBeAttached();
-  await setOffline(context, true);
-  await fillReport(first, 'Aspirasi', title, BODY);
-  await first.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
-  await first.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(first.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await sendOffline(first, context, title);
   await first.close();
   expect(await reportsTitled(request, title)).toEqual([]);
 
@@ -211,15 +217,7 @@ test('when the connection comes back but the first tries still fail, the report 
   // A phone says "online" before its data connection carries anything: the half-minute retry
   // is too late for a citizen watching the screen.
   const title = `Saluran air tersumbat ${Date.now()}`;
-  await openForm(page);
-  await waitForServiceWorker(page);
-  await page.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(page.locator('#report-form #privacy')).toBeAttached();
-  await setOffline(context, true);
-  await fillReport(page, 'Aspirasi', title, BODY);
-  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await sendOffline(page, context, title);
 
   let backOnline = false;
   let failed = 0;
