@@ -64,9 +64,11 @@ impl<T: Serialize + DeserializeOwned> Persisted<T> {
         crate::json::parse(&json).ok()
     }
 
-    pub fn save(&self, value: &T) {
-        if let (Some(storage), Ok(json)) = (local(), crate::json::write(value).ok_or(())) {
-            let _ = storage.set_item(&self.key, &json);
+    /// Keeps `value`; `false` when it could not be (storage missing, blocked or full).
+    pub fn save(&self, value: &T) -> bool {
+        match (local(), crate::json::write(value)) {
+            (Some(storage), Some(json)) => storage.set_item(&self.key, &json).is_ok(),
+            _ => false,
         }
     }
 

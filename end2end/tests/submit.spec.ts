@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp } from './helpers';
+import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, setOffline, waitForApp } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
 // no failure of the test, nor of the next one.
@@ -462,4 +462,33 @@ test('the region search is labelled by what it asks; the typing instructions are
   await page.getByLabel('Complaint', { exact: true }).check();
   await expect(page.getByRole('combobox', { name: 'Where it happened', exact: true })).toHaveAttribute('id', 'region');
   await expect(region).toHaveAccessibleDescription(/^Type a village, district or regency\/city name/);
+});
+
+test('offline on a device that cannot keep the report, it stays on the page with why, and is sent once back online', async ({ page, context, request }) => {
+  // Storage full or blocked for the outbox.
+  await page.addInitScript(() => {
+    const real = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key: string, value: string) {
+      if (key === 'lapor.outbox') throw new DOMException('full', 'QuotaExceededError');
+      return real.call(this, key, value);
+    };
+  });
+  const title = `Jembatan retak ${Date.now()}`;
+  await openForm(page);
+  await page.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(page.locator('#report-form #privacy')).toBeAttached();
+  await setOffline(context, true);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  // Never "saved in the outbox" when it was not.
+  await expect(page.getByRole('alert').filter({ hasText: 'tidak dapat disimpan di perangkat ini' })).toBeVisible();
+  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
+  await expect(page.locator('main')).toContainText(title);
+  await expectNoAxeViolations(page);
+
+  await setOffline(context, false);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('#tracking-number')).toBeVisible();
+  expect(await reportsTitled(request, title)).toHaveLength(1);
 });

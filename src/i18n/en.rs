@@ -114,6 +114,7 @@ pub const TEXTS: Texts = Texts {
     review_no: "No",
     review_agency_unknown: "Not known (admins will route it)",
     err_submit_network: "The report was not sent because the connection dropped. What you typed is safe on this device; try sending again.",
+    err_not_kept: "The report was not sent, and this device could not keep it (its storage is full or blocked), so it is not in the outbox. Keep this page open and send it again when you are connected.",
     err_submit_server: "The server has a problem and the report was not sent. What you typed is safe; try again in a moment.",
     err_submit_rejected: "The server refused the report: {detail}",
     done_title: "Report sent",

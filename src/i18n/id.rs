@@ -114,6 +114,7 @@ pub const TEXTS: Texts = Texts {
     review_no: "Tidak",
     review_agency_unknown: "Belum tahu (diteruskan admin)",
     err_submit_network: "Laporan belum terkirim karena koneksi terputus. Isian Anda aman di perangkat ini; coba kirim lagi.",
+    err_not_kept: "Laporan belum terkirim dan tidak dapat disimpan di perangkat ini (penyimpanan penuh atau diblokir), jadi tidak masuk kotak keluar. Jangan tutup halaman ini: kirim lagi saat tersambung.",
     err_submit_server: "Server sedang bermasalah, laporan belum terkirim. Isian Anda aman; coba kirim lagi sebentar lagi.",
     err_submit_rejected: "Laporan ditolak server: {detail}",
     done_title: "Laporan terkirim",

@@ -139,6 +139,7 @@ pub struct Texts {
     pub review_no: &'static str,
     pub review_agency_unknown: &'static str,
     pub err_submit_network: &'static str,
+    pub err_not_kept: &'static str,
     pub err_submit_server: &'static str,
     pub err_submit_rejected: &'static str,
     pub done_title: &'static str,

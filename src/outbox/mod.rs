@@ -416,8 +416,9 @@ impl Outbox {
         outbox
     }
 
-    fn save(self) {
-        self.entries.with_untracked(|list| stored().save(list));
+    /// Whether the device kept the list.
+    fn save(self) -> bool {
+        self.entries.with_untracked(|list| stored().save(list))
     }
 
     /// Reads the entries from the device again: what this tab shows, with what another tab
@@ -438,8 +439,10 @@ impl Outbox {
 
     /// Puts a report in the outbox and asks for a Background Sync where the browser has it.
     /// `failed`: why sending it right away did not work, if it was tried (that try opens the
-    /// retry window, and a `Retry-After` is honoured).
-    pub fn enqueue(self, draft: Draft, locale: Locale, failed: Option<&ApiError>) {
+    /// retry window, and a `Retry-After` is honoured). `false` when the device would not keep
+    /// it (storage full or blocked): the report is then not in the outbox, and the caller
+    /// must keep it.
+    pub fn enqueue(self, draft: Draft, locale: Locale, failed: Option<&ApiError>) -> bool {
         let key = draft.idempotency_key.clone();
         let now = js_sys::Date::now();
         let mut entry = Queued {
@@ -469,8 +472,12 @@ impl Outbox {
             list.retain(|e| e.key() != key);
             list.push(entry);
         });
-        self.save();
+        if !self.save() {
+            self.refresh();
+            return false;
+        }
         crate::pwa::request_background_sync();
+        true
     }
 
     /// Sends again when the backend's `Retry-After` has passed (sooner than the regular retry).

@@ -203,6 +203,7 @@ pub fn SubmitPage() -> impl IntoView {
         online: online.into(),
         outbox,
         i18n,
+        not_kept: RwSignal::new(false),
     };
     let on_discard = Callback::new(move |()| {
         draft.set(Draft::discard());

@@ -32,8 +32,9 @@ split_point!(
     [module report_form]
     pub(super) fn review(flow: Flow, on_change: Callback<&'static str>) -> AnyView {
         let (draft, sending, error) = (flow.draft, flow.sending.into(), flow.send_error.into());
+        let not_kept = flow.not_kept.into();
         let on_submit = Callback::new(move |()| flow.submit());
-        view! { <Review draft sending error on_change on_submit/> }.into_any()
+        view! { <Review draft sending error not_kept on_change on_submit/> }.into_any()
     }
 );
 

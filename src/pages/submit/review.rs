@@ -57,6 +57,8 @@ pub fn Review(
     draft: RwSignal<Draft>,
     sending: Signal<bool>,
     error: Signal<Option<ApiError>>,
+    /// It could not leave, and the device would not keep it in the outbox.
+    not_kept: Signal<bool>,
     on_change: Callback<&'static str>,
     on_submit: Callback<()>,
 ) -> impl IntoView {
@@ -112,6 +114,9 @@ pub fn Review(
         </dl>
         {move || error.get().map(|e| view! {
             <div class="notice notice--error" role="alert"><p>{submit_error_text(i18n.t(), &e)}</p></div>
+        })}
+        {move || not_kept.get().then(|| view! {
+            <div class="notice notice--error" role="alert"><p>{i18n.t().err_not_kept}</p></div>
         })}
         <div class="actions">
             <button type="button" class="button button--primary" disabled=move || sending.get()

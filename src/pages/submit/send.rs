@@ -40,13 +40,20 @@ pub(super) struct Flow {
     pub online: Signal<bool>,
     pub outbox: Outbox,
     pub i18n: I18n,
+    /// The last send could not leave and the device would not keep it.
+    pub not_kept: RwSignal<bool>,
 }
 
 impl Flow {
-    /// Keeps the report in the outbox, which sends it when it can.
+    /// Keeps the report in the outbox, which sends it when it can. If the device will not
+    /// keep it (storage full or blocked), the report stays on this page, with why.
     fn queue(&self, current: Draft, locale: Locale, failed: Option<&ApiError>) {
         let key = current.idempotency_key.clone();
-        self.outbox.enqueue(current, locale, failed);
+        if !self.outbox.enqueue(current.clone(), locale, failed) {
+            self.draft.set(current);
+            self.not_kept.set(true);
+            return;
+        }
         self.draft.set(Draft::discard());
         self.step.set(Step::Queued(key));
         focus_later("#main h1".into());
@@ -61,12 +68,14 @@ impl Flow {
             return;
         };
         if !self.online.get_untracked() {
+            self.not_kept.set(false);
             self.queue(current, locale, None);
             return;
         }
         let flow = self.clone();
         self.sending.set(true);
         self.send_error.set(None);
+        self.not_kept.set(false);
         leptos::task::spawn_local(async move {
             let saved = move |d: &Draft| draft.set(d.clone());
             let result = outbox::send(&flow.api, &mut current, locale, saved).await;
