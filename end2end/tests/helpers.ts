@@ -36,6 +36,17 @@ export async function openForm(page: Page, query = '') {
   await expect(page.locator('main h1')).toHaveText('Buat laporan');
 }
 
+/** On the open form: touches it online (its later parts arrive), then goes offline, fills in
+ * an aspiration and presses "send" on the review. */
+export async function sendAspirationOffline(page: Page, context: BrowserContext, title: string, body: string) {
+  await page.getByLabel('Aspirasi', { exact: true }).focus();
+  await expect(page.locator('#report-form #privacy')).toBeAttached();
+  await setOffline(context, true);
+  await fillReport(page, 'Aspirasi', title, body);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+}
+
 /** Chooses the kind of report and types its title and body. */
 export async function fillReport(page: Page, kind: string, title: string, body: string) {
   await page.getByLabel(kind, { exact: true }).check();

@@ -2,7 +2,7 @@ import { test, expect, chromium, type BrowserContext, type Page } from '@playwri
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, waitForApp, waitForServiceWorker, setOffline } from './helpers';
+import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
 // no failure of the test, nor of the next one.
@@ -185,12 +185,7 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
 async function sendOffline(page: Page, context: BrowserContext, title: string) {
   await openForm(page);
   await waitForServiceWorker(page);
-  await page.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(page.locator('#report-form #privacy')).toBeAttached();
-  await setOffline(context, true);
-  await fillReport(page, 'Aspirasi', title, BODY);
-  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await sendAspirationOffline(page, context, title, BODY);
   await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
 }
 

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, setOffline, waitForApp } from './helpers';
+import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, setOffline, waitForApp } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
 // no failure of the test, nor of the next one.
@@ -475,12 +475,7 @@ test('offline on a device that cannot keep the report, it stays on the page with
   });
   const title = `Jembatan retak ${Date.now()}`;
   await openForm(page);
-  await page.getByLabel('Aspirasi', { exact: true }).focus();
-  await expect(page.locator('#report-form #privacy')).toBeAttached();
-  await setOffline(context, true);
-  await fillReport(page, 'Aspirasi', title, BODY);
-  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
-  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await sendAspirationOffline(page, context, title, BODY);
   // Never "saved in the outbox" when it was not.
   await expect(page.getByRole('alert').filter({ hasText: 'tidak dapat disimpan di perangkat ini' })).toBeVisible();
   await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
