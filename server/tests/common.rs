@@ -11,6 +11,20 @@ use std::time::Duration;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token";
 
+/// Asks `check` every 50 ms until it gives `Ok` (its value is returned), for at most `within`;
+/// then the test fails with the last `Err`: what the server does in the background (mail,
+/// clean-ups, re-hashing) is awaited, never slept on.
+pub fn wait_until<T>(within: Duration, mut check: impl FnMut() -> Result<T, String>) -> T {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        match check() {
+            Ok(value) => return value,
+            Err(why) => assert!(std::time::Instant::now() < deadline, "{why}"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// The port in the server's "listening on http://127.0.0.1:PORT/" line.
 fn listening_port(line: &str) -> Option<u16> {
     let address = line.split("listening on http://").nth(1)?;

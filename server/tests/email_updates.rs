@@ -10,9 +10,9 @@ mod common;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Server, complaint};
+use common::{Server, complaint, wait_until};
 
 const PUBLIC_URL: &str = "https://lapor.uji.example/lapor";
 
@@ -48,11 +48,11 @@ impl SmtpServer {
             .stdout(Stdio::null())
             .spawn()
             .expect("aiosmtpd starts");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until(Duration::from_secs(20), || {
+            TcpStream::connect(("127.0.0.1", port))
+                .map(drop)
+                .map_err(|_| "aiosmtpd did not listen".to_owned())
+        });
         SmtpServer { child }
     }
 
@@ -139,19 +139,16 @@ impl Setup {
 
     /// Waits until `count` messages have arrived; returns them.
     fn wait_for(&self, count: usize) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
+        wait_until(Duration::from_secs(20), || {
             let received = self.received();
             if received.len() >= count {
-                return received;
+                return Ok(received);
             }
-            assert!(
-                Instant::now() < deadline,
+            Err(format!(
                 "{count} emails expected, got {}: {received:#?}",
                 received.len()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            ))
+        })
     }
 
     /// Emails to `address` among those received.
@@ -400,17 +397,15 @@ fn mail_queued_while_the_smtp_server_is_down_arrives_after_it_restarts() {
     );
     // The server tries, fails and keeps the message with its next attempt pushed back.
     let conn = rusqlite::Connection::open(setup.server.data.join("lapor.sqlite3")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+    wait_until(Duration::from_secs(20), || {
         let attempts: Option<u32> = conn
             .query_row("SELECT MAX(attempts) FROM mail_queue", [], |r| r.get(0))
             .unwrap();
         if attempts.is_some_and(|a| a >= 2) {
-            break;
+            return Ok(());
         }
-        assert!(Instant::now() < deadline, "no retry recorded: {attempts:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        Err(format!("no retry recorded: {attempts:?}"))
+    });
     assert_eq!(setup.received().len(), 1);
 
     // The queue is in the database: a crash of the server while mail is down loses nothing.
@@ -422,20 +417,15 @@ fn mail_queued_while_the_smtp_server_is_down_arrives_after_it_restarts() {
     // The row goes once the SMTP server has acknowledged the message, which is just after the
     // message reaches it.
     let conn = rusqlite::Connection::open(setup.server.data.join("lapor.sqlite3")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
+    wait_until(Duration::from_secs(5), || {
         let left: u32 = conn
             .query_row("SELECT COUNT(*) FROM mail_queue", [], |r| r.get(0))
             .unwrap();
         if left == 0 {
-            break;
+            return Ok(());
         }
-        assert!(
-            Instant::now() < deadline,
-            "a delivered message leaves the queue: {left} left"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        Err(format!("a delivered message leaves the queue: {left} left"))
+    });
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(setup.received().len(), 2, "each message is sent once");
 

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, complaint};
+use common::{Server, complaint, wait_until};
 use serde_json::Value;
 
 const SECRET_AGENCY: &str =
@@ -287,20 +287,15 @@ fn a_retry_days_after_a_lost_answer_gets_the_original_report() {
     )
     .unwrap();
     let _server = Server::start_on(server.data.clone());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    wait_until(std::time::Duration::from_secs(10), || {
         let left: i64 = conn
             .query_row("SELECT COUNT(*) FROM idempotency", [], |r| r.get(0))
             .unwrap();
         if left == 0 {
-            break;
+            return Ok(());
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{left} expired records kept"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+        Err(format!("{left} expired records kept"))
+    });
 }
 
 #[test]
@@ -385,21 +380,16 @@ fn codes_hashed_before_salting_are_wrapped_at_start_and_still_open_their_report(
     conn.execute("UPDATE reports SET access_hash = ?1", [&legacy])
         .unwrap();
     let server = Server::start_on(server.data.clone());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    wait_until(std::time::Duration::from_secs(20), || {
         let stored: String = conn
             .query_row("SELECT access_hash FROM reports", [], |r| r.get(0))
             .unwrap();
         if stored.starts_with("sha256+$argon2id$") {
             assert!(!stored.contains(&legacy), "{stored}");
-            break;
+            return Ok(());
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not wrapped: {stored}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+        Err(format!("not wrapped: {stored}"))
+    });
     let shown = server.request(
         "GET",
         &format!("/api/v1/reports/{t}"),
