@@ -9,6 +9,7 @@ use lapor_core::listing::{ListQuery, StatusFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::places::{AGENCY_FIELD, REGION_FIELD};
 use crate::api::Backend;
 use crate::app::link;
 use crate::components::deferred::deferred_or;
@@ -44,7 +45,8 @@ fn SelectFilter(
 
 /// The region and agency fields while their search is on its way: the same labels and boxes,
 /// read-only. Focusing one fetches the search (the form's first touch) and the focus then moves
-/// to the search's own field.
+/// to the search's own field. The one focused is noted here: the field itself is gone by the
+/// time the search is built (the first touch swaps these for the wait's own copy).
 #[component]
 fn PlacesWaiting(focused: RwSignal<Option<&'static str>>) -> impl IntoView {
     let field = move |id: &'static str, label: fn(&'static Texts) -> &'static str| {
@@ -58,8 +60,8 @@ fn PlacesWaiting(focused: RwSignal<Option<&'static str>>) -> impl IntoView {
         }
     };
     view! {
-        {field("reports-agency", |t| t.track_agency)}
-        {field("reports-region", |t| t.reports_region_label)}
+        {field(AGENCY_FIELD, |t| t.track_agency)}
+        {field(REGION_FIELD, |t| t.reports_region_label)}
     }
 }
 
@@ -74,6 +76,7 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
         RwSignal::new(query.with_untracked(|q| q.region.is_some() || q.agency.is_some()));
     // The place field focused while its search was on its way: focused again once it is here.
     let focused = RwSignal::new(None::<&'static str>);
+    let waiting = move || view! { <PlacesWaiting focused/> };
     // The names of the chosen region and agency, with the code each names.
     let names = RwSignal::new((None::<(String, String)>, None::<(String, String)>));
     Effect::new(move |_| draft.set(query.get()));
@@ -219,12 +222,12 @@ pub fn Filters(query: Signal<ListQuery>, on_apply: Callback<ListQuery>) -> impl 
                     });
                     deferred_or(
                         super::places::place_filters(agency, region, on_pick_agency, on_pick_region, focused),
-                        move || view! { <PlacesWaiting focused/> },
-                        move || view! { <PlacesWaiting focused/> },
+                        waiting,
+                        waiting,
                     )
                     .into_any()
                 } else {
-                    view! { <PlacesWaiting focused/> }.into_any()
+                    waiting().into_any()
                 }
             })}
             <div class="actions">

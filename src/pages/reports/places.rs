@@ -9,6 +9,10 @@ use crate::components::combobox::{Combobox, Picked, Source};
 use crate::i18n::{Texts, tr};
 use crate::split::split_point;
 
+/// The ids of the agency and region searches (and of the fields holding their place).
+pub(super) const AGENCY_FIELD: &str = "reports-agency";
+pub(super) const REGION_FIELD: &str = "reports-region";
+
 /// A region or agency picked by search, shown with a way back to "all".
 #[component]
 fn PlaceFilter(
@@ -66,9 +70,9 @@ split_point!(
             });
         }
         view! {
-            <PlaceFilter id="reports-agency" source=Source::Agencies label=|t| t.track_agency
+            <PlaceFilter id=AGENCY_FIELD source=Source::Agencies label=|t| t.track_agency
                 all=|t| t.reports_agency_all chosen=agency on_pick=on_pick_agency/>
-            <PlaceFilter id="reports-region" source=Source::Regions label=|t| t.reports_region_label
+            <PlaceFilter id=REGION_FIELD source=Source::Regions label=|t| t.reports_region_label
                 all=|t| t.reports_region_all chosen=region on_pick=on_pick_region/>
         }
         .into_any()
