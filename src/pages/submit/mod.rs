@@ -53,6 +53,21 @@ fn focus_later(selector: String) {
     });
 }
 
+/// Shows the problems in the error summary and moves focus to it.
+fn show_problems(
+    problems: RwSignal<Vec<FieldProblem>>,
+    summary: NodeRef<leptos::html::Div>,
+    list: Vec<FieldProblem>,
+) {
+    problems.set(list);
+    request_animation_frame(move || {
+        if let Some(el) = summary.get_untracked() {
+            let _ = el.focus();
+            el.scroll_into_view();
+        }
+    });
+}
+
 /// Problems the client can see before sending, with the shared `core` rules.
 fn check(
     draft: &Draft,
@@ -140,7 +155,6 @@ pub fn SubmitPage() -> impl IntoView {
             .map_or(5, |i| i.attachments.max_files)
     };
 
-    let show_problems = move |list| send::show_problems(problems, summary, list);
     let go_on = move || {
         let found = draft.with_untracked(|d| check(d, today(), max_files(), api_features));
         if found.is_empty() {
@@ -155,7 +169,7 @@ pub fn SubmitPage() -> impl IntoView {
             step.set(Step::Review);
             focus_later("#main h1".into());
         } else {
-            show_problems(found);
+            show_problems(problems, summary, found);
         }
     };
     // "Next" pressed while the chosen service's fields are still on their way (a quick tap

@@ -5,27 +5,12 @@
 use lapor_core::Locale;
 use leptos::prelude::*;
 
-use super::{Step, focus_later};
+use super::{Step, focus_later, show_problems};
 use crate::api::{ApiError, Backend};
 use crate::components::field::{FieldProblem, Problem};
 use crate::draft::Draft;
 use crate::i18n::I18n;
 use crate::outbox::{self, Outbox, worth_retrying};
-
-/// Shows the problems in the error summary and moves focus to it.
-pub(super) fn show_problems(
-    problems: RwSignal<Vec<FieldProblem>>,
-    summary: NodeRef<leptos::html::Div>,
-    list: Vec<FieldProblem>,
-) {
-    problems.set(list);
-    request_animation_frame(move || {
-        if let Some(el) = summary.get_untracked() {
-            let _ = el.focus();
-            el.scroll_into_view();
-        }
-    });
-}
 
 /// What the form's page gives the review to send its report with.
 #[derive(Clone)]
