@@ -17,14 +17,18 @@ use crate::draft::Draft;
 use crate::i18n::tr;
 
 #[component]
-fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl IntoView {
+fn DateField(
+    draft: RwSignal<Draft>,
+    problems: Problems,
+    today: Signal<chrono::NaiveDate>,
+) -> impl IntoView {
     let problem = problem_for(problems, Field::IncidentDate.path());
     view! {
         <div class="field" class:field--error=move || problem().is_some()>
             <label for="incident-date">{tr(|t| t.sub_date_label)}</label>
             <p class="hint" id="incident-date-hint">{tr(|t| t.sub_date_hint)}</p>
             <FieldError problems field={Field::IncidentDate.path()}/>
-            <input type="date" id="incident-date" max=today
+            <input type="date" id="incident-date" max=move || today.get().to_string()
                 aria-describedby=described_by("incident-date", true, problems, Field::IncidentDate.path())
                 aria-invalid=move || problem().is_some().then_some("true")
                 prop:value=move || draft.with(|d| d.incident_date.clone())
@@ -39,7 +43,7 @@ fn DateField(draft: RwSignal<Draft>, problems: Problems, today: String) -> impl 
 pub fn WhatHappened(
     draft: RwSignal<Draft>,
     problems: Problems,
-    today: chrono::NaiveDate,
+    today: Signal<chrono::NaiveDate>,
 ) -> impl IntoView {
     let complaint = move || draft.with(|d| d.classification == Some(Classification::Complaint));
     let text =
@@ -51,7 +55,7 @@ pub fn WhatHappened(
         <TextField id="body" field={Field::Body.path()} label=|t| t.sub_body_label hint=|t| t.sub_body_hint
             multiline=true max_chars=BODY_MAX problems value=text(|d| &d.body)
             on_input=Callback::new(move |v| draft.update(|d| d.body = v))/>
-        {move || complaint().then(|| view! { <DateField draft problems today=today.to_string()/> })}
+        {move || complaint().then(|| view! { <DateField draft problems today/> })}
     }
 }
 

@@ -60,7 +60,9 @@ fn KindSection(draft: RwSignal<Draft>, problems: Problems) -> impl IntoView {
 pub fn ReportForm(
     draft: RwSignal<Draft>,
     problems: Problems,
-    today: chrono::NaiveDate,
+    /// Today where the instance is: known once the instance is (a signal, so that its coming
+    /// does not draw the form again under a citizen typing into it).
+    today: Signal<chrono::NaiveDate>,
     /// Whether the fields after what happened are wanted: set by the first touch, and from
     /// the start for a draft kept on the device with its kind (the page keeps it across steps).
     details_wanted: RwSignal<bool>,

@@ -234,7 +234,7 @@ pub fn SubmitPage() -> impl IntoView {
             <h1 tabindex="-1">{tr(|t| t.submit_title)}</h1>
             <p class="lead">{tr(|t| t.sub_lead)}</p>
             <ErrorSummary problems=problems.into() node_ref=summary/>
-            <ReportForm draft problems=problems.into() today=today() details_wanted on_continue on_discard/>
+            <ReportForm draft problems=problems.into() today=Signal::derive(today) details_wanted on_continue on_discard/>
         }
         .into_any(),
         Step::Review => view! {
