@@ -86,8 +86,15 @@ impl Draft {
         draft
     }
 
+    /// Keeps the draft on the device; a blank one is not kept, so a device keeps a draft only
+    /// when it holds something (index.html's first paint of the form takes input only when it
+    /// keeps none: a kept draft is the app's to show).
     pub fn save(&self) {
-        stored().save(self);
+        if self.is_blank() {
+            stored().remove();
+        } else {
+            stored().save(self);
+        }
     }
 
     /// Forgets the draft (after sending, or "discard"); the next one gets a new key.
@@ -99,13 +106,13 @@ impl Draft {
         }
     }
 
-    /// Whether the citizen has typed or chosen anything yet.
     /// Whether what the chosen service asks for is not known yet, so the form cannot say
     /// whether it is complete.
     pub fn fields_pending(&self) -> bool {
         self.category_id != self.fields_of
     }
 
+    /// Whether the citizen has typed or chosen anything yet.
     pub fn is_blank(&self) -> bool {
         *self
             == Draft {

@@ -1,5 +1,5 @@
 import { test, expect, type Page, type Locator } from '@playwright/test';
-import { createReport, waitForApp } from './helpers';
+import { createReport, expectNoAxeViolations, waitForApp } from './helpers';
 
 // index.html paints the top of the page being opened before any wasm arrives (its inline
 // script picks the route's first view), and the app takes over without moving it.
@@ -170,5 +170,92 @@ test.describe('first paint of each entry route', () => {
     await expect(page.locator('main h1')).toHaveText('Buat laporan');
     await page.goto(`${SUBPATH}/`, { waitUntil: 'domcontentloaded' });
     await expect(page.locator('main h1')).toHaveText('Sampaikan laporan Anda');
+  });
+});
+
+// The form's first questions take input before any wasm: a citizen on a slow phone starts
+// typing at once, and the app takes over what was chosen and typed, and the caret.
+test.describe('the form takes input in its first paint', () => {
+  const first = (page: Page) => page.locator('#splash');
+
+  test('what was chosen and typed before the app came is the app\'s, with the caret, and kept', async ({ page }) => {
+    const release = await holdWasm(page);
+    await page.goto('/lapor', { waitUntil: 'domcontentloaded' });
+    const splash = first(page);
+    // Nothing chosen yet: what happened is asked once a kind is.
+    await expect(splash.getByLabel('Judul laporan')).toBeHidden();
+    await expectNoAxeViolations(page);
+    await splash.getByLabel('Pengaduan', { exact: true }).check();
+    await expect(splash.getByLabel('Tanggal kejadian')).toBeVisible();
+    await splash.getByLabel('Aspirasi', { exact: true }).check();
+    await expect(splash.getByLabel('Tanggal kejadian')).toBeHidden();
+    await splash.getByLabel('Isi laporan').fill('Trotoar di depan sekolah dipakai parkir motor.');
+    const title = splash.getByLabel('Judul laporan');
+    await title.fill('Trotoar untuk pejalan kaki');
+    await expect(splash.locator('#first-paint-title-hint .char-count')).toHaveText('26 dari 150 karakter');
+    // Enter in a lone text field would submit the page's form: it stays.
+    await title.press('Enter');
+    await expect(page).toHaveURL(/\/lapor$/);
+    await title.evaluate((el: HTMLInputElement) => el.setSelectionRange(8, 8));
+    await expectNoAxeViolations(page);
+
+    release();
+    await waitForApp(page);
+    const form = page.locator('#report-form');
+    await expect(form.getByLabel('Aspirasi', { exact: true })).toBeChecked();
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Trotoar untuk pejalan kaki');
+    await expect(form.getByLabel('Isi laporan')).toHaveValue('Trotoar di depan sekolah dipakai parkir motor.');
+    await expect(form.getByLabel('Judul laporan')).toBeFocused();
+    expect(await form.getByLabel('Judul laporan').evaluate((el: HTMLInputElement) => el.selectionStart)).toBe(8);
+    // Typing goes on where it was, into the app's field.
+    await page.keyboard.type('umum ');
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Trotoar umum untuk pejalan kaki');
+    // The focus was the citizen's first touch of the app's form: the rest of it came.
+    await expect(page.locator('#report-form #privacy')).toBeAttached();
+
+    // Kept on the device: after a reload the app shows the draft, and the first paint, which
+    // cannot show it, takes no input meanwhile.
+    const again = await holdWasm(page);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(first(page).getByLabel('Pengaduan', { exact: true })).toBeDisabled();
+    again();
+    await waitForApp(page);
+    await expect(page.locator('#report-form').getByLabel('Judul laporan')).toHaveValue('Trotoar umum untuk pejalan kaki');
+    await expect(page.locator('#report-form').getByLabel('Aspirasi', { exact: true })).toBeChecked();
+  });
+
+  test('an agency\'s preset kind is chosen in the first paint, and its story typed there goes on', async ({ page }) => {
+    const release = await holdWasm(page);
+    await page.goto('/lapor?embed=1&parent=https%3A%2F%2Fkendalkab.go.id&classification=complaint', {
+      waitUntil: 'domcontentloaded',
+    });
+    const splash = first(page);
+    await expect(splash.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+    await expect(splash.getByLabel('Tanggal kejadian')).toBeVisible();
+    await splash.getByLabel('Judul laporan').pressSequentially('Lampu jalan mati');
+    release();
+    await waitForApp(page);
+    const form = page.locator('#report-form');
+    await expect(form.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Lampu jalan mati');
+    await expect(form.getByLabel('Judul laporan')).toBeFocused();
+    await expect(form.locator('#title-hint .char-count')).toHaveText('16 dari 150 karakter');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft') ?? '')).toContain('Lampu jalan mati');
+  });
+
+  test('a form left blank keeps no draft, so the next visit\'s first paint takes input again', async ({ page }) => {
+    await page.goto('/lapor');
+    await waitForApp(page);
+    await expect(page.locator('#report-form').getByLabel('Pengaduan', { exact: true })).toBeEnabled();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => localStorage.getItem('lapor.draft'))).toBeNull();
+    const release = await holdWasm(page);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(first(page).getByLabel('Pengaduan', { exact: true })).toBeEnabled();
+    release();
+    await waitForApp(page);
+    // A draft with something in it is kept.
+    await page.locator('#report-form').getByLabel('Pengaduan', { exact: true }).check();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft'))).not.toBeNull();
   });
 });

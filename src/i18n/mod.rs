@@ -714,13 +714,26 @@ mod tests {
                     .expect("the note follows"),
                 |n| n + 1,
             );
-            let texts: Vec<String> = rest[..end]
+            // What the page says: its script and comments are no text of it.
+            let mut said = rest[..end].to_owned();
+            for (open, close) in [("<script>", "</script>"), ("<!--", "-->")] {
+                while let Some(from) = said.find(open) {
+                    let to = said[from..].find(close).expect("closed") + from + close.len();
+                    said.replace_range(from..to, "");
+                }
+            }
+            let texts: Vec<String> = said
                 .split('<')
                 .filter_map(|tag| tag.split_once('>').map(|(_, text)| text.trim().to_owned()))
                 .filter(|text| !text.is_empty())
                 .collect();
             texts
         };
+        let count = |max: usize| fill(t.sub_chars, &[("n", "0"), ("max", &max.to_string())]);
+        let (title_count, body_count) = (
+            count(lapor_core::validation::TITLE_MAX),
+            count(lapor_core::validation::BODY_MAX),
+        );
         let form = [
             t.submit_title,
             t.sub_lead,
@@ -731,6 +744,15 @@ mod tests {
             t.sub_kind_aspiration_hint,
             t.class_information_request,
             t.sub_kind_info_hint,
+            // What happened, shown once a kind is chosen, with the app's empty counts.
+            t.sub_title_label,
+            t.sub_title_hint,
+            &title_count,
+            t.sub_body_label,
+            t.sub_body_hint,
+            &body_count,
+            t.sub_date_label,
+            t.sub_date_hint,
         ];
         let expected: [(&str, &[&str]); 5] = [
             ("home", &[t.home_title, t.home_lead]),
