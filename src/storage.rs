@@ -12,7 +12,10 @@ use serde::de::DeserializeOwned;
 /// Put before every key, so the portal's entries never meet another app's on the same origin.
 const PREFIX: &str = "lapor.";
 
-/// Every key the app keeps in `localStorage` (after `PREFIX`).
+/// Every key the app keeps in `localStorage` (after `PREFIX`). Beside them, index.html's live
+/// first paint of the form keeps `lapor.first-paint`: what was typed there, until the app's
+/// form has it (its inline script alone reads and removes it); and it reads whether
+/// [`keys::DRAFT`] is there.
 pub mod keys {
     /// The report being written (`crate::draft::Draft`).
     pub const DRAFT: &str = "draft";
@@ -118,6 +121,18 @@ mod tests {
             full(&report_view("K7M-2QX-9PD")),
             "lapor.report.K7M-2QX-9PD"
         );
+    }
+
+    /// index.html's first paint of the form takes input only when the device keeps no draft:
+    /// it asks under the draft's key.
+    #[test]
+    fn the_first_paint_asks_for_the_draft_by_its_key() {
+        let html = include_str!("../index.html");
+        let asked = format!(
+            "localStorage.getItem('{}')",
+            super::full_key(super::keys::DRAFT)
+        );
+        assert!(html.contains(&asked), "index.html should ask {asked}");
     }
 
     /// `localStorage` is reached only here, every key is one of `keys`, and no other module

@@ -243,6 +243,38 @@ test.describe('the form takes input in its first paint', () => {
     await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft') ?? '')).toContain('Lampu jalan mati');
   });
 
+  test('what was typed outlives the app\'s code failing to come, and is the app\'s after a retry', async ({ page }) => {
+    let fail = false;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\.wasm$/, async (route) => {
+      await held;
+      if (fail) await route.abort('internetdisconnected');
+      else await route.continue().catch(() => {});
+    });
+    await page.goto('/lapor', { waitUntil: 'domcontentloaded' });
+    const splash = first(page);
+    await splash.getByLabel('Permintaan informasi', { exact: true }).check();
+    await splash.getByLabel('Judul laporan').fill('Jadwal posyandu bulan depan');
+    await splash.getByLabel('Isi laporan').fill('Kapan jadwal posyandu di kelurahan kami?');
+    fail = true;
+    release();
+    await expect(page.locator('#load-error')).toBeVisible();
+    await expect(splash.getByLabel('Judul laporan')).toHaveValue('Jadwal posyandu bulan depan');
+
+    // "Try again" reloads the page: the first paint shows what was typed, and the app gets it.
+    fail = false;
+    await page.locator('#load-error button').click();
+    await waitForApp(page);
+    const form = page.locator('#report-form');
+    await expect(form.getByLabel('Permintaan informasi', { exact: true })).toBeChecked();
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Jadwal posyandu bulan depan');
+    await expect(form.getByLabel('Isi laporan')).toHaveValue('Kapan jadwal posyandu di kelurahan kami?');
+    // The app's draft keeps it now; the first paint's copy is gone.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft') ?? '')).toContain('Jadwal posyandu');
+    expect(await page.evaluate(() => localStorage.getItem('lapor.first-paint'))).toBeNull();
+  });
+
   test('a form left blank keeps no draft, so the next visit\'s first paint takes input again', async ({ page }) => {
     await page.goto('/lapor');
     await waitForApp(page);
