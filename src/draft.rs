@@ -76,6 +76,19 @@ fn stored() -> Persisted<Draft> {
     persisted(keys::DRAFT)
 }
 
+/// What index.html's live first paint of the form keeps of what was typed there until the app's
+/// form has it (its inline script writes it, by the app's field ids; `kind` is a
+/// classification's code).
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FirstPaintCopy {
+    kind: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+    #[serde(rename = "incident-date")]
+    incident_date: Option<String>,
+}
+
 impl Draft {
     /// The saved draft, or a fresh one with a new key.
     pub fn load() -> Draft {
@@ -84,6 +97,39 @@ impl Draft {
             draft.idempotency_key = crate::api::new_idempotency_key();
         }
         draft
+    }
+
+    /// Takes what index.html's first paint kept of what was typed there into this draft's empty
+    /// fields, and removes it. The first paint hands its fields to the app's form as it takes
+    /// over; this covers a copy that was not handed over (the page left, or the form's code
+    /// missing, before then), which never outlives the form's next start.
+    pub fn take_first_paint(&mut self) {
+        let kept = persisted::<FirstPaintCopy>(keys::FIRST_PAINT);
+        let copy = kept.load().unwrap_or_default();
+        kept.remove();
+        self.fill_from(copy);
+    }
+
+    /// `copy`'s kind and texts in this draft's fields that are still empty.
+    fn fill_from(&mut self, copy: FirstPaintCopy) {
+        if self.classification.is_none() {
+            self.classification = copy.kind.as_deref().and_then(Classification::from_code);
+        }
+        for (field, typed) in [
+            (&mut self.title, copy.title),
+            (&mut self.body, copy.body),
+            (&mut self.incident_date, copy.incident_date),
+        ] {
+            if field.is_empty() {
+                *field = typed.unwrap_or_default();
+            }
+        }
+    }
+
+    /// Forgets what is kept on the device without a new draft (a form left as a link preset
+    /// it: nothing of the citizen's).
+    pub fn forget() {
+        stored().remove();
     }
 
     /// Keeps the draft on the device; a blank one is not kept, so a device keeps a draft only
@@ -251,6 +297,49 @@ impl Draft {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_the_first_paint_kept_fills_only_empty_fields() {
+        let copy = |kind: &str| FirstPaintCopy {
+            kind: Some(kind.into()),
+            title: Some("Lampu jalan mati".into()),
+            body: Some("Sejak seminggu.".into()),
+            incident_date: Some("2026-12-01".into()),
+        };
+        let mut blank = Draft::default();
+        blank.fill_from(copy("aspiration"));
+        assert_eq!(blank.classification, Some(Classification::Aspiration));
+        assert_eq!(
+            (
+                blank.title.as_str(),
+                blank.body.as_str(),
+                blank.incident_date.as_str()
+            ),
+            ("Lampu jalan mati", "Sejak seminggu.", "2026-12-01")
+        );
+        // A draft kept meanwhile (the kind handed over before the page was left) keeps what it
+        // has; an unknown kind is no kind.
+        let mut kept = Draft {
+            classification: Some(Classification::Complaint),
+            title: "Jalan berlubang".into(),
+            ..Draft::default()
+        };
+        kept.fill_from(copy("aspiration"));
+        assert_eq!(kept.classification, Some(Classification::Complaint));
+        assert_eq!(kept.title, "Jalan berlubang");
+        assert_eq!(kept.body, "Sejak seminggu.");
+        let mut unknown = Draft::default();
+        unknown.fill_from(copy("keluhan"));
+        assert_eq!(unknown.classification, None);
+        // The inline script's JSON, by the app's field ids.
+        let written: FirstPaintCopy =
+            serde_json::from_str(r#"{"kind":"complaint","incident-date":"2026-11-30"}"#).unwrap();
+        let mut from_json = Draft::default();
+        from_json.fill_from(written);
+        assert_eq!(from_json.classification, Some(Classification::Complaint));
+        assert_eq!(from_json.incident_date, "2026-11-30");
+        assert_eq!(from_json.title, "");
+    }
+
     use super::*;
     use chrono::NaiveDate;
 

@@ -12,13 +12,15 @@ use serde::de::DeserializeOwned;
 /// Put before every key, so the portal's entries never meet another app's on the same origin.
 const PREFIX: &str = "lapor.";
 
-/// Every key the app keeps in `localStorage` (after `PREFIX`). Beside them, index.html's live
-/// first paint of the form keeps `lapor.first-paint`: what was typed there, until the app's
-/// form has it (its inline script alone reads and removes it); and it reads whether
-/// [`keys::DRAFT`] is there.
+/// Every key the app keeps in `localStorage` (after `PREFIX`).
 pub mod keys {
-    /// The report being written (`crate::draft::Draft`).
+    /// The report being written (`crate::draft::Draft`). index.html's first paint of the form
+    /// takes input only while there is none.
     pub const DRAFT: &str = "draft";
+    /// What was typed into index.html's live first paint of the form, written by its inline
+    /// script until the app's form has it (`crate::draft::FirstPaintCopy`); the form takes it
+    /// into the draft when it starts, and removes it.
+    pub const FIRST_PAINT: &str = "first-paint";
     /// Reports waiting to be sent (`crate::outbox::Queued`).
     pub const OUTBOX: &str = "outbox";
     /// Reports made or looked up here (`crate::saved_reports::SavedReport`).
@@ -112,6 +114,7 @@ mod tests {
         use super::keys::*;
         let full = |key: &str| super::full_key(key);
         assert_eq!(full(DRAFT), "lapor.draft");
+        assert_eq!(full(FIRST_PAINT), "lapor.first-paint");
         assert_eq!(full(OUTBOX), "lapor.outbox");
         assert_eq!(full(SAVED_REPORTS), "lapor.my_reports");
         assert_eq!(full(UPDATED_REPORTS), "lapor.updated_reports");
@@ -123,16 +126,20 @@ mod tests {
         );
     }
 
-    /// index.html's first paint of the form takes input only when the device keeps no draft:
-    /// it asks under the draft's key.
+    /// index.html's first paint of the form takes input only when the device keeps no draft,
+    /// and keeps what is typed there where the form looks for it: it names both keys as the
+    /// app does.
     #[test]
-    fn the_first_paint_asks_for_the_draft_by_its_key() {
+    fn the_first_paint_uses_the_apps_keys() {
         let html = include_str!("../index.html");
-        let asked = format!(
-            "localStorage.getItem('{}')",
-            super::full_key(super::keys::DRAFT)
-        );
+        let draft = super::full_key(super::keys::DRAFT);
+        let asked = format!("localStorage.getItem('{draft}')");
         assert!(html.contains(&asked), "index.html should ask {asked}");
+        let kept = format!("'{}'", super::full_key(super::keys::FIRST_PAINT));
+        assert!(
+            html.contains(&kept),
+            "index.html should keep its copy as {kept}"
+        );
     }
 
     /// `localStorage` is reached only here, every key is one of `keys`, and no other module

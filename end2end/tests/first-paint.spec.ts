@@ -193,9 +193,10 @@ test.describe('the form takes input in its first paint', () => {
     const title = splash.getByLabel('Judul laporan');
     await title.fill('Trotoar untuk pejalan kaki');
     await expect(splash.locator('#first-paint-title-hint .char-count')).toHaveText('26 dari 150 karakter');
-    // Enter in a lone text field would submit the page's form: it stays.
+    // Enter in a text field would submit the first paint's form, a page load: it stays.
+    const navigated = page.waitForEvent('framenavigated', { timeout: 1000 }).then(() => true, () => false);
     await title.press('Enter');
-    await expect(page).toHaveURL(/\/lapor$/);
+    expect(await navigated).toBe(false);
     await title.evaluate((el: HTMLInputElement) => el.setSelectionRange(8, 8));
     await expectNoAxeViolations(page);
 
@@ -226,7 +227,7 @@ test.describe('the form takes input in its first paint', () => {
 
   test('an agency\'s preset kind is chosen in the first paint, and its story typed there goes on', async ({ page }) => {
     const release = await holdWasm(page);
-    await page.goto('/lapor?embed=1&parent=https%3A%2F%2Fkendalkab.go.id&classification=complaint', {
+    await page.goto('/lapor?embed=1&parent=https%3A%2F%2Fkendalkab.go.id&classification=complaint&agency=kendal-dinkes&category=kesehatan', {
       waitUntil: 'domcontentloaded',
     });
     const splash = first(page);
@@ -240,6 +241,10 @@ test.describe('the form takes input in its first paint', () => {
     await expect(form.getByLabel('Judul laporan')).toHaveValue('Lampu jalan mati');
     await expect(form.getByLabel('Judul laporan')).toBeFocused();
     await expect(form.locator('#title-hint .char-count')).toHaveText('16 dari 150 karakter');
+    // The agency's other presets stand beside what was typed early.
+    await expect(page.getByLabel('Saya tahu instansinya')).toBeChecked();
+    await expect(page.locator('#agency-hint')).toContainText('Dinas Kesehatan Kabupaten Kendal');
+    await expect(page.getByLabel('Kategori (opsional)')).toHaveValue('kesehatan');
     await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft') ?? '')).toContain('Lampu jalan mati');
   });
 
@@ -275,7 +280,12 @@ test.describe('the form takes input in its first paint', () => {
     expect(await page.evaluate(() => localStorage.getItem('lapor.first-paint'))).toBeNull();
   });
 
-  test('a form left blank keeps no draft, so the next visit\'s first paint takes input again', async ({ page }) => {
+  test('a form left blank, or as a link preset it, keeps no draft, so the next visit\'s first paint takes input again', async ({ page }) => {
+    await page.goto('/lapor?classification=aspiration');
+    await waitForApp(page);
+    await expect(page.locator('#report-form').getByLabel('Aspirasi', { exact: true })).toBeChecked();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => localStorage.getItem('lapor.draft'))).toBeNull();
     await page.goto('/lapor');
     await waitForApp(page);
     await expect(page.locator('#report-form').getByLabel('Pengaduan', { exact: true })).toBeEnabled();
@@ -289,5 +299,58 @@ test.describe('the form takes input in its first paint', () => {
     // A draft with something in it is kept.
     await page.locator('#report-form').getByLabel('Pengaduan', { exact: true }).check();
     await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft'))).not.toBeNull();
+  });
+
+  test('a copy the first paint could not hand over is the form\'s next time, and never outlives it', async ({ page }) => {
+    // The page was left after the kind went over but before the rest did: the device keeps a
+    // draft with the kind, and the first paint's copy of the story.
+    await page.goto('/lapor');
+    await waitForApp(page);
+    await page.locator('#report-form').getByLabel('Pengaduan', { exact: true }).check();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('lapor.draft'))).not.toBeNull();
+    await page.evaluate(() =>
+      localStorage.setItem('lapor.first-paint', JSON.stringify({ kind: 'aspiration', title: 'Air PDAM keruh', 'incident-date': '2026-11-30' })),
+    );
+    await page.reload();
+    await waitForApp(page);
+    const form = page.locator('#report-form');
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Air PDAM keruh');
+    // The draft's own kind stays; the date came along.
+    await expect(form.getByLabel('Pengaduan', { exact: true })).toBeChecked();
+    await expect(form.getByLabel('Tanggal kejadian')).toHaveValue('2026-11-30');
+    expect(await page.evaluate(() => localStorage.getItem('lapor.first-paint'))).toBeNull();
+
+    // Discarded: nothing of it comes back, in the first paint or the app.
+    await page.getByRole('button', { name: 'Buang draf' }).click();
+    await expect(form.getByLabel('Pengaduan', { exact: true })).not.toBeChecked();
+    const release = await holdWasm(page);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(first(page).getByLabel('Pengaduan', { exact: true })).toBeEnabled();
+    await expect(first(page).getByLabel('Pengaduan', { exact: true })).not.toBeChecked();
+    release();
+    await waitForApp(page);
+    await expect(form.getByLabel('Judul laporan')).toBeHidden();
+    await form.getByLabel('Aspirasi', { exact: true }).check();
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('');
+  });
+
+  test('a word a phone\'s keyboard is still composing is finished in the first paint, then goes over', async ({ page }) => {
+    const release = await holdWasm(page);
+    await page.goto('/lapor?classification=complaint', { waitUntil: 'domcontentloaded' });
+    const title = first(page).getByLabel('Judul laporan');
+    await title.focus();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.insertText', { text: 'Sampah ' });
+    await cdp.send('Input.imeSetComposition', { text: 'menump', selectionStart: 6, selectionEnd: 6 });
+    release();
+    // The app's form is in, but the first paint waits for the word.
+    await expect(page.locator('#main #report-form #title')).toBeAttached();
+    await page.waitForTimeout(500);
+    await expect(page.locator('#splash')).toHaveCount(1);
+    await cdp.send('Input.insertText', { text: 'menumpuk' });
+    await waitForApp(page);
+    const form = page.locator('#report-form');
+    await expect(form.getByLabel('Judul laporan')).toHaveValue('Sampah menumpuk');
+    await expect(form.getByLabel('Judul laporan')).toBeFocused();
   });
 });

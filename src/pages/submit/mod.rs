@@ -99,8 +99,15 @@ fn check(
     problems
 }
 
-/// `?classification=`, `?category=` and `?agency=` preset a blank draft (links and embeds).
-fn apply_preselection(draft: RwSignal<Draft>, api: &Backend) {
+/// `?classification=`, `?category=` and `?agency=` preset a blank draft (links and embeds), as
+/// does the deployer's default agency. `untouched` is the draft as preset, while the citizen
+/// has not changed it: nothing of theirs, so not kept (the next visit's first paint then takes
+/// input again).
+fn apply_preselection(
+    draft: RwSignal<Draft>,
+    api: &Backend,
+    untouched: StoredValue<Option<Draft>>,
+) {
     let query = use_query_map().get_untracked();
     if !draft.with_untracked(Draft::is_blank) {
         return;
@@ -115,12 +122,21 @@ fn apply_preselection(draft: RwSignal<Draft>, api: &Backend) {
     if let Some(category) = query.get("category") {
         draft.update(|d| d.category_id = category);
     }
+    untouched.set_value(Some(draft.get_untracked()));
     let configured = use_context::<crate::config::Config>().and_then(|c| c.default_agency);
     if let Some(agency_id) = query.get("agency").or(configured) {
         let api = api.clone();
         leptos::task::spawn_local(async move {
             if let Ok(found) = api.agency(&agency_id).await {
+                let as_preset = draft.with_untracked(|d| {
+                    untouched
+                        .try_with_value(|u| u.as_ref() == Some(d))
+                        .unwrap_or(false)
+                });
                 draft.update(|d| d.agency = found);
+                if as_preset {
+                    untouched.try_set_value(Some(draft.get_untracked()));
+                }
             }
         });
     }
@@ -137,9 +153,21 @@ pub fn SubmitPage() -> impl IntoView {
     // one fetches the fields after what happened on the citizen's first touch.
     let details_wanted =
         RwSignal::new(draft.with_untracked(|d| !d.is_blank() && d.classification.is_some()));
-    apply_preselection(draft, &api);
-    // Every change is kept on the device at once.
-    Effect::new(move |_| draft.with(Draft::save));
+    let untouched = StoredValue::new(None::<Draft>);
+    apply_preselection(draft, &api, untouched);
+    // What was typed into index.html's first paint and not handed over yet, after the presets
+    // (a link's category and agency stay).
+    draft.update_untracked(Draft::take_first_paint);
+    // Every change is kept on the device at once; a form as a link preset it is not.
+    Effect::new(move |_| {
+        draft.with(|d| {
+            if untouched.with_value(|u| u.as_ref() == Some(d)) {
+                Draft::forget();
+            } else {
+                d.save();
+            }
+        });
+    });
     let api_features = api.features();
     let online = crate::pwa::use_pwa().online;
     let step = RwSignal::new(Step::Form);
