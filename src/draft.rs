@@ -3,12 +3,12 @@
 
 use lapor_core::Locale;
 use lapor_core::api::{Agency, Classification, Location, NewReport, Region, Reporter};
-use lapor_core::open311;
+use lapor_core::open311::{self, Json, Scalar};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Uploaded;
 use crate::outbox::files::QueuedFile;
-use crate::storage::{Persisted, keys, persisted};
+use crate::storage::{self, Persisted, keys, persisted};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -76,19 +76,6 @@ fn stored() -> Persisted<Draft> {
     persisted(keys::DRAFT)
 }
 
-/// What index.html's live first paint of the form keeps of what was typed there until the app's
-/// form has it (its inline script writes it, by the app's field ids; `kind` is a
-/// classification's code).
-#[derive(Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FirstPaintCopy {
-    kind: Option<String>,
-    title: Option<String>,
-    body: Option<String>,
-    #[serde(rename = "incident-date")]
-    incident_date: Option<String>,
-}
-
 impl Draft {
     /// The saved draft, or a fresh one with a new key.
     pub fn load() -> Draft {
@@ -104,24 +91,31 @@ impl Draft {
     /// over; this covers a copy that was not handed over (the page left, or the form's code
     /// missing, before then), which never outlives the form's next start.
     pub fn take_first_paint(&mut self) {
-        let kept = persisted::<FirstPaintCopy>(keys::FIRST_PAINT);
-        let copy = kept.load().unwrap_or_default();
-        kept.remove();
-        self.fill_from(copy);
+        // Read through the browser's own JSON values: no serde code for four strings.
+        let copy = storage::text(keys::FIRST_PAINT).and_then(|text| crate::json::tree(&text));
+        storage::remove(keys::FIRST_PAINT);
+        if let Some(copy) = copy {
+            self.fill_from(&copy);
+        }
     }
 
-    /// `copy`'s kind and texts in this draft's fields that are still empty.
-    fn fill_from(&mut self, copy: FirstPaintCopy) {
+    /// What the first paint kept (its inline script's JSON, by the app's field ids; `kind` a
+    /// classification's code) in this draft's fields that are still empty.
+    fn fill_from<J: Json>(&mut self, copy: &J) {
+        let text = |key: &str| match copy.field(key).map(|v| v.scalar()) {
+            Some(Scalar::Text(text)) => Some(text),
+            _ => None,
+        };
         if self.classification.is_none() {
-            self.classification = copy.kind.as_deref().and_then(Classification::from_code);
+            self.classification = text("kind").as_deref().and_then(Classification::from_code);
         }
-        for (field, typed) in [
-            (&mut self.title, copy.title),
-            (&mut self.body, copy.body),
-            (&mut self.incident_date, copy.incident_date),
+        for (field, key) in [
+            (&mut self.title, "title"),
+            (&mut self.body, "body"),
+            (&mut self.incident_date, "incident-date"),
         ] {
             if field.is_empty() {
-                *field = typed.unwrap_or_default();
+                *field = text(key).unwrap_or_default();
             }
         }
     }
@@ -299,14 +293,16 @@ impl Draft {
 mod tests {
     #[test]
     fn what_the_first_paint_kept_fills_only_empty_fields() {
-        let copy = |kind: &str| FirstPaintCopy {
-            kind: Some(kind.into()),
-            title: Some("Lampu jalan mati".into()),
-            body: Some("Sejak seminggu.".into()),
-            incident_date: Some("2026-12-01".into()),
+        let copy = |kind: &str| {
+            serde_json::json!({
+                "kind": kind,
+                "title": "Lampu jalan mati",
+                "body": "Sejak seminggu.",
+                "incident-date": "2026-12-01",
+            })
         };
         let mut blank = Draft::default();
-        blank.fill_from(copy("aspiration"));
+        blank.fill_from(&copy("aspiration"));
         assert_eq!(blank.classification, Some(Classification::Aspiration));
         assert_eq!(
             (
@@ -317,27 +313,23 @@ mod tests {
             ("Lampu jalan mati", "Sejak seminggu.", "2026-12-01")
         );
         // A draft kept meanwhile (the kind handed over before the page was left) keeps what it
-        // has; an unknown kind is no kind.
+        // has; an unknown kind is no kind, and a value that is not text is nothing.
         let mut kept = Draft {
             classification: Some(Classification::Complaint),
             title: "Jalan berlubang".into(),
             ..Draft::default()
         };
-        kept.fill_from(copy("aspiration"));
+        kept.fill_from(&copy("aspiration"));
         assert_eq!(kept.classification, Some(Classification::Complaint));
         assert_eq!(kept.title, "Jalan berlubang");
         assert_eq!(kept.body, "Sejak seminggu.");
-        let mut unknown = Draft::default();
-        unknown.fill_from(copy("keluhan"));
-        assert_eq!(unknown.classification, None);
-        // The inline script's JSON, by the app's field ids.
-        let written: FirstPaintCopy =
-            serde_json::from_str(r#"{"kind":"complaint","incident-date":"2026-11-30"}"#).unwrap();
-        let mut from_json = Draft::default();
-        from_json.fill_from(written);
-        assert_eq!(from_json.classification, Some(Classification::Complaint));
-        assert_eq!(from_json.incident_date, "2026-11-30");
-        assert_eq!(from_json.title, "");
+        let mut odd = Draft::default();
+        odd.fill_from(
+            &serde_json::json!({ "kind": "keluhan", "title": 7, "incident-date": "2026-11-30" }),
+        );
+        assert_eq!(odd.classification, None);
+        assert_eq!(odd.title, "");
+        assert_eq!(odd.incident_date, "2026-11-30");
     }
 
     use super::*;

@@ -85,6 +85,18 @@ pub async fn body<T: DeserializeOwned>(response: gloo_net::http::Response) -> Op
     serde_wasm_bindgen::from_value(value).ok()
 }
 
+/// JSON text as a tree to read through `core::open311::Json`: the browser's own value in the app
+/// (no serde code for a few fields), serde_json's on the host; `None` when it is not JSON.
+#[cfg(target_arch = "wasm32")]
+pub fn tree(text: &str) -> Option<Js> {
+    browser_value(text).ok().map(Js)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn tree(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text).ok()
+}
+
 /// JSON text as the browser's value.
 #[cfg(target_arch = "wasm32")]
 fn browser_value(text: &str) -> Result<JsValue, String> {

@@ -18,8 +18,9 @@ pub mod keys {
     /// takes input only while there is none.
     pub const DRAFT: &str = "draft";
     /// What was typed into index.html's live first paint of the form, written by its inline
-    /// script until the app's form has it (`crate::draft::FirstPaintCopy`); the form takes it
-    /// into the draft when it starts, and removes it.
+    /// script until the app's form has it (JSON of the app's field ids and the kind's code,
+    /// read by `crate::draft::Draft::take_first_paint`); the form takes it into the draft when
+    /// it starts, and removes it.
     pub const FIRST_PAINT: &str = "first-paint";
     /// Reports waiting to be sent (`crate::outbox::Queued`).
     pub const OUTBOX: &str = "outbox";
@@ -95,6 +96,13 @@ impl<T: Serialize + DeserializeOwned> Persisted<T> {
 /// A plain-text value (the language), which predates JSON values and stays as it was.
 pub fn text(key: &str) -> Option<String> {
     local()?.get_item(&full_key(key)).ok()?
+}
+
+/// Removes a value kept under `key` without reading it.
+pub fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(&full_key(key));
+    }
 }
 
 pub fn set_text(key: &str, value: &str) {

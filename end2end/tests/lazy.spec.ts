@@ -400,6 +400,7 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
   expect(fetched()).toBeGreaterThan(0);
   // The choice was kept on the device all along.
   await page.reload();
+  await waitForApp(page);
   await expect(page.getByLabel('Aspirasi', { exact: true })).toBeChecked();
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman mati');
 });
