@@ -50,6 +50,9 @@ export async function sendAspirationOffline(page: Page, context: BrowserContext,
 /** Chooses the kind of report and types its title and body. */
 export async function fillReport(page: Page, kind: string, title: string, body: string) {
   await page.getByLabel(kind, { exact: true }).check();
+  // The first touch fetches the fields after what happened; they come in above the buttons
+  // and move them down: a press meanwhile can land on a field instead of "next".
+  await expect(page.locator('#report-form #contact')).toBeAttached();
   await page.getByLabel('Judul laporan').fill(title);
   await page.getByLabel('Isi laporan').fill(body);
 }

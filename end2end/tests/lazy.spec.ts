@@ -397,7 +397,8 @@ test('the form\'s fields after the kind are fetched when the citizen first touch
   await page.getByLabel('Judul laporan').fill('Lampu taman mati');
   await expect(page.getByLabel('Judul laporan')).toHaveValue('Lampu taman mati');
   await expect(page.getByText('Isian Anda tetap tersimpan di perangkat ini')).toHaveCount(0);
-  expect(fetched()).toBeGreaterThan(0);
+  // The browser reports the file's fetch done a moment after the page has used it.
+  await expect.poll(() => fetched()).toBeGreaterThan(0);
   // The choice was kept on the device all along.
   await page.reload();
   await waitForApp(page);
