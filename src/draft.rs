@@ -291,6 +291,9 @@ impl Draft {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
     #[test]
     fn what_the_first_paint_kept_fills_only_empty_fields() {
         let copy = |kind: &str| {
@@ -331,9 +334,6 @@ mod tests {
         assert_eq!(odd.title, "");
         assert_eq!(odd.incident_date, "2026-11-30");
     }
-
-    use super::*;
-    use chrono::NaiveDate;
 
     fn draft() -> Draft {
         Draft {

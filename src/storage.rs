@@ -87,9 +87,13 @@ impl<T: Serialize + DeserializeOwned> Persisted<T> {
     }
 
     pub fn remove(&self) {
-        if let Some(storage) = local() {
-            let _ = storage.remove_item(&self.key);
-        }
+        remove_item(&self.key);
+    }
+}
+
+fn remove_item(full_key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(full_key);
     }
 }
 
@@ -100,9 +104,7 @@ pub fn text(key: &str) -> Option<String> {
 
 /// Removes a value kept under `key` without reading it.
 pub fn remove(key: &str) {
-    if let Some(storage) = local() {
-        let _ = storage.remove_item(&full_key(key));
-    }
+    remove_item(&full_key(key));
 }
 
 pub fn set_text(key: &str, value: &str) {
