@@ -82,8 +82,9 @@ test.describe('embedded on another origin', () => {
     // The static first paint has a heading too: wait for the app itself.
     await expect(frame.locator('#splash')).toHaveCount(0);
     await expect(frame.locator('main h1')).toBeVisible();
-    const accent = await frame.locator('html').evaluate((e) => getComputedStyle(e).getPropertyValue('--color-accent').trim());
-    expect(accent).toBe('#7c2d12');
+    // The embed's theme is applied by an effect after the first render: read it once it has run.
+    const accent = () => frame.locator('html').evaluate((e) => getComputedStyle(e).getPropertyValue('--color-accent').trim());
+    await expect.poll(accent).toBe('#7c2d12');
   });
 
   test('messages from a foreign origin are ignored by the host script', async ({ page }) => {
