@@ -124,8 +124,27 @@ pub fn replace(reports: Vec<SavedReport>) {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct StoredView {
     pub view: ReportView,
-    /// `Date.toLocaleString()` of when it was fetched.
+    /// When it was fetched, as `Date.toISOString()` (UTC). Copies kept before December 2026
+    /// hold a time already formatted for display. Not formatted when kept: the browser's
+    /// locale formatting costs a long task the first time it is used in a page.
     pub fetched_at: String,
+}
+
+/// When a [`StoredView`] was fetched (its `fetched_at`), in this device's time and the citizen's
+/// language ("Jumat, 4 Desember 2026, 19.39"), from the date's own parts, not `toLocaleString`.
+pub fn fetched_label(fetched_at: &str, locale: lapor_core::Locale) -> String {
+    let date = js_sys::Date::new(&fetched_at.into());
+    let day = chrono::NaiveDate::from_ymd_opt(
+        date.get_full_year() as i32,
+        date.get_month() + 1,
+        date.get_date(),
+    );
+    match day {
+        Some(day) if fetched_at.ends_with('Z') => {
+            crate::i18n::format_date_time(locale, day, date.get_hours(), date.get_minutes())
+        }
+        _ => fetched_at.to_owned(),
+    }
 }
 
 pub fn stored_view(tracking_id: &str) -> Option<StoredView> {
@@ -145,9 +164,7 @@ pub fn remember_view(view: &ReportView, access_code: Option<String>) {
     if copy.view {
         let stored = StoredView {
             view: view.clone(),
-            fetched_at: js_sys::Date::new_0()
-                .to_locale_string("id-ID", &Default::default())
-                .into(),
+            fetched_at: js_sys::Date::new_0().to_iso_string().into(),
         };
         view_of(id).save(&stored);
     } else {

@@ -158,21 +158,37 @@ test('statuses from other backends show their raw label in a neutral style', asy
   await expect(page.locator('.badge')).toHaveClass(/badge--unknown/);
 });
 
-test('a network failure says so, offers a retry, and keeps the last view readable', async ({ page, request }) => {
-  const report = await createReport(request);
-  await page.goto(`/lacak/${report.tracking_id}`);
-  await waitForApp(page);
-  await expect(page.locator('.badge')).toHaveText('Diterima');
-  await page.route('**/api/v1/reports/**', (route) => route.abort('internetdisconnected'));
-  await page.reload();
-  await waitForApp(page);
-  await expect(page.getByRole('alert')).toContainText('Tidak ada sambungan');
-  await expect(page.getByText('Ini tampilan terakhir yang tersimpan')).toBeVisible();
-  await expect(page.locator('.badge')).toHaveText('Diterima');
-  await page.unroute('**/api/v1/reports/**');
-  await page.getByRole('button', { name: 'Coba lagi' }).click();
-  await expect(page.getByText('Ini tampilan terakhir yang tersimpan')).toHaveCount(0);
-  await expect(page.locator('.badge')).toHaveText('Diterima');
+test.describe('in Papua, on Eastern Indonesia Time', () => {
+  test.use({ timezoneId: 'Asia/Jayapura' });
+
+  test('a network failure says so, offers a retry, and keeps the last view readable', async ({ page, request }) => {
+    const report = await createReport(request);
+    const before = new Date();
+    await page.goto(`/lacak/${report.tracking_id}`);
+    await waitForApp(page);
+    await expect(page.locator('.badge')).toHaveText('Diterima');
+    const after = new Date();
+    await page.route('**/api/v1/reports/**', (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    await waitForApp(page);
+    await expect(page.getByRole('alert')).toContainText('Tidak ada sambungan');
+    // When the kept view was fetched, in the device's time (WIT, UTC+9) and in Indonesian.
+    const wit = (at: Date) => {
+      const local = new Date(at.getTime() + 9 * 3600 * 1000);
+      const months = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+      const days = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${days[local.getUTCDay()]}, ${local.getUTCDate()} ${months[local.getUTCMonth()]} ${local.getUTCFullYear()}, ${two(local.getUTCHours())}.${two(local.getUTCMinutes())}`;
+    };
+    const notice = page.getByText('Ini tampilan terakhir yang tersimpan');
+    await expect(notice).toBeVisible();
+    expect([wit(before), wit(after)].map((time) => `Tidak ada sambungan. Ini tampilan terakhir yang tersimpan, dari ${time}.`)).toContain(await notice.textContent());
+    await expect(page.locator('.badge')).toHaveText('Diterima');
+    await page.unroute('**/api/v1/reports/**');
+    await page.getByRole('button', { name: 'Coba lagi' }).click();
+    await expect(page.getByText('Ini tampilan terakhir yang tersimpan')).toHaveCount(0);
+    await expect(page.locator('.badge')).toHaveText('Diterima');
+  });
 });
 
 test('working days left follow the instance calendar across the 2026 Lebaran holidays', async ({ page, request }) => {

@@ -568,6 +568,18 @@ pub fn format_date(locale: Locale, date: chrono::NaiveDate) -> String {
     )
 }
 
+/// "Jumat, 27 Maret 2026, 08.05" / "Friday, 27 March 2026, 08:05".
+pub fn format_date_time(locale: Locale, date: chrono::NaiveDate, hour: u32, minute: u32) -> String {
+    let separator = match locale {
+        Locale::Id => '.',
+        Locale::En => ':',
+    };
+    format!(
+        "{}, {hour:02}{separator}{minute:02}",
+        format_date(locale, date)
+    )
+}
+
 /// Fills `{name}` placeholders of a catalogue string.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
@@ -586,6 +598,14 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 27).unwrap();
         assert_eq!(format_date(Locale::Id, d), "Jumat, 27 Maret 2026");
         assert_eq!(format_date(Locale::En, d), "Friday, 27 March 2026");
+        assert_eq!(
+            format_date_time(Locale::Id, d, 8, 5),
+            "Jumat, 27 Maret 2026, 08.05"
+        );
+        assert_eq!(
+            format_date_time(Locale::En, d, 19, 40),
+            "Friday, 27 March 2026, 19:40"
+        );
     }
 
     /// The strings of a catalogue in field order, as `texts-en.json` holds them.

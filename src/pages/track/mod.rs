@@ -18,7 +18,7 @@ use crate::components::load_error::LoadError;
 use crate::components::support::SupportButton;
 use crate::components::tracking_form::{TrackingForm, tracking_error_text};
 use crate::i18n::{fill, tr, use_i18n};
-use crate::saved_reports::{self, remember_view};
+use crate::saved_reports::{self, fetched_label, remember_view};
 use crate::split::split_point;
 use actions::{AccessForm, Actions};
 use device::DeviceCopyChoice;
@@ -119,7 +119,7 @@ pub fn TrackReportPage() -> impl IntoView {
                 Some(Err((error, cached))) => view! {
                     <LoadError error on_retry=move |_| report.refetch()/>
                     {cached.map(|c| view! {
-                        <p class="notice">{move || fill(i18n.t().track_offline_copy, &[("time", &c.fetched_at)])}</p>
+                        <p class="notice">{move || fill(i18n.t().track_offline_copy, &[("time", &fetched_label(&c.fetched_at, i18n.locale.get()))])}</p>
                         <ReportSummary report=c.view.clone()/>
                         <Timeline events=c.view.events.clone()/>
                     })}
