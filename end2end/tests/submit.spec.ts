@@ -13,6 +13,19 @@ function yesterday() {
   return d.toISOString().slice(0, 10);
 }
 
+/** Chooses a small PNG drawn in the page as the report's attachment. */
+async function attachSmallPng(page: Page, name: string) {
+  const png = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(png) });
+}
+
 /** Picks a region by typing and choosing the first suggestion with the keyboard. */
 async function pickRegion(page: Page, text: string) {
   await page.locator('#region').fill(text);
@@ -193,6 +206,34 @@ test('a response lost after the server committed is retried without a duplicate'
   // The same Idempotency-Key brought back the first report instead of making a second.
   await expect(page.locator('#tracking-number')).toHaveText(committed!.tracking_id);
   expect((await reportsTitled(request, title)).map((r) => r.tracking_id)).toEqual([committed!.tracking_id]);
+});
+
+test('a report whose answer never comes is given up on after 30 seconds and waits in the outbox', async ({ page, request }) => {
+  const title = `Saluran air tersumbat ${Date.now()}`;
+  await page.clock.install();
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  // A stalled connection swallows the first try: it is made, and nothing ever comes back.
+  let tries = 0;
+  await page.route('**/api/v1/reports', async (route) => {
+    tries += 1;
+    if (tries > 1) await route.continue();
+  });
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect.poll(() => tries).toBe(1);
+  await page.clock.runFor(29_000);
+  expect(tries).toBe(1);
+  await expect(page.locator('main h1')).not.toHaveText('Laporan terkirim');
+  // Past the deadline the try is a network failure like any other: the report waits in the
+  // outbox, which is no longer busy with it, so it leaves at the next try.
+  await page.clock.runFor(2_000);
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  expect(tries).toBe(2);
+  expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
 test('when the sending code cannot be fetched, the report waits in the outbox and leaves later', async ({ page, request }) => {
@@ -392,15 +433,7 @@ test('after the retry window the outbox stops by itself, and "try again" sends o
   await fillReport(page, 'Aspirasi', title, BODY);
   // A photo chosen while uploads fail waits on the device with the report.
   await page.route('**/api/v1/attachments', (route) => route.abort('internetdisconnected'));
-  const png = await page.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
-    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  });
-  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name: 'got.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await attachSmallPng(page, 'got.png');
   await expect(page.locator('.file').filter({ hasText: 'got.jpg' })).toContainText('Menunggu koneksi');
   await page.unroute('**/api/v1/attachments');
   // The photo goes up on the first try; the report itself does not.

@@ -191,6 +191,23 @@ test.describe('in Papua, on Eastern Indonesia Time', () => {
   });
 });
 
+test('a report whose answer never comes is given up on after 30 seconds, with a retry', async ({ page, request }) => {
+  const report = await createReport(request);
+  await page.clock.install();
+  // A stalled connection: the request is made, and nothing ever comes back.
+  await page.route('**/api/v1/reports/**', () => {});
+  await page.goto(`/lacak/${report.tracking_id}`);
+  await waitForApp(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Memuat' })).toBeVisible();
+  await page.clock.runFor(29_000);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.clock.runFor(2_000);
+  await expect(page.getByRole('alert')).toContainText('Tidak ada sambungan');
+  await page.unroute('**/api/v1/reports/**');
+  await page.getByRole('button', { name: 'Coba lagi' }).click();
+  await expect(page.locator('.badge')).toHaveText('Diterima');
+});
+
 test('working days left follow the instance calendar across the 2026 Lebaran holidays', async ({ page, request }) => {
   const report = await createReport(request);
   // Tuesday 17 March 2026 in Jakarta, with a report due Friday 27 March: 18–24 March are

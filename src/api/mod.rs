@@ -18,6 +18,24 @@ use native::Native;
 use open311::Open311;
 pub use upload::Uploaded;
 
+/// How long a request may wait for its whole answer before it counts as no answer
+/// ([`ApiError::Network`]: the page offers a retry, the outbox keeps the report and tries
+/// again). On patchy mobile data a stalled connection would otherwise keep a page loading, or
+/// a report sending, for as long as the browser keeps the socket open: minutes, or until the
+/// page is closed. Uploads count it from their last progress instead (`upload.rs`).
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `request`, given up once [`ANSWER_WITHIN`] has passed, its answer's body included. A timer
+/// of the page's own, not `AbortSignal.timeout`, so the end-to-end tests can move its clock.
+fn with_deadline(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return request;
+    };
+    let request = request.abort_signal(Some(&controller.signal()));
+    leptos::prelude::set_timeout(move || controller.abort(), ANSWER_WITHIN);
+    request
+}
+
 /// What a backend can do beyond reports and categories.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Features {

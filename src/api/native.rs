@@ -11,7 +11,7 @@ use lapor_core::api::{actions, headers};
 use lapor_core::listing::{ListQuery, ReportPage, Support};
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, Uploaded, encode};
+use super::{ApiError, Uploaded, encode, with_deadline};
 
 #[derive(Clone, Debug)]
 pub struct Native {
@@ -41,7 +41,7 @@ impl Native {
         path: &str,
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::get(&self.url(path));
+        let mut request = with_deadline(gloo_net::http::Request::get(&self.url(path)));
         for (name, value) in headers {
             request = request.header(name, value);
         }
@@ -55,7 +55,7 @@ impl Native {
         body: &B,
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let mut request = gloo_net::http::Request::post(&self.url(path));
+        let mut request = with_deadline(gloo_net::http::Request::post(&self.url(path)));
         for (name, value) in headers {
             request = request.header(name, value);
         }
@@ -155,11 +155,11 @@ impl Native {
         locale: Locale,
     ) -> Result<Support, ApiError> {
         let url = self.url(&format!("/reports/{}/support", tracking.replace('-', "")));
-        let request = if supported {
+        let request = with_deadline(if supported {
             gloo_net::http::Request::put(&url)
         } else {
             gloo_net::http::Request::delete(&url)
-        };
+        });
         let response = request
             .header(headers::IDEMPOTENCY_KEY, key)
             .header("Accept-Language", locale.tag())

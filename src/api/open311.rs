@@ -10,7 +10,7 @@ use lapor_core::open311::{self, Created};
 use crate::json::Js;
 use lapor_core::{Locale, Status};
 
-use super::{ApiError, ServiceFields, encode};
+use super::{ApiError, ServiceFields, encode, with_deadline};
 use crate::config;
 
 #[derive(Clone, Debug)]
@@ -93,7 +93,7 @@ impl Open311 {
     }
 
     async fn get(&self, path: &str, query: &str) -> Result<Js, ApiError> {
-        let response = gloo_net::http::Request::get(&self.url(path, query))
+        let response = with_deadline(gloo_net::http::Request::get(&self.url(path, query)))
             .send()
             .await
             .map_err(|_| ApiError::Network)?;
@@ -104,7 +104,7 @@ impl Open311 {
     /// parameter, others only `Accept-Language`, so both are sent.
     async fn services(&self, locale: Locale) -> Result<Vec<open311::Service>, ApiError> {
         let url = self.url("services", &format!("locale={}", locale.tag()));
-        let response = gloo_net::http::Request::get(&url)
+        let response = with_deadline(gloo_net::http::Request::get(&url))
             .header("Accept-Language", locale.tag())
             .send()
             .await
@@ -162,14 +162,17 @@ impl Open311 {
             self.settings.api_key.as_deref(),
             self.settings.jurisdiction_id.as_deref(),
         );
-        let response = gloo_net::http::Request::post(&format!("{}/requests.json", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept-Language", locale.tag())
-            .body(body)
-            .map_err(|_| ApiError::Network)?
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
+        let response = with_deadline(gloo_net::http::Request::post(&format!(
+            "{}/requests.json",
+            self.base
+        )))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept-Language", locale.tag())
+        .body(body)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
         let (created, _notice) = open311::created(&Self::answer(response).await?);
         let id = match created {
             Created::Id(id) => id,
