@@ -236,6 +236,26 @@ test('a report whose answer never comes is given up on after 30 seconds and wait
   expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
+test('a photo whose upload stalls is given up on after 30 seconds without progress, and waits', async ({ page }) => {
+  await page.clock.install();
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', `Got mampet ${Date.now()}`, BODY);
+  // A stalled connection swallows the upload: it is made, and nothing ever comes back.
+  let uploads = 0;
+  await page.route('**/api/v1/attachments', () => {
+    uploads += 1;
+  });
+  await attachSmallPng(page, 'got.png');
+  const file = page.locator('.file');
+  await expect.poll(() => uploads).toBe(1);
+  await page.clock.runFor(29_000);
+  await expect(file).toContainText('Mengunggah 0%');
+  // Past the deadline the upload is a network failure: the photo waits for the report.
+  await page.clock.runFor(2_000);
+  await expect(file).toContainText('Menunggu koneksi');
+  await expect(file).not.toContainText('Mengunggah');
+});
+
 test('when the sending code cannot be fetched, the report waits in the outbox and leaves later', async ({ page, request }) => {
   // Release builds fetch the sending code (a split-off wasm file) when a report first leaves.
   const title = `Trotoar rusak ${Date.now()}`;

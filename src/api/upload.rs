@@ -1,6 +1,9 @@
 //! Attachment upload with progress. `fetch` cannot report upload progress, so this one request
 //! uses XMLHttpRequest.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::Promise;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -34,7 +37,28 @@ pub async fn upload(
     let onerror = Closure::<dyn FnMut()>::new(move || {
         let _ = reject.call0(&JsValue::NULL);
     });
+    // Given up (as no answer) once `ANSWER_WITHIN` passes without progress: a photo takes long
+    // on a slow line, but a stalled one never ends.
+    let stall = Rc::new(RefCell::new(None::<leptos::prelude::TimeoutHandle>));
+    let restart = {
+        let (xhr, stall) = (xhr.clone(), stall.clone());
+        move || {
+            if let Some(handle) = stall.borrow_mut().take() {
+                handle.clear();
+            }
+            let xhr = xhr.clone();
+            *stall.borrow_mut() = leptos::prelude::set_timeout_with_handle(
+                move || {
+                    let _ = xhr.abort();
+                },
+                super::ANSWER_WITHIN,
+            )
+            .ok();
+        }
+    };
+    restart();
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+        restart();
         if e.length_computable() && e.total() > 0.0 {
             on_progress(e.loaded() / e.total());
         }
@@ -47,6 +71,9 @@ pub async fn upload(
     }
     xhr.send_with_opt_form_data(Some(&form)).map_err(network)?;
     let finished = JsFuture::from(done).await;
+    if let Some(handle) = stall.borrow_mut().take() {
+        handle.clear();
+    }
     // The handlers must live until the request has settled.
     drop((onload, onerror, progress));
     finished.map_err(network)?;
