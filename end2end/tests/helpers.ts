@@ -164,3 +164,16 @@ export async function setOffline(context: BrowserContext, offline: boolean) {
     await tell(missed, 'online');
   }
 }
+
+/** Chooses a small PNG drawn in the page as the report's attachment. */
+export async function attachSmallPng(page: Page, name: string) {
+  const png = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(png) });
+}

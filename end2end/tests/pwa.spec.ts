@@ -2,7 +2,7 @@ import { test, expect, chromium, type BrowserContext, type Page } from '@playwri
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, waitForApp, waitForServiceWorker, setOffline } from './helpers';
+import { attachSmallPng, createReport, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, waitForApp, waitForServiceWorker, setOffline } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
 // no failure of the test, nor of the next one.
@@ -141,15 +141,7 @@ test('a report sent offline waits in the outbox, with its photo, and is created 
   await expect(page.getByRole('status').filter({ hasText: 'Anda sedang offline' })).toBeVisible();
   await fillReport(page, 'Aspirasi', title, BODY);
   // A photo chosen offline is prepared on the device and waits with the report.
-  const png = await page.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
-    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  });
-  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name: 'lampu.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await attachSmallPng(page, 'lampu.png');
   await expect(page.locator('.file').filter({ hasText: 'lampu.jpg' })).toContainText('Menunggu koneksi');
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await page.getByRole('button', { name: 'Kirim laporan' }).click();

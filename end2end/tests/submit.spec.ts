@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, setOffline, waitForApp } from './helpers';
+import { attachSmallPng, chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, setOffline, waitForApp } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
 // no failure of the test, nor of the next one.
@@ -11,19 +11,6 @@ const BODY = 'Sejak dua minggu lalu ada lubang besar yang membahayakan pengendar
 function yesterday() {
   const d = new Date(Date.now() - 86_400_000);
   return d.toISOString().slice(0, 10);
-}
-
-/** Chooses a small PNG drawn in the page as the report's attachment. */
-async function attachSmallPng(page: Page, name: string) {
-  const png = await page.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    canvas.getContext('2d')!.fillRect(0, 0, 32, 24);
-    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  });
-  await page.getByLabel('Lampiran (opsional)').setInputFiles({ name, mimeType: 'image/png', buffer: Buffer.from(png) });
 }
 
 /** Picks a region by typing and choosing the first suggestion with the keyboard. */
