@@ -535,6 +535,36 @@ test('a page opened on the first visit opens offline; one never opened says it n
   await expect(page.locator('.faq-item').first()).toBeVisible();
 });
 
+// A visit before the service worker answers (as on a first visit, and so for `page.route`).
+test.describe('without a service worker', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('a page whose code stalls on the way says it needs a connection after 30 seconds, and then loads', async ({ page }) => {
+    // A stalled connection swallows the FAQ's file: asked for, never answered.
+    const faqCode = /\/faq_view-[0-9a-f]{16}\.wasm$/;
+    let asked = 0;
+    await page.route(faqCode, () => {
+      asked += 1;
+    });
+    await page.clock.install();
+    await page.goto('/');
+    await waitForApp(page);
+    expect(asked).toBe(0);
+    await page.getByRole('link', { name: 'Tanya jawab' }).first().click();
+    await expect.poll(() => asked).toBe(1);
+    await page.clock.runFor(29_000);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await page.clock.runFor(2_000);
+    await expect(page.getByRole('alert')).toContainText('Tidak ada sambungan');
+    expect(asked).toBe(1);
+    // Its retry reloads the page, which now gets the file.
+    await page.unroute(faqCode);
+    await page.getByRole('button', { name: 'Coba lagi' }).click();
+    await expect(page.locator('main h1')).toHaveText('Tanya jawab');
+    await expect(page.locator('.faq-item').first()).toBeVisible();
+  });
+});
+
 test('from the second visit on, every page opens offline', async ({ page, context, request }) => {
   const files = await splitFiles(request);
   const report = await createReport(request);

@@ -262,6 +262,36 @@ test('when the sending code cannot be fetched, the report waits in the outbox an
   expect(await reportsTitled(request, title)).toHaveLength(1);
 });
 
+test('when the sending code stalls, it is given up on and the report waits in the outbox', async ({ page, request }) => {
+  const title = `Drainase meluap ${Date.now()}`;
+  const sendingCode = /\/outbox_send-[0-9a-f]{16}\.wasm$/;
+  // A stalled connection swallows the sending code's file: asked for, never answered.
+  let asked = 0;
+  await page.route(sendingCode, () => {
+    asked += 1;
+  });
+  await page.clock.install();
+  await openForm(page);
+  await fillReport(page, 'Aspirasi', title, BODY);
+  await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  // The review asked for the file ahead, and sending waits for that try: given up at 30 s.
+  await expect.poll(() => asked).toBe(1);
+  await page.clock.runFor(31_000);
+  // The split loader then runs the waiting send's own try, given up 30 s later in turn.
+  await expect.poll(() => asked).toBe(2);
+  await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
+  await page.clock.runFor(31_000);
+  // The file counts as missing: the report waits in the outbox, and leaves once the file comes.
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  expect(await reportsTitled(request, title)).toEqual([]);
+  await page.unroute(sendingCode);
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+});
+
 test('a photo is downscaled on the device before upload', async ({ page, request }) => {
   await openForm(page);
   await fillBasics(page, 'Pengaduan');

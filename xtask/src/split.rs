@@ -81,8 +81,38 @@ const LOADER_FETCH: [(&str, &str); 2] = [
 /// landed on that bundle's route), a bundle that holds it loads instead, if none of that
 /// bundle's modules is in yet. So no part is ever instantiated twice (its data segments would
 /// be written again), and what a first visit downloaded opens offline whichever way the citizen
-/// comes back to it.
+/// comes back to it. Every file is fetched with a deadline (`__laporWatched`): given up once 30 s
+/// pass with no bytes coming (as the app's API requests, `src/api/mod.rs`), a stalled file is a
+/// failed one, so a page shows its retry and a report waiting on the sending code goes back to
+/// the outbox, instead of waiting on a dead connection until the page is closed.
 const LOADER_BUNDLES: &str = r#"
+const __laporStallMs = 30000;
+// A fetch of `url`, aborted once `__laporStallMs` pass without its answer or a byte of its body. A
+// clone of the response is read only to see the bytes arrive: the response itself goes to
+// `instantiateStreaming` as fetched (its URL kept, so the browser's code cache still applies).
+const __laporWatched = (url) => {
+    const controller = new AbortController();
+    let timer;
+    const wait = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), __laporStallMs);
+    };
+    wait();
+    return fetch(url, { signal: controller.signal }).then((response) => {
+        wait();
+        const bytes = response.clone().body?.getReader();
+        (async () => {
+            try {
+                while (bytes && !(await bytes.read()).done) wait();
+            } catch {}
+            clearTimeout(timer);
+        })();
+        return response;
+    }, (error) => {
+        clearTimeout(timer);
+        throw error;
+    });
+};
 const __laporRoutes = __LAPOR_ROUTES__;
 const __laporPages = globalThis.__laporPages ?? {};
 const __laporEntry = globalThis.__laporBundle;
@@ -99,7 +129,7 @@ const __laporUsable = (route) => {
 function __laporFromBundle(route, imports) {
     const file = __laporBundleOf(route);
     const modules = __laporRoutes[route];
-    const load = WebAssembly.instantiateStreaming(fetch(new URL("./" + file, import.meta.url)), imports);
+    const load = WebAssembly.instantiateStreaming(__laporWatched(new URL("./" + file, import.meta.url)), imports);
     for (const m of modules) __laporVia.set(m, load);
     load.catch((error) => {
         __laporFailed.add(file);
@@ -111,7 +141,7 @@ const __laporInEntry = (module) => __laporEntry !== undefined && (__laporRoutes[
 const __laporFetch = (url) => {
     const module = __laporModule(url);
     const later = (__laporInEntry(module) && !__laporFailed.has(__laporEntry.url)) || __laporVia.has(module);
-    const response = later ? undefined : fetch(url);
+    const response = later ? undefined : __laporWatched(url);
     // Unused if a bundle brings the module after all; its failure is then no error.
     response?.catch(() => {});
     return { url, module, response };
@@ -126,7 +156,7 @@ async function __laporSingle({ url, module, response }, imports) {
     for (let via; (via = __laporVia.get(module)); ) {
         try { return await via; } catch {}
     }
-    const load = WebAssembly.instantiateStreaming(response ?? fetch(url), imports);
+    const load = WebAssembly.instantiateStreaming(response ?? __laporWatched(url), imports);
     __laporSingles.set(module, load);
     try {
         return await load;
@@ -981,6 +1011,9 @@ mod tests {
             2
         );
         assert!(!loader.contains("= fetch(new URL("), "{loader}");
+        // Every file, on its own or in a bundle, is fetched with the stall deadline.
+        assert_eq!(loader.matches("fetch(").count(), 1, "{loader}");
+        assert!(loader.contains("return fetch(url, { signal: controller.signal })"));
         assert!(loader.contains("globalThis.__laporBundle"));
         assert!(loader.contains("globalThis.__wasm_split_main_initSync"));
     }
