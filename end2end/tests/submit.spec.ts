@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { attachSmallPng, chooseLanguage, expectNoAxeViolations, fillReport, openForm, reportsTitled, sendAspirationOffline, setOffline, waitForApp } from './helpers';
 
 // A route handler still fetching when a test ends (the app refreshes in the background) is
@@ -243,6 +243,18 @@ test('a photo whose upload stalls is given up on after 30 seconds without progre
   await expect(file).not.toContainText('Mengunggah');
 });
 
+/** The report titled `title` waits in the outbox, not created; once `release` lets its sending
+ * code through, "Kirim sekarang" creates it, once. */
+async function expectWaitingThenSent(page: Page, request: APIRequestContext, title: string, release: () => Promise<void>) {
+  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
+  await expect(page.locator('.outbox__item')).toContainText(title);
+  expect(await reportsTitled(request, title)).toEqual([]);
+  await release();
+  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
+  expect(await reportsTitled(request, title)).toHaveLength(1);
+}
+
 test('when the sending code cannot be fetched, the report waits in the outbox and leaves later', async ({ page, request }) => {
   // Release builds fetch the sending code (a split-off wasm file) when a report first leaves.
   const title = `Trotoar rusak ${Date.now()}`;
@@ -252,14 +264,7 @@ test('when the sending code cannot be fetched, the report waits in the outbox an
   await fillReport(page, 'Aspirasi', title, BODY);
   await page.getByRole('button', { name: 'Lanjut: periksa laporan' }).click();
   await page.getByRole('button', { name: 'Kirim laporan' }).click();
-  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
-  await expect(page.locator('.outbox__item')).toContainText(title);
-  expect(await reportsTitled(request, title)).toEqual([]);
-
-  await page.unroute(sendingCode);
-  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
-  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
-  expect(await reportsTitled(request, title)).toHaveLength(1);
+  await expectWaitingThenSent(page, request, title, () => page.unroute(sendingCode));
 });
 
 test('when the sending code stalls, it is given up on and the report waits in the outbox', async ({ page, request }) => {
@@ -283,13 +288,7 @@ test('when the sending code stalls, it is given up on and the report waits in th
   await expect(page.locator('main h1')).toHaveText('Periksa laporan Anda');
   await page.clock.runFor(31_000);
   // The file counts as missing: the report waits in the outbox, and leaves once the file comes.
-  await expect(page.locator('main h1')).toHaveText('Laporan disimpan di kotak keluar');
-  await expect(page.locator('.outbox__item')).toContainText(title);
-  expect(await reportsTitled(request, title)).toEqual([]);
-  await page.unroute(sendingCode);
-  await page.getByRole('button', { name: 'Kirim sekarang' }).click();
-  await expect(page.locator('main h1')).toHaveText('Laporan terkirim');
-  expect(await reportsTitled(request, title)).toHaveLength(1);
+  await expectWaitingThenSent(page, request, title, () => page.unroute(sendingCode));
 });
 
 test('a photo is downscaled on the device before upload', async ({ page, request }) => {
