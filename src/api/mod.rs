@@ -22,7 +22,9 @@ pub use upload::Uploaded;
 /// ([`ApiError::Network`]: the page offers a retry, the outbox keeps the report and tries
 /// again). On patchy mobile data a stalled connection would otherwise keep a page loading, or
 /// a report sending, for as long as the browser keeps the socket open: minutes, or until the
-/// page is closed. Uploads count it from their last progress instead (`upload.rs`).
+/// page is closed. Uploads count it from their last progress instead (`upload.rs`); the split
+/// loader gives up on a file of code after as long without a byte (`__laporStallMs` in
+/// `xtask/src/split.rs`, JavaScript, so the two are kept equal by hand).
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `request`, given up once [`ANSWER_WITHIN`] has passed, its answer's body included. A timer
